@@ -1,0 +1,54 @@
+# 科技镇长团工作平台 — the two commands a new machine needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-postgres lint format bench venv demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Create the environment, migrate the embedded SQLite database, load the demo when the
+# database is empty, and serve on 127.0.0.1:8000.
+run: $(STAMP)
+	DEBUG=1 $(BIN)/techmayor migrate --noinput
+	DEBUG=1 $(BIN)/techmayor demo --if-empty
+	DEBUG=1 $(BIN)/techmayor runserver $(HOST):$(PORT)
+
+demo: $(STAMP)
+	$(BIN)/techmayor migrate --noinput
+	$(BIN)/techmayor demo
+
+# The whole suite on SQLite (or on DATABASE_URL when it is set).
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+# The same suite on the local PostgreSQL (database `test`, user postgres, trust auth).
+test-postgres: $(STAMP)
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest -n 2 --dist loadfile
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/techmayor makemigrations --check --dry-run
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var/ .pytest_cache .ruff_cache

@@ -1,0 +1,6 @@
+"""Settings for the test suite: the real settings with a fast password hasher."""
+
+from .settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; Argon2 is configured in settings
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CooperationConfig(AppConfig):
+    name = "techmayor.cooperation"
+    verbose_name = "产学研合作"

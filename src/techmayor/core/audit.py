@@ -1,0 +1,84 @@
+"""The audit trail: services call :func:`record` for every change they make.
+
+``audit_source("cli")`` labels the changes made inside a block (web / api / cli / import / demo);
+the actor is passed explicitly by the service.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from django.db import models
+
+from .models import AuditAction, AuditLog
+
+_source: contextvars.ContextVar[str] = contextvars.ContextVar("audit_source", default="system")
+
+
+@contextlib.contextmanager
+def audit_source(source: str) -> Iterator[None]:
+    token = _source.set(source)
+    try:
+        yield
+    finally:
+        _source.reset(token)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+_SKIP = {"created_at", "updated_at", "created_by", "updated_by"}
+
+
+def snapshot(instance: models.Model, m2m: bool = True) -> dict[str, Any]:
+    """The record's own field values (foreign keys as ids, many-to-many as sorted id lists)."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in _SKIP:
+            continue
+        data[field.name] = _jsonable(field.value_from_object(instance))
+    if m2m and instance.pk is not None:
+        for field in instance._meta.many_to_many:
+            data[field.name] = sorted(o.pk for o in field.value_from_object(instance))
+    return data
+
+
+def record(
+    *,
+    action: str,
+    instance: models.Model,
+    actor=None,
+    before: dict | None = None,
+    after: dict | None = None,
+    note: str = "",
+) -> AuditLog:
+    if after is None and action != AuditAction.DELETE:
+        after = snapshot(instance)
+    return AuditLog.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        source=_source.get(),
+        action=action,
+        model=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:255],
+        before=before,
+        after=after,
+        note=note[:255],
+    )

@@ -1,0 +1,47 @@
+"""Small text helpers shared by every app: normalising names for duplicate detection."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Suffixes that do not distinguish one company from another when comparing names.
+_COMPANY_SUFFIXES = (
+    "股份有限公司",
+    "有限责任公司",
+    "集团有限公司",
+    "有限公司",
+    "股份公司",
+    "集团公司",
+    "公司",
+)
+_BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "〔": "(", "〕": ")"})
+_SPACES = re.compile(r"\s+")
+
+
+def fold_width(text: str) -> str:
+    """Full-width letters, digits and punctuation to their half-width forms (NFKC)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def clean_text(value: object) -> str:
+    """Trim a cell or form value, fold width and collapse inner white space."""
+    if value is None:
+        return ""
+    return _SPACES.sub(" ", fold_width(str(value))).strip()
+
+
+def normalize_company_name(name: str) -> str:
+    """A key for detecting the same company written differently.
+
+    ``常州 XX 科技有限公司``, ``常州XX科技（有限公司）`` and ``常州xx科技股份有限公司`` share one key:
+    width folded, lower-cased, spaces and brackets removed, legal-form suffix dropped.
+    """
+    text = fold_width(name or "").translate(_BRACKETS).lower()
+    text = _SPACES.sub("", text)
+    text = text.replace("(", "").replace(")", "")
+    for suffix in _COMPANY_SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            text = text[: -len(suffix)]
+            break
+    return text

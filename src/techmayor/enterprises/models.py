@@ -1,0 +1,97 @@
+from django.db import models
+
+from techmayor.core.models import BaseModel
+from techmayor.core.text import normalize_company_name
+
+from .choices import EnterpriseTagKind
+
+
+class Enterprise(BaseModel):
+    """An enterprise the program serves. Identity: 统一社会信用代码, else the normalised name."""
+
+    name = models.CharField("企业名称", max_length=150)
+    normalized_name = models.CharField("规范化名称", max_length=150, db_index=True, editable=False)
+    credit_code = models.CharField(
+        "统一社会信用代码", max_length=18, unique=True, null=True, blank=True, help_text="18位，含校验位"
+    )
+    region = models.ForeignKey(
+        "core.Region", verbose_name="所在地", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    industry = models.ForeignKey(
+        "core.Industry", verbose_name="所属行业", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField("地址", max_length=200, blank=True)
+    description = models.TextField("简介", blank=True)
+    is_demo = models.BooleanField("演示数据", default=False)
+
+    class Meta:
+        verbose_name = "企业"
+        verbose_name_plural = "企业"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalized_name = normalize_company_name(self.name)
+        if not self.credit_code:
+            self.credit_code = None
+        super().save(*args, **kwargs)
+
+    @property
+    def identity(self) -> str:
+        return self.credit_code or self.normalized_name
+
+
+class EnterpriseTag(BaseModel):
+    """A qualification such as 高新技术企业 (with its certification year) or 专精特新."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="tags")
+    kind = models.CharField("标签", max_length=20, choices=EnterpriseTagKind.choices)
+    year = models.PositiveSmallIntegerField("认定年份", null=True, blank=True)
+    note = models.CharField("备注", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "企业标签"
+        verbose_name_plural = "企业标签"
+        constraints = [models.UniqueConstraint(fields=["enterprise", "kind"], name="enterprise_tag_unique_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}{f'（{self.year}）' if self.year else ''}"
+
+
+class Contact(BaseModel):
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField("联系人", max_length=60)
+    position = models.CharField("职务", max_length=60, blank=True)
+    phone = models.CharField("电话", max_length=30, blank=True)
+    email = models.EmailField("邮箱", blank=True)
+
+    class Meta:
+        verbose_name = "联系人"
+        verbose_name_plural = "联系人"
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.enterprise}）"
+
+
+class EnterpriseLink(BaseModel):
+    """挂钩服务: an enterprise formally linked to a group (and a member) of a batch."""
+
+    batch = models.ForeignKey("roster.Batch", verbose_name="批次", on_delete=models.PROTECT, related_name="+")
+    group = models.ForeignKey("roster.Group", verbose_name="支团", on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="links")
+    members = models.ManyToManyField("roster.Member", verbose_name="挂钩团员", blank=True, related_name="+")
+    date = models.DateField("挂钩日期")
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "挂钩服务企业"
+        verbose_name_plural = "挂钩服务企业"
+        ordering = ["-date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "group", "enterprise"], name="enterprise_link_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} ↔ {self.enterprise}"

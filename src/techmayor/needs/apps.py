@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NeedsConfig(AppConfig):
+    name = "techmayor.needs"
+    verbose_name = "企业需求"

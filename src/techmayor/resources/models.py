@@ -1,0 +1,120 @@
+from django.db import models
+
+from techmayor.core.models import BaseModel
+
+from .choices import AchievementKind, PlatformKind, UniversityLevel
+
+# Digits 3–4 of the Ministry of Education's 学校标识码 are the GB/T 2260 province code.
+PROVINCE_CODES = {
+    "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",
+    "21": "辽宁省", "22": "吉林省", "23": "黑龙江省", "31": "上海市", "32": "江苏省",
+    "33": "浙江省", "34": "安徽省", "35": "福建省", "36": "江西省", "37": "山东省",
+    "41": "河南省", "42": "湖北省", "43": "湖南省", "44": "广东省", "45": "广西壮族自治区",
+    "46": "海南省", "50": "重庆市", "51": "四川省", "52": "贵州省", "53": "云南省",
+    "54": "西藏自治区", "61": "陕西省", "62": "甘肃省", "63": "青海省", "64": "宁夏回族自治区",
+    "65": "新疆维吾尔自治区", "71": "台湾省", "81": "香港特别行政区", "82": "澳门特别行政区",
+}  # fmt: skip
+
+
+class University(BaseModel):
+    """A university on the Ministry of Education's list (全国普通高等学校名单)."""
+
+    code = models.CharField("学校标识码", max_length=10, unique=True)
+    name = models.CharField("学校名称", max_length=100, db_index=True)
+    authority = models.CharField("主管部门", max_length=60, blank=True)
+    location = models.CharField("所在地", max_length=40, blank=True)
+    level = models.CharField("办学层次", max_length=4, choices=UniversityLevel.choices, blank=True)
+    remark = models.CharField("备注", max_length=60, blank=True)
+    province_code = models.CharField("省份代码", max_length=2, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = "高校"
+        verbose_name_plural = "高校"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def province(self) -> str:
+        return PROVINCE_CODES.get(self.province_code, "")
+
+    def save(self, *args, **kwargs):
+        self.province_code = self.code[2:4]
+        super().save(*args, **kwargs)
+
+
+class Expert(BaseModel):
+    """An expert at a university or institute. In the demo: pseudonymous, profiled by real achievements."""
+
+    name = models.CharField("姓名", max_length=60)
+    title = models.CharField("职称", max_length=40, blank=True)
+    university = models.ForeignKey(
+        University, verbose_name="所在高校", null=True, blank=True, on_delete=models.PROTECT, related_name="experts"
+    )
+    organization = models.CharField("所在机构", max_length=120, blank=True, help_text="院系或科研院所")
+    disciplines = models.JSONField("学科", default=list, blank=True)
+    bio = models.TextField("简介", blank=True)
+    email = models.EmailField("邮箱", blank=True)
+    is_demo = models.BooleanField("演示数据", default=False)
+
+    class Meta:
+        verbose_name = "专家"
+        verbose_name_plural = "专家"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        where = self.university.name if self.university_id else self.organization
+        return f"{self.name}（{where}）" if where else self.name
+
+
+class Achievement(BaseModel):
+    """A research result: a paper, a patent or a technology offer; its external id is kept."""
+
+    kind = models.CharField("类型", max_length=10, choices=AchievementKind.choices)
+    external_id = models.CharField("外部编号", max_length=80)
+    title = models.CharField("标题", max_length=500)
+    abstract = models.TextField("摘要/正文", blank=True)
+    keywords = models.JSONField("关键词", default=list, blank=True)
+    discipline = models.CharField("学科", max_length=60, blank=True)
+    category = models.CharField("门类", max_length=30, blank=True)
+    ipc = models.JSONField("IPC 分类", default=list, blank=True)
+    year = models.PositiveSmallIntegerField("年份", null=True, blank=True)
+    university = models.ForeignKey(
+        University, verbose_name="高校", null=True, blank=True, on_delete=models.PROTECT, related_name="achievements"
+    )
+    experts = models.ManyToManyField(Expert, verbose_name="专家", blank=True, related_name="achievements")
+    is_demo = models.BooleanField("演示数据", default=False)
+
+    class Meta:
+        verbose_name = "科技成果"
+        verbose_name_plural = "科技成果"
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "external_id"], name="achievement_unique_external")]
+
+    def __str__(self) -> str:
+        return self.title[:60]
+
+
+class Platform(BaseModel):
+    """A science and innovation platform (科创平台): a university's institute, a joint lab …"""
+
+    name = models.CharField("平台名称", max_length=150, unique=True)
+    kind = models.CharField("类型", max_length=20, choices=PlatformKind.choices, default=PlatformKind.OTHER)
+    university = models.ForeignKey(
+        University, verbose_name="依托高校", null=True, blank=True, on_delete=models.PROTECT, related_name="platforms"
+    )
+    region = models.ForeignKey(
+        "core.Region", verbose_name="所在地", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    established_on = models.DateField("成立日期", null=True, blank=True)
+    description = models.TextField("简介", blank=True)
+    is_demo = models.BooleanField("演示数据", default=False)
+
+    class Meta:
+        verbose_name = "科创平台"
+        verbose_name_plural = "科创平台"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name

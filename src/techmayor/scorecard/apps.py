@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ScorecardConfig(AppConfig):
+    name = "techmayor.scorecard"
+    verbose_name = "创新成绩单"
