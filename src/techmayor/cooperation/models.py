@@ -37,10 +37,17 @@ class Intent(CreditedRecord):
 class Agreement(CreditedRecord):
     """合作协议 (个): 校企 or 校地, with the contract amount; money received is in AgreementReceipt."""
 
-    kind = models.CharField("协议类型", max_length=4, choices=AgreementKind.choices, default=AgreementKind.UNIVERSITY_ENTERPRISE)
+    kind = models.CharField(
+        "协议类型", max_length=4, choices=AgreementKind.choices, default=AgreementKind.UNIVERSITY_ENTERPRISE
+    )
     title = models.CharField("协议名称", max_length=200)
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name="企业", null=True, blank=True, on_delete=models.PROTECT, related_name="agreements"
+        "enterprises.Enterprise",
+        verbose_name="企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreements",
     )
     region = models.ForeignKey(
         "core.Region", verbose_name="合作地方", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -52,7 +59,12 @@ class Agreement(CreditedRecord):
         "resources.Expert", verbose_name="专家", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     need = models.ForeignKey(
-        "needs.Need", verbose_name="对应需求", null=True, blank=True, on_delete=models.PROTECT, related_name="agreements"
+        "needs.Need",
+        verbose_name="对应需求",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreements",
     )
     contract_amount_wan = models.DecimalField("合同金额(万元)", **WAN)
 

@@ -89,9 +89,7 @@ class EnterpriseLink(BaseModel):
         verbose_name = "挂钩服务企业"
         verbose_name_plural = "挂钩服务企业"
         ordering = ["-date", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["batch", "group", "enterprise"], name="enterprise_link_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["batch", "group", "enterprise"], name="enterprise_link_unique")]
 
     def __str__(self) -> str:
         return f"{self.group} ↔ {self.enterprise}"

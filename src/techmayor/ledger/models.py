@@ -51,7 +51,12 @@ class VisitorRecord(CreditedRecord):
     visitor_name = models.CharField("来访人", max_length=120, help_text="多人同行时可填写代表姓名")
     organization = models.CharField("所在单位", max_length=150, blank=True)
     university = models.ForeignKey(
-        "resources.University", verbose_name="所在高校", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "resources.University",
+        verbose_name="所在高校",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     person_count = models.PositiveSmallIntegerField("人次", default=1, validators=[MinValueValidator(1)])
 
@@ -83,10 +88,20 @@ class TalentIntroduction(CreditedRecord):
     talent_name = models.CharField("人才/团队", max_length=120)
     person_count = models.PositiveSmallIntegerField("人数", default=1, validators=[MinValueValidator(1)])
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name="引进企业", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "enterprises.Enterprise",
+        verbose_name="引进企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     university = models.ForeignKey(
-        "resources.University", verbose_name="来源高校", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "resources.University",
+        verbose_name="来源高校",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     description = models.CharField("说明", max_length=200, blank=True)
 
@@ -103,10 +118,20 @@ class ProjectBrokered(CreditedRecord):
 
     title = models.CharField("项目名称", max_length=200)
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name="承接企业", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "enterprises.Enterprise",
+        verbose_name="承接企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     university = models.ForeignKey(
-        "resources.University", verbose_name="合作高校", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "resources.University",
+        verbose_name="合作高校",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     is_provincial_major = models.BooleanField("列入省重大项目", default=False)
     amount_wan = models.DecimalField("投资额(万元)", null=True, blank=True, **WAN)
@@ -156,7 +181,12 @@ class EmploymentBase(CreditedRecord):
         "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="+"
     )
     university = models.ForeignKey(
-        "resources.University", verbose_name="合作高校", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "resources.University",
+        verbose_name="合作高校",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta(CreditedRecord.Meta):

@@ -19,7 +19,12 @@ class Lead(BaseModel):
     title = models.CharField("标题", max_length=200, blank=True)
     enterprise_name = models.CharField("企业名称（原文）", max_length=150, blank=True)
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name="企业", null=True, blank=True, on_delete=models.PROTECT, related_name="leads"
+        "enterprises.Enterprise",
+        verbose_name="企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="leads",
     )
     contact_name = models.CharField("联系人", max_length=60, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
@@ -62,10 +67,19 @@ class Need(CreditedRecord):
     )
     state = models.CharField("状态", max_length=24, choices=NeedState.choices, default=NeedState.PENDING, db_index=True)
     owner = models.ForeignKey(
-        "roster.Member", verbose_name="负责人", null=True, blank=True, on_delete=models.PROTECT, related_name="owned_needs"
+        "roster.Member",
+        verbose_name="负责人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_needs",
     )
     collaborators = models.ManyToManyField(
-        "roster.Member", verbose_name="协同人", through="NeedCollaborator", blank=True, related_name="collaborating_needs"
+        "roster.Member",
+        verbose_name="协同人",
+        through="NeedCollaborator",
+        blank=True,
+        related_name="collaborating_needs",
     )
     merged_into = models.ForeignKey(
         "self", verbose_name="合并至", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_duplicates"
@@ -105,7 +119,12 @@ class NeedTransition(models.Model):
     from_state = models.CharField("原状态", max_length=24, choices=NeedState.choices)
     to_state = models.CharField("新状态", max_length=24, choices=NeedState.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reason = models.CharField("说明", max_length=300, blank=True)
     at = models.DateTimeField("时间", auto_now_add=True)

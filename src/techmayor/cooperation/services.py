@@ -1,0 +1,119 @@
+"""Writes for cooperation: intents, agreements (contract amount) and money received (increments)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Sum
+
+from techmayor.core.errors import ApplicationError
+from techmayor.core.services import create_record
+from techmayor.roster.services import credited_create
+
+from .choices import AgreementKind
+from .models import Agreement, AgreementReceipt, Intent
+
+
+def parse_wan(value, *, field: str, label: str, allow_zero: bool = True) -> Decimal:
+    """An amount in 万元 as an exact decimal; negative, non-numeric or over 4 decimals is refused."""
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, AttributeError) as exc:
+        raise ApplicationError(f"{label}「{value}」不是有效的金额（万元）", field=field) from exc
+    if not amount.is_finite():
+        raise ApplicationError(f"{label}「{value}」不是有效的金额（万元）", field=field)
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise ApplicationError(f"{label}不能为{'负数' if amount < 0 else '0'}：{value}", field=field)
+    if amount.as_tuple().exponent < -4:
+        raise ApplicationError(f"{label}最多保留4位小数（万元）：{value}", field=field)
+    return amount
+
+
+def intent_create(
+    *,
+    batch,
+    group,
+    title: str,
+    enterprise,
+    date: dt.date,
+    members=(),
+    university=None,
+    expert=None,
+    need=None,
+    note: str = "",
+    by=None,
+) -> Intent:
+    if university is None and expert is None:
+        raise ApplicationError("合作意向须指明高校或专家", field="university")
+    return credited_create(
+        Intent,
+        batch=batch,
+        group=group,
+        date=date,
+        members=members,
+        by=by,
+        title=title,
+        enterprise=enterprise,
+        university=university,
+        expert=expert,
+        need=need,
+        note=note,
+    )
+
+
+def agreement_sign(
+    *,
+    batch,
+    group,
+    title: str,
+    university,
+    contract_amount_wan,
+    date: dt.date,
+    members=(),
+    kind: str = AgreementKind.UNIVERSITY_ENTERPRISE,
+    enterprise=None,
+    region=None,
+    expert=None,
+    need=None,
+    note: str = "",
+    by=None,
+) -> Agreement:
+    amount = parse_wan(contract_amount_wan, field="contract_amount_wan", label="合同金额")
+    if kind == AgreementKind.UNIVERSITY_ENTERPRISE and enterprise is None:
+        raise ApplicationError("校企合作协议须指明企业", field="enterprise")
+    if kind == AgreementKind.UNIVERSITY_LOCAL and region is None:
+        raise ApplicationError("校地合作协议须指明合作地方", field="region")
+    return credited_create(
+        Agreement,
+        batch=batch,
+        group=group,
+        date=date,
+        members=members,
+        by=by,
+        kind=kind,
+        title=title,
+        enterprise=enterprise,
+        region=region,
+        university=university,
+        expert=expert,
+        need=need,
+        contract_amount_wan=amount,
+        note=note,
+    )
+
+
+@transaction.atomic
+def agreement_receipt_add(*, agreement: Agreement, date: dt.date, amount_wan, note: str = "", by=None):
+    """Record money received under an agreement, as an increment; the total may not exceed the contract."""
+    amount = parse_wan(amount_wan, field="amount_wan", label="到账金额", allow_zero=False)
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if date < agreement.date:
+        raise ApplicationError(f"到账日期 {date} 早于协议签订日期 {agreement.date}", field="date")
+    received = agreement.receipts.aggregate(total=Sum("amount_wan"))["total"] or Decimal(0)
+    if received + amount > agreement.contract_amount_wan:
+        raise ApplicationError(
+            f"累计到账 {received + amount} 万元将超过合同金额 {agreement.contract_amount_wan} 万元", field="amount_wan"
+        )
+    return create_record(AgreementReceipt, by=by, agreement=agreement, date=date, amount_wan=amount, note=note)

@@ -1,0 +1,129 @@
+"""Writes for enterprises: creation with credit-code validation and duplicate detection, tags, contacts, links."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from stdnum.cn import uscc
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+
+from techmayor.core.errors import ApplicationError
+from techmayor.core.services import create_record, update_record
+from techmayor.core.text import clean_text, normalize_company_name
+from techmayor.roster.services import check_credit
+
+from .choices import EnterpriseTagKind
+from .models import Contact, Enterprise, EnterpriseLink, EnterpriseTag
+
+
+def clean_credit_code(value: str | None) -> str | None:
+    """Validate a 统一社会信用代码 (GB 32100-2015) with its check digit; empty → None."""
+    code = clean_text(value).upper().replace(" ", "").replace("-", "")
+    if not code:
+        return None
+    try:
+        return uscc.validate(code)
+    except InvalidLength as exc:
+        raise ApplicationError(f"统一社会信用代码「{code}」应为18位，实际{len(code)}位", field="credit_code") from exc
+    except InvalidChecksum as exc:
+        raise ApplicationError(f"统一社会信用代码「{code}」校验位错误", field="credit_code") from exc
+    except (InvalidFormat, InvalidComponent, ValidationError) as exc:
+        raise ApplicationError(f"统一社会信用代码「{code}」格式错误", field="credit_code") from exc
+
+
+def enterprise_duplicates(*, name: str, credit_code: str | None = None) -> QuerySet[Enterprise]:
+    """Enterprises that are probably the same company: same credit code, or same normalised name."""
+    condition = Q(normalized_name=normalize_company_name(name))
+    if credit_code:
+        condition |= Q(credit_code=credit_code)
+    return Enterprise.objects.filter(condition)
+
+
+@transaction.atomic
+def enterprise_create(
+    *,
+    name: str,
+    credit_code: str | None = None,
+    region=None,
+    industry=None,
+    address: str = "",
+    description: str = "",
+    tags: Iterable[tuple[str, int | None]] = (),
+    allow_similar_name: bool = False,
+    is_demo: bool = False,
+    by=None,
+) -> Enterprise:
+    name = clean_text(name)
+    if not name:
+        raise ApplicationError("企业名称不能为空", field="name")
+    code = clean_credit_code(credit_code)
+    if code and Enterprise.objects.filter(credit_code=code).exists():
+        existing = Enterprise.objects.get(credit_code=code)
+        raise ApplicationError(f"统一社会信用代码 {code} 已属于企业「{existing}」", field="credit_code")
+    if not allow_similar_name:
+        similar = Enterprise.objects.filter(normalized_name=normalize_company_name(name))
+        if code:
+            # A company with a code may share a name only with companies whose code differs and is known.
+            similar = similar.filter(credit_code__isnull=True)
+        if similar.exists():
+            raise ApplicationError(
+                f"疑似重复企业：已有「{similar.first()}」，请核对后选择已有企业或确认新建", field="name"
+            )
+    enterprise = create_record(
+        Enterprise,
+        by=by,
+        name=name,
+        credit_code=code,
+        region=region,
+        industry=industry,
+        address=address,
+        description=description,
+        is_demo=is_demo,
+    )
+    for kind, year in tags:
+        enterprise_tag_set(enterprise=enterprise, kind=kind, year=year, by=by)
+    return enterprise
+
+
+def enterprise_update(*, enterprise: Enterprise, by=None, **changes) -> Enterprise:
+    if "credit_code" in changes:
+        changes["credit_code"] = clean_credit_code(changes["credit_code"])
+    if "name" in changes:
+        changes["name"] = clean_text(changes["name"])
+    return update_record(enterprise, by=by, **changes)
+
+
+def enterprise_tag_set(*, enterprise: Enterprise, kind: str, year: int | None = None, note: str = "", by=None):
+    if kind not in EnterpriseTagKind.values:
+        raise ApplicationError(f"未知的企业标签「{kind}」", field="kind")
+    existing = EnterpriseTag.objects.filter(enterprise=enterprise, kind=kind).first()
+    if existing:
+        return update_record(existing, by=by, year=year, note=note)
+    return create_record(EnterpriseTag, by=by, enterprise=enterprise, kind=kind, year=year, note=note)
+
+
+def contact_add(*, enterprise: Enterprise, name: str, position: str = "", phone: str = "", email: str = "", by=None):
+    return create_record(
+        Contact, by=by, enterprise=enterprise, name=clean_text(name), position=position, phone=phone, email=email
+    )
+
+
+@transaction.atomic
+def enterprise_link(*, batch, group, enterprise: Enterprise, date: dt.date, members=(), note: str = "", by=None):
+    """挂钩服务: link an enterprise to a group (once per batch and group)."""
+    members = check_credit(batch=batch, group=group, date=date, members=members)
+    if EnterpriseLink.objects.filter(batch=batch, group=group, enterprise=enterprise).exists():
+        raise ApplicationError(f"「{enterprise}」已是{group}的挂钩服务企业", field="enterprise")
+    return create_record(
+        EnterpriseLink,
+        by=by,
+        m2m={"members": members},
+        batch=batch,
+        group=group,
+        enterprise=enterprise,
+        date=date,
+        note=note,
+    )

@@ -1,0 +1,36 @@
+import datetime as dt
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from techmayor.core.errors import ApplicationError
+from techmayor.scorecard.services import batch_lookup, plain_number, render_table, scorecard
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(f"日期格式应为 YYYY-MM-DD：{text}") from exc
+
+
+class Command(BaseCommand):
+    help = "打印一个批次的创新成绩单（按记录实时计算）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch", type=int, required=True, help="批次，如 14")
+        parser.add_argument("--city", default="常州市", help="城市，默认 常州市")
+        parser.add_argument("--format", choices=["json", "table"], default="table")
+        parser.add_argument("--since", type=_date, help="统计起始日期（默认批次开始）")
+        parser.add_argument("--until", type=_date, help="统计截止日期（默认批次结束）")
+
+    def handle(self, *args, **opts):
+        try:
+            batch = batch_lookup(city=opts["city"], number=opts["batch"])
+            card = scorecard(batch=batch, start=opts["since"], end=opts["until"])
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        if opts["format"] == "json":
+            self.stdout.write(json.dumps(card, ensure_ascii=False, indent=2, default=plain_number))
+        else:
+            self.stdout.write(render_table(card))

@@ -1,0 +1,179 @@
+"""The one place where the scorecard's figures are defined.
+
+Every figure is computed from records at the moment it is asked for; no total is ever stored.
+A :class:`Metric` names its records (a model and filters), how they are counted, and the rule
+in words. The same definition gives the figure (:func:`value`) and the records behind it
+(:func:`records`), so every number can be drilled down to what it counts.
+
+Counting rules (DOMAIN.md):
+- a record belongs to the batch and the group in which its work happened (its own batch/group);
+- a record shared by several members counts once for the group and the batch, and once for
+  each member credited;
+- 家 (distinct enterprises) de-duplicates by enterprise identity: 统一社会信用代码, else the
+  normalised name; 家次/场次/次/篇/项/个 count records; 人次/人 sum head counts;
+- money is summed from increments (agreements' contract amounts, receipts, outcome rounds);
+  nothing is a running total, so nothing is counted twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+COUNT = "count"  # number of records
+DISTINCT = "distinct"  # number of distinct values of ``expr``
+SUM = "sum"  # sum of ``expr``
+
+ENTERPRISE_IDENTITY = Coalesce("enterprise__credit_code", "enterprise__normalized_name")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures, over which dates: a batch, optionally one group or one member, a period."""
+
+    batch: Any
+    group: Any = None
+    member: Any = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date]:
+        return (self.start or self.batch.start_date, self.end or self.batch.end_date)
+
+
+@dataclass(frozen=True)
+class Metric:
+    code: str
+    name: str
+    unit: str
+    rule: str
+    model: str  # "app_label.ModelName" of the records counted
+    aggregate: str = COUNT
+    expr: Any = None  # field or expression for DISTINCT / SUM
+    filters: Q | None = None
+    path: str = ""  # prefix from the records to the credited record ("agreement__" for receipts)
+    date_field: str = "date"
+    compute: Callable[[Scope], Any] | None = None  # for figures that combine several kinds of record
+
+    @property
+    def record_model(self):
+        return apps.get_model(self.model)
+
+
+def _scoped(metric: Metric, scope: Scope) -> QuerySet:
+    p = metric.path
+    start, end = scope.period
+    qs = metric.record_model.objects.filter(metric.filters or Q()).filter(
+        **{f"{p}batch": scope.batch, f"{metric.date_field}__gte": start, f"{metric.date_field}__lte": end}
+    )
+    if scope.group is not None:
+        qs = qs.filter(**{f"{p}group": scope.group})
+    if scope.member is not None:
+        qs = qs.filter(**{f"{p}members": scope.member})
+    return qs
+
+
+def records(metric: Metric | str, scope: Scope) -> QuerySet:
+    """The records behind a figure (for ``universities_engaged``: the universities)."""
+    metric = METRICS[metric] if isinstance(metric, str) else metric
+    if metric.compute is not None:
+        return apps.get_model("resources.University").objects.filter(pk__in=_engaged_university_ids(scope))
+    return _scoped(metric, scope).distinct().order_by(f"-{metric.date_field}", "-pk")
+
+
+def value(metric: Metric | str, scope: Scope) -> int | Decimal:
+    metric = METRICS[metric] if isinstance(metric, str) else metric
+    if metric.compute is not None:
+        return metric.compute(scope)
+    qs = _scoped(metric, scope)
+    if metric.aggregate == COUNT:
+        return qs.values("pk").distinct().count()
+    if metric.aggregate == DISTINCT:
+        return qs.aggregate(n=Count(metric.expr, distinct=True))["n"]
+    total = qs.aggregate(total=Sum(metric.expr))["total"]
+    if total is None:
+        return Decimal(0) if metric.unit == "万元" else 0
+    return total.quantize(Decimal("0.0001")) if isinstance(total, Decimal) else total
+
+
+def _engaged_university_ids(scope: Scope) -> set[int]:
+    """对接高校: universities paired with a park or town, in an event, or party to an intent or agreement."""
+    ids: set[int] = set()
+    for code, path in (("_pairings", "university"), ("_events", "universities"), ("cooperation_intents", "university"),
+                       ("agreements", "university")):  # fmt: skip
+        ids.update(v for v in _scoped(METRICS[code], scope).values_list(path, flat=True) if v is not None)
+    return ids
+
+
+def _m(code, name, unit, rule, model, aggregate=COUNT, expr=None, filters=None, **kw) -> Metric:
+    return Metric(code, name, unit, rule, model, aggregate, expr, filters, **kw)
+
+
+_DEFINITIONS = [
+    _m("matchmaking_events", "产学研专场活动", "场次", "活动类型为产学研专场活动的活动数", "ledger.Event",
+       filters=Q(kind="matchmaking")),
+    _m("docking_events", "对接活动", "次", "活动类型为对接活动（人才、项目、技术、资本等）的活动数", "ledger.Event",
+       filters=Q(kind="docking")),
+    _m("other_events", "其他活动", "场次", "活动类型为其他的活动数", "ledger.Event", filters=Q(kind="other")),
+    _m("recruitment_events", "校园招聘", "场次", "活动类型为校园招聘的活动数", "ledger.Event",
+       filters=Q(kind="recruitment")),
+    _m("linked_enterprises", "挂钩服务企业", "家", "挂钩服务的企业，按统一社会信用代码（无则按规范化名称）去重",
+       "enterprises.EnterpriseLink", DISTINCT, ENTERPRISE_IDENTITY),
+    _m("linked_hightech_enterprises", "其中高新技术企业", "家", "挂钩服务企业中带高新技术企业标签的企业，去重",
+       "enterprises.EnterpriseLink", DISTINCT, ENTERPRISE_IDENTITY, Q(enterprise__tags__kind="high_tech")),
+    _m("visits", "走访企业", "家次", "走访记录数：一次走访一家企业记一家次，多名团员同去仍记一次", "ledger.Visit"),
+    _m("enterprises_visited", "走访企业", "家", "被走访的企业，按统一社会信用代码（无则按规范化名称）去重",
+       "ledger.Visit", DISTINCT, ENTERPRISE_IDENTITY),
+    _m("needs_collected", "企业需求", "条", "采集的企业需求数，不含已合并的重复需求", "needs.Need",
+       filters=~Q(state="merged")),
+    _m("needs_completed", "办结需求", "条", "状态为已完成的需求数", "needs.Need", filters=Q(state="completed")),
+    _m("expert_visits", "来访专家", "人次", "来访专家的人次之和：同一人来访两次记两人次", "ledger.VisitorRecord",
+       SUM, "person_count", Q(kind="expert")),
+    _m("entrepreneur_visits", "来访企业家", "人次", "来访企业家的人次之和", "ledger.VisitorRecord", SUM,
+       "person_count", Q(kind="entrepreneur")),
+    _m("research_reports", "调研报告", "篇", "调研报告篇数", "ledger.Report"),
+    _m("cooperation_intents", "合作意向", "项", "达成的产学研合作意向数", "cooperation.Intent"),
+    _m("agreements", "合作协议", "个", "签订的校企、校地合作协议数", "cooperation.Agreement"),
+    _m("contract_amount_wan", "合同金额", "万元", "合作协议合同金额之和", "cooperation.Agreement", SUM,
+       "contract_amount_wan"),
+    _m("received_amount_wan", "实际到账", "万元", "合作协议各笔到账金额之和（按到账日期计入期间）",
+       "cooperation.AgreementReceipt", SUM, "amount_wan", path="agreement__"),
+    _m("outcome_signed_wan", "需求成效·签约", "万元", "已审核成效轮次的新增签约金额之和", "needs.OutcomeRound",
+       SUM, "signed_amount_wan", Q(is_approved=True), path="need__"),
+    _m("outcome_received_wan", "需求成效·到账", "万元", "已审核成效轮次的新增到账金额之和", "needs.OutcomeRound",
+       SUM, "received_amount_wan", Q(is_approved=True), path="need__"),
+    _m("platforms_introduced", "科创平台", "家", "协助引进的科创平台，按平台去重", "ledger.PlatformIntroduction",
+       DISTINCT, "platform"),
+    _m("projects_brokered", "牵线科技项目", "项", "牵线的科技项目数（含列入省重大项目的）", "ledger.ProjectBrokered"),
+    _m("major_projects", "省重大项目", "项", "牵线项目中列入全省重大项目名单的项目数", "ledger.ProjectBrokered",
+       filters=Q(is_provincial_major=True)),
+    _m("talents_introduced", "引才", "人", "助力引进人才的人数之和", "ledger.TalentIntroduction", SUM,
+       "person_count"),
+    _m("universities_engaged", "对接高校", "所",
+       "结对共建、参与活动、达成合作意向或签订协议的高校，按高校去重", "resources.University",
+       compute=lambda scope: len(_engaged_university_ids(scope))),
+    _m("hightech_cultivated", "培育高新技术企业", "家", "跟进培育高新技术企业的企业，去重",
+       "ledger.EnterpriseCultivation", DISTINCT, ENTERPRISE_IDENTITY, Q(kind="high_tech")),
+    _m("bse_potential", "北交所潜力企业", "家", "挖掘储备的北交所潜力企业，去重", "ledger.EnterpriseCultivation",
+       DISTINCT, ENTERPRISE_IDENTITY, Q(kind="bse_potential")),
+    _m("enterprises_landed", "招引落户企业", "家", "招引注册落户的企业，去重", "ledger.EnterpriseLanding",
+       DISTINCT, ENTERPRISE_IDENTITY),
+    _m("employment_bases", "就业基地", "个", "促成建立的就业基地数", "ledger.EmploymentBase"),
+    _m("applications_supported", "帮助企业申报", "项", "帮助企业申报技术、人才、资金等事项数",
+       "ledger.ApplicationSupported"),
+    _m("funds_landed_wan", "基金落地", "万元", "落地基金规模之和", "ledger.FundLanding", SUM, "amount_wan"),
+    # Inputs to other figures, not shown on the scorecard itself.
+    _m("_pairings", "高校结对共建", "项", "高校与园区、乡镇结对共建记录数", "ledger.UniversityPairing"),
+    _m("_events", "活动", "场次", "各类活动数", "ledger.Event"),
+]  # fmt: skip
+
+METRICS: dict[str, Metric] = {m.code: m for m in _DEFINITIONS}
+SCORECARD_METRICS: list[Metric] = [m for m in _DEFINITIONS if not m.code.startswith("_")]
