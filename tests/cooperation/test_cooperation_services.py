@@ -20,9 +20,16 @@ def world():
 def sign(world, amount, **kw):
     group, member, enterprise, university = world
     return agreement_sign(
-        batch=group.batch, group=group, title="合作协议", university=university, enterprise=enterprise,
-        contract_amount_wan=amount, date=dt.date(2022, 3, 1), members=[member], **kw,
-    )  # fmt: skip
+        batch=group.batch,
+        group=group,
+        title="合作协议",
+        university=university,
+        enterprise=enterprise,
+        contract_amount_wan=amount,
+        date=dt.date(2022, 3, 1),
+        members=[member],
+        **kw,
+    )
 
 
 @pytest.mark.parametrize(
@@ -62,6 +69,6 @@ def test_receipts_are_increments_that_cannot_exceed_the_contract(world):
 def test_agreement_kind_needs_its_counterpart(world):
     with pytest.raises(ApplicationError, match="校地合作协议须指明合作地方"):
         sign(world, "10", kind="校地")
-    group, member, _, university = world
+    group, _member, _, _university = world
     with pytest.raises(ApplicationError, match="须指明高校或专家"):
         intent_create(batch=group.batch, group=group, title="意向", enterprise=world[2], date=dt.date(2022, 1, 1))

@@ -35,9 +35,15 @@ def world():
 def a_need(world, **kw):
     group, member, enterprise = world
     return need_create(
-        batch=group.batch, group=group, enterprise=enterprise, title="涂层耐磨性不足", description="刀具涂层寿命短",
-        date=dt.date(2022, 1, 10), members=[member], **kw,
-    )  # fmt: skip
+        batch=group.batch,
+        group=group,
+        enterprise=enterprise,
+        title="涂层耐磨性不足",
+        description="刀具涂层寿命短",
+        date=dt.date(2022, 1, 10),
+        members=[member],
+        **kw,
+    )
 
 
 def walk_to_completed(need, member):
@@ -73,12 +79,16 @@ def test_lead_needs_text_and_a_visit_when_from_a_visit():
 
 
 def test_the_whole_loop_with_owner_collaborator_progress_and_outcomes(world):
-    group, member, _ = world
+    _group, member, _ = world
     need = walk_to_completed(a_need(world), member)
     assert need.state == NeedState.COMPLETED and need.owner == member and need.completed_at
     assert [t.to_state for t in need.transitions.all()] == [
-        "verified", "published", "claimed", "completion_submitted", "completed"
-    ]  # fmt: skip
+        "verified",
+        "published",
+        "claimed",
+        "completion_submitted",
+        "completed",
+    ]
     assert AuditLog.objects.filter(model="needs.need", object_id=str(need.pk), action="transition").count() == 5
 
 
@@ -107,7 +117,7 @@ def test_a_member_outside_the_batch_cannot_claim(world):
 
 
 def test_outcomes_only_after_completion_as_positive_increments(world):
-    group, member, _ = world
+    _group, member, _ = world
     need = a_need(world)
     with pytest.raises(ApplicationError, match="办结后才能登记成效"):
         outcome_round_add(need=need, date=dt.date(2022, 3, 1), signed_amount_wan="10")

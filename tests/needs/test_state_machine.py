@@ -55,9 +55,14 @@ def make_need():
 
     def make(state: str) -> Need:
         need = need_create(
-            batch=group.batch, group=group, enterprise=enterprise, title="电池容量衰减", description="电池用久了容量掉得快",
-            date=dt.date(2022, 1, 10), members=[member],
-        )  # fmt: skip
+            batch=group.batch,
+            group=group,
+            enterprise=enterprise,
+            title="电池容量衰减",
+            description="电池用久了容量掉得快",
+            date=dt.date(2022, 1, 10),
+            members=[member],
+        )
         Need.objects.filter(pk=need.pk).update(state=state)  # place the need in the state under test
         need.refresh_from_db()
         return need

@@ -81,9 +81,14 @@ def test_a_record_credited_to_two_members_counts_once_for_the_group(world):
     liyang, _, a, b, _ = world
     university = UniversityFactory()
     event_create(
-        batch=liyang.batch, group=liyang, kind=EventKind.MATCHMAKING, title="新材料产学研专场", date=D(2021, 11, 5),
-        members=[a, b], universities=[university],
-    )  # fmt: skip
+        batch=liyang.batch,
+        group=liyang,
+        kind=EventKind.MATCHMAKING,
+        title="新材料产学研专场",
+        date=D(2021, 11, 5),
+        members=[a, b],
+        universities=[university],
+    )
     assert figure("matchmaking_events", liyang.batch, group=liyang) == 1
     assert figure("matchmaking_events", liyang.batch, member=a) == 1
     assert figure("matchmaking_events", liyang.batch, member=b) == 1
@@ -95,9 +100,14 @@ def test_person_times_sum_head_counts(world):
     liyang, _, a, b, _ = world
     for count in (1, 1, 3):
         visitor_record_create(
-            batch=liyang.batch, group=liyang, kind=VisitorKind.EXPERT, visitor_name="张教授", date=D(2021, 12, 1),
-            members=[a, b], person_count=count,
-        )  # fmt: skip
+            batch=liyang.batch,
+            group=liyang,
+            kind=VisitorKind.EXPERT,
+            visitor_name="张教授",
+            date=D(2021, 12, 1),
+            members=[a, b],
+            person_count=count,
+        )
     assert figure("expert_visits", liyang.batch, group=liyang) == 5
     assert figure("expert_visits", liyang.batch, member=a) == 5
     assert figure("entrepreneur_visits", liyang.batch) == 0
@@ -117,13 +127,19 @@ def test_money_is_exact_and_receipts_are_increments(world):
             contract_amount_wan=amount,
             date=D(2022, 1, 1 + i),
             members=[a],
-        )  # fmt: skip
+        )
         for i, amount in enumerate(amounts)
     ]
     agreement_sign(
-        batch=liyang.batch, group=jintan, title="金坛协议", university=university, enterprise=EnterpriseFactory(),
-        contract_amount_wan="0.3", date=D(2022, 1, 1), members=[c],
-    )  # fmt: skip
+        batch=liyang.batch,
+        group=jintan,
+        title="金坛协议",
+        university=university,
+        enterprise=EnterpriseFactory(),
+        contract_amount_wan="0.3",
+        date=D(2022, 1, 1),
+        members=[c],
+    )
     agreement_receipt_add(agreement=agreements[0], date=D(2022, 2, 1), amount_wan="0.1")
     agreement_receipt_add(agreement=agreements[0], date=D(2022, 3, 1), amount_wan="0.2")
     assert figure("agreements", liyang.batch, group=liyang) == 2
@@ -136,9 +152,15 @@ def test_money_is_exact_and_receipts_are_increments(world):
 def test_outcome_rounds_sum_once_when_approved(world):
     liyang, _, a, b, _ = world
     need = need_create(
-        batch=liyang.batch, group=liyang, enterprise=EnterpriseFactory(), title="需求", description="描述",
-        date=D(2021, 9, 1), members=[a, b], state=NeedState.PUBLISHED,
-    )  # fmt: skip
+        batch=liyang.batch,
+        group=liyang,
+        enterprise=EnterpriseFactory(),
+        title="需求",
+        description="描述",
+        date=D(2021, 9, 1),
+        members=[a, b],
+        state=NeedState.PUBLISHED,
+    )
     need = need_claim(need=need, member=a)
     need = need_submit_completion(need=need, solution="方案")
     need = need_approve_completion(need=need)
@@ -168,7 +190,7 @@ def test_merged_duplicates_are_not_counted_as_needs(world):
             description="描述",
             date=D(2021, 9, 1),
             members=[a],
-        )  # fmt: skip
+        )
         for i in range(3)
     ]
     need_merge(need=needs[2], into=needs[0])
@@ -188,8 +210,14 @@ def test_linked_high_tech_and_cultivation_are_distinct_enterprises(world):
     assert figure("linked_hightech_enterprises", liyang.batch, group=liyang) == 1
     assert figure("linked_enterprises", liyang.batch) == 2
     for day in (1, 2):
-        cultivation_create(batch=liyang.batch, group=liyang, enterprise=plain, kind=CultivationKind.HIGH_TECH,
-                           date=D(2021, 9, day), members=[a])  # fmt: skip
+        cultivation_create(
+            batch=liyang.batch,
+            group=liyang,
+            enterprise=plain,
+            kind=CultivationKind.HIGH_TECH,
+            date=D(2021, 9, day),
+            members=[a],
+        )
     assert figure("hightech_cultivated", liyang.batch) == 1
 
 
@@ -197,10 +225,24 @@ def test_universities_engaged_unions_every_kind_of_contact(world):
     liyang, jintan, a, _, c = world
     u1, u2, u3 = UniversityFactory(), UniversityFactory(), UniversityFactory()
     university_pairing_create(batch=liyang.batch, group=liyang, university=u1, date=D(2021, 9, 1), members=[a])
-    event_create(batch=liyang.batch, group=liyang, kind=EventKind.DOCKING, title="对接", date=D(2021, 9, 2),
-                 members=[a], universities=[u1, u2])  # fmt: skip
-    event_create(batch=liyang.batch, group=jintan, kind=EventKind.DOCKING, title="对接", date=D(2021, 9, 2),
-                 members=[c], universities=[u3])  # fmt: skip
+    event_create(
+        batch=liyang.batch,
+        group=liyang,
+        kind=EventKind.DOCKING,
+        title="对接",
+        date=D(2021, 9, 2),
+        members=[a],
+        universities=[u1, u2],
+    )
+    event_create(
+        batch=liyang.batch,
+        group=jintan,
+        kind=EventKind.DOCKING,
+        title="对接",
+        date=D(2021, 9, 2),
+        members=[c],
+        universities=[u3],
+    )
     assert figure("universities_engaged", liyang.batch, group=liyang) == 2
     assert figure("universities_engaged", liyang.batch) == 3
     assert set(records("universities_engaged", Scope(batch=liyang.batch, group=liyang))) == {u1, u2}
@@ -215,7 +257,7 @@ def test_period_limits_what_is_counted(world):
 
 
 def test_scorecard_has_every_metric_for_totals_and_groups(world):
-    liyang, jintan, *_ = world
+    liyang, _jintan, *_ = world
     card = scorecard(batch=liyang.batch)
     codes = {m.code for m in SCORECARD_METRICS}
     assert set(card["totals"]) == codes
@@ -224,13 +266,34 @@ def test_scorecard_has_every_metric_for_totals_and_groups(world):
     assert card["members"] == 3 and card["dispatch_units"] == 3
     assert not any(code.startswith("_") for code in codes)
     required = {
-        "matchmaking_events", "docking_events", "other_events", "recruitment_events", "linked_enterprises",
-        "linked_hightech_enterprises", "visits", "enterprises_visited", "needs_collected", "expert_visits",
-        "entrepreneur_visits", "research_reports", "cooperation_intents", "agreements", "contract_amount_wan",
-        "received_amount_wan", "platforms_introduced", "projects_brokered", "major_projects", "talents_introduced",
-        "universities_engaged", "hightech_cultivated", "bse_potential", "enterprises_landed", "employment_bases",
-        "applications_supported", "funds_landed_wan",
-    }  # fmt: skip
+        "matchmaking_events",
+        "docking_events",
+        "other_events",
+        "recruitment_events",
+        "linked_enterprises",
+        "linked_hightech_enterprises",
+        "visits",
+        "enterprises_visited",
+        "needs_collected",
+        "expert_visits",
+        "entrepreneur_visits",
+        "research_reports",
+        "cooperation_intents",
+        "agreements",
+        "contract_amount_wan",
+        "received_amount_wan",
+        "platforms_introduced",
+        "projects_brokered",
+        "major_projects",
+        "talents_introduced",
+        "universities_engaged",
+        "hightech_cultivated",
+        "bse_potential",
+        "enterprises_landed",
+        "employment_bases",
+        "applications_supported",
+        "funds_landed_wan",
+    }
     assert required <= codes
     assert all(METRICS[c].unit and METRICS[c].rule for c in codes)
 
@@ -238,9 +301,15 @@ def test_scorecard_has_every_metric_for_totals_and_groups(world):
 def test_scorecard_command_json_and_table(world):
     liyang, _, a, _, _ = world
     agreement_sign(
-        batch=liyang.batch, group=liyang, title="协议", university=UniversityFactory(), enterprise=EnterpriseFactory(),
-        contract_amount_wan="2212", date=D(2022, 1, 1), members=[a],
-    )  # fmt: skip
+        batch=liyang.batch,
+        group=liyang,
+        title="协议",
+        university=UniversityFactory(),
+        enterprise=EnterpriseFactory(),
+        contract_amount_wan="2212",
+        date=D(2022, 1, 1),
+        members=[a],
+    )
     out = StringIO()
     call_command("scorecard", "--batch", "14", "--city", "常州市", "--format", "json", stdout=out)
     card = json.loads(out.getvalue())
