@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CooperationConfig(AppConfig):
     name = "techmayor.cooperation"
-    verbose_name = "产学研合作"
+    verbose_name = _("产学研合作")

@@ -1,5 +1,6 @@
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from techmayor.core.models import BaseModel
 from techmayor.roster.models import CreditedRecord
@@ -12,23 +13,33 @@ WAN = {"max_digits": 14, "decimal_places": 4, "validators": [MinValueValidator(0
 class Intent(CreditedRecord):
     """合作意向 (项) between an enterprise and a university or expert."""
 
-    title = models.CharField("意向内容", max_length=200)
+    title = models.CharField(_("意向内容"), max_length=200)
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="intents"
+        "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="intents"
     )
     university = models.ForeignKey(
-        "resources.University", verbose_name="高校", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "resources.University",
+        verbose_name=_("高校"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     expert = models.ForeignKey(
-        "resources.Expert", verbose_name="专家", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "resources.Expert", verbose_name=_("专家"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     need = models.ForeignKey(
-        "needs.Need", verbose_name="对应需求", null=True, blank=True, on_delete=models.PROTECT, related_name="intents"
+        "needs.Need",
+        verbose_name=_("对应需求"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="intents",
     )
 
     class Meta(CreditedRecord.Meta):
-        verbose_name = "合作意向"
-        verbose_name_plural = "合作意向"
+        verbose_name = _("合作意向")
+        verbose_name_plural = _("合作意向")
 
     def __str__(self) -> str:
         return self.title
@@ -38,39 +49,39 @@ class Agreement(CreditedRecord):
     """合作协议 (个): 校企 or 校地, with the contract amount; money received is in AgreementReceipt."""
 
     kind = models.CharField(
-        "协议类型", max_length=4, choices=AgreementKind.choices, default=AgreementKind.UNIVERSITY_ENTERPRISE
+        _("协议类型"), max_length=4, choices=AgreementKind.choices, default=AgreementKind.UNIVERSITY_ENTERPRISE
     )
-    title = models.CharField("协议名称", max_length=200)
+    title = models.CharField(_("协议名称"), max_length=200)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
-        verbose_name="企业",
+        verbose_name=_("企业"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="agreements",
     )
     region = models.ForeignKey(
-        "core.Region", verbose_name="合作地方", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "core.Region", verbose_name=_("合作地方"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     university = models.ForeignKey(
-        "resources.University", verbose_name="高校", on_delete=models.PROTECT, related_name="agreements"
+        "resources.University", verbose_name=_("高校"), on_delete=models.PROTECT, related_name="agreements"
     )
     expert = models.ForeignKey(
-        "resources.Expert", verbose_name="专家", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "resources.Expert", verbose_name=_("专家"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     need = models.ForeignKey(
         "needs.Need",
-        verbose_name="对应需求",
+        verbose_name=_("对应需求"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="agreements",
     )
-    contract_amount_wan = models.DecimalField("合同金额(万元)", **WAN)
+    contract_amount_wan = models.DecimalField(_("合同金额(万元)"), **WAN)
 
     class Meta(CreditedRecord.Meta):
-        verbose_name = "合作协议"
-        verbose_name_plural = "合作协议"
+        verbose_name = _("合作协议")
+        verbose_name_plural = _("合作协议")
 
     def __str__(self) -> str:
         return self.title
@@ -79,14 +90,14 @@ class Agreement(CreditedRecord):
 class AgreementReceipt(BaseModel):
     """实际到账: one payment received under an agreement (an increment)."""
 
-    agreement = models.ForeignKey(Agreement, verbose_name="协议", on_delete=models.PROTECT, related_name="receipts")
-    date = models.DateField("到账日期")
-    amount_wan = models.DecimalField("到账金额(万元)", **WAN)
-    note = models.CharField("备注", max_length=200, blank=True)
+    agreement = models.ForeignKey(Agreement, verbose_name=_("协议"), on_delete=models.PROTECT, related_name="receipts")
+    date = models.DateField(_("到账日期"))
+    amount_wan = models.DecimalField(_("到账金额(万元)"), **WAN)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "协议到账"
-        verbose_name_plural = "协议到账"
+        verbose_name = _("协议到账")
+        verbose_name_plural = _("协议到账")
         ordering = ["date", "id"]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "techmayor.core"
-    verbose_name = "基础数据"
+    verbose_name = _("基础数据")

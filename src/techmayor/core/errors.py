@@ -7,7 +7,7 @@ every service runs in a transaction.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 
 
 class ApplicationError(Exception):
@@ -31,7 +31,7 @@ def validation_message(exc: ValidationError, model=None) -> str:
         if model is not None and field != "__all__":
             try:
                 label = str(model._meta.get_field(field).verbose_name)
-            except Exception:  # noqa: BLE001 - a non-field key keeps its own name
+            except FieldDoesNotExist:  # a non-field key keeps its own name
                 label = field
         for error in errors:
             for message in error.messages:

@@ -2,16 +2,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class BaseModel(models.Model):
     """Every record knows when it was created and changed, and by whom."""
 
-    created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
+        verbose_name=_("创建人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -20,7 +21,7 @@ class BaseModel(models.Model):
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="更新人",
+        verbose_name=_("更新人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -33,11 +34,11 @@ class BaseModel(models.Model):
 
 
 class AuditAction(models.TextChoices):
-    CREATE = "create", "新建"
-    UPDATE = "update", "修改"
-    DELETE = "delete", "删除"
-    TRANSITION = "transition", "状态变更"
-    IMPORT = "import", "导入"
+    CREATE = "create", _("新建")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    TRANSITION = "transition", _("状态变更")
+    IMPORT = "import", _("导入")
 
 
 class AuditLog(models.Model):
@@ -46,27 +47,27 @@ class AuditLog(models.Model):
     Written by services (never by signals), so CLI, import and web writes are all recorded.
     """
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
+        verbose_name=_("操作人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="audit_logs",
     )
-    source = models.CharField("来源", max_length=40, default="system", help_text="web / api / cli / import / demo")
-    action = models.CharField("操作", max_length=20, choices=AuditAction.choices)
-    model = models.CharField("对象类型", max_length=80, db_index=True)
-    object_id = models.CharField("对象编号", max_length=64, db_index=True)
-    object_repr = models.CharField("对象", max_length=255)
-    before = models.JSONField("修改前", null=True, blank=True)
-    after = models.JSONField("修改后", null=True, blank=True)
-    note = models.CharField("说明", max_length=255, blank=True)
+    source = models.CharField(_("来源"), max_length=40, default="system", help_text="web / api / cli / import / demo")
+    action = models.CharField(_("操作"), max_length=20, choices=AuditAction.choices)
+    model = models.CharField(_("对象类型"), max_length=80, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=255)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=255, blank=True)
 
     class Meta:
-        verbose_name = "操作记录"
-        verbose_name_plural = "操作记录"
+        verbose_name = _("操作记录")
+        verbose_name_plural = _("操作记录")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["model", "object_id"])]
 
@@ -80,26 +81,26 @@ class AuditLog(models.Model):
 
 
 class RegionLevel(models.TextChoices):
-    PROVINCE = "province", "省"
-    CITY = "city", "地级市"
-    DISTRICT = "district", "区/县级市"
-    TOWN = "town", "镇/街道"
-    PARK = "park", "园区"
+    PROVINCE = "province", _("省")
+    CITY = "city", _("地级市")
+    DISTRICT = "district", _("区/县级市")
+    TOWN = "town", _("镇/街道")
+    PARK = "park", _("园区")
 
 
 class Region(models.Model):
     """City → district / county-level city → town / street / park."""
 
-    name = models.CharField("名称", max_length=60)
-    level = models.CharField("层级", max_length=10, choices=RegionLevel.choices)
-    code = models.CharField("区划代码", max_length=12, blank=True, help_text="国家统计局统计用区划代码（已知时）")
+    name = models.CharField(_("名称"), max_length=60)
+    level = models.CharField(_("层级"), max_length=10, choices=RegionLevel.choices)
+    code = models.CharField(_("区划代码"), max_length=12, blank=True, help_text=_("国家统计局统计用区划代码（已知时）"))
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
 
     class Meta:
-        verbose_name = "行政区域"
-        verbose_name_plural = "行政区域"
+        verbose_name = _("行政区域")
+        verbose_name_plural = _("行政区域")
         ordering = ["level", "code", "name"]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="region_unique_name_in_parent"),
@@ -123,18 +124,18 @@ class Region(models.Model):
 class Industry(models.Model):
     """GB/T 4754-2017 国民经济行业分类: 门类 (A) → 大类 (13) → 中类 (131) → 小类 (1311)."""
 
-    code = models.CharField("行业代码", max_length=8, unique=True)
-    level = models.PositiveSmallIntegerField("层级", help_text="1 门类, 2 大类, 3 中类, 4 小类")
-    section = models.CharField("门类", max_length=1)
-    name = models.CharField("名称", max_length=120)
-    note = models.TextField("说明", blank=True)
+    code = models.CharField(_("行业代码"), max_length=8, unique=True)
+    level = models.PositiveSmallIntegerField(_("层级"), help_text=_("1 门类, 2 大类, 3 中类, 4 小类"))
+    section = models.CharField(_("门类"), max_length=1)
+    name = models.CharField(_("名称"), max_length=120)
+    note = models.TextField(_("说明"), blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
 
     class Meta:
-        verbose_name = "国民经济行业"
-        verbose_name_plural = "国民经济行业"
+        verbose_name = _("国民经济行业")
+        verbose_name_plural = _("国民经济行业")
         ordering = ["code"]
 
     def __str__(self) -> str:

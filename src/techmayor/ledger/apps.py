@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LedgerConfig(AppConfig):
     name = "techmayor.ledger"
-    verbose_name = "工作台账"
+    verbose_name = _("工作台账")

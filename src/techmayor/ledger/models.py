@@ -1,5 +1,6 @@
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from techmayor.roster.models import CreditedRecord
 
@@ -12,12 +13,12 @@ class Visit(CreditedRecord):
     """走访: one enterprise on one date, by one or more members. Counted as 家次 and as 家."""
 
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="visits"
+        "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="visits"
     )
 
     class Meta(CreditedRecord.Meta):
-        verbose_name = "走访企业"
-        verbose_name_plural = "走访企业"
+        verbose_name = _("走访企业")
+        verbose_name_plural = _("走访企业")
 
     def __str__(self) -> str:
         return f"{self.date} 走访 {self.enterprise}"
@@ -26,19 +27,19 @@ class Visit(CreditedRecord):
 class Event(CreditedRecord):
     """活动 (场次): 产学研专场活动, 对接活动, 校园招聘 or other."""
 
-    kind = models.CharField("活动类型", max_length=20, choices=EventKind.choices)
-    title = models.CharField("活动名称", max_length=200)
-    location = models.CharField("地点", max_length=120, blank=True)
+    kind = models.CharField(_("活动类型"), max_length=20, choices=EventKind.choices)
+    title = models.CharField(_("活动名称"), max_length=200)
+    location = models.CharField(_("地点"), max_length=120, blank=True)
     enterprises = models.ManyToManyField(
-        "enterprises.Enterprise", verbose_name="参与企业", blank=True, related_name="events"
+        "enterprises.Enterprise", verbose_name=_("参与企业"), blank=True, related_name="events"
     )
     universities = models.ManyToManyField(
-        "resources.University", verbose_name="参与高校", blank=True, related_name="events"
+        "resources.University", verbose_name=_("参与高校"), blank=True, related_name="events"
     )
 
     class Meta(CreditedRecord.Meta):
-        verbose_name = "活动"
-        verbose_name_plural = "活动"
+        verbose_name = _("活动")
+        verbose_name_plural = _("活动")
 
     def __str__(self) -> str:
         return f"{self.date} {self.title}"
@@ -47,22 +48,22 @@ class Event(CreditedRecord):
 class VisitorRecord(CreditedRecord):
     """来访专家 / 来访企业家, counted in 人次: a person visiting twice counts twice."""
 
-    kind = models.CharField("来访类型", max_length=20, choices=VisitorKind.choices)
-    visitor_name = models.CharField("来访人", max_length=120, help_text="多人同行时可填写代表姓名")
-    organization = models.CharField("所在单位", max_length=150, blank=True)
+    kind = models.CharField(_("来访类型"), max_length=20, choices=VisitorKind.choices)
+    visitor_name = models.CharField(_("来访人"), max_length=120, help_text=_("多人同行时可填写代表姓名"))
+    organization = models.CharField(_("所在单位"), max_length=150, blank=True)
     university = models.ForeignKey(
         "resources.University",
-        verbose_name="所在高校",
+        verbose_name=_("所在高校"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    person_count = models.PositiveSmallIntegerField("人次", default=1, validators=[MinValueValidator(1)])
+    person_count = models.PositiveSmallIntegerField(_("人次"), default=1, validators=[MinValueValidator(1)])
 
     class Meta(CreditedRecord.Meta):
-        verbose_name = "来访记录"
-        verbose_name_plural = "来访记录"
+        verbose_name = _("来访记录")
+        verbose_name_plural = _("来访记录")
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.visitor_name}"
@@ -71,12 +72,12 @@ class VisitorRecord(CreditedRecord):
 class Report(CreditedRecord):
     """调研报告 (篇)."""
 
-    title = models.CharField("报告题目", max_length=200)
-    summary = models.TextField("摘要", blank=True)
+    title = models.CharField(_("报告题目"), max_length=200)
+    summary = models.TextField(_("摘要"), blank=True)
 
     class Meta(CreditedRecord.Meta):
-        verbose_name = "调研报告"
-        verbose_name_plural = "调研报告"
+        verbose_name = _("调研报告")
+        verbose_name_plural = _("调研报告")
 
     def __str__(self) -> str:
         return self.title
@@ -85,11 +86,11 @@ class Report(CreditedRecord):
 class TalentIntroduction(CreditedRecord):
     """引才 (人): talents brought to local enterprises; a team is one record with its head count."""
 
-    talent_name = models.CharField("人才/团队", max_length=120)
-    person_count = models.PositiveSmallIntegerField("人数", default=1, validators=[MinValueValidator(1)])
+    talent_name = models.CharField(_("人才/团队"), max_length=120)
+    person_count = models.PositiveSmallIntegerField(_("人数"), default=1, validators=[MinValueValidator(1)])
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
-        verbose_name="引进企业",
+        verbose_name=_("引进企业"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -97,17 +98,17 @@ class TalentIntroduction(CreditedRecord):
     )
     university = models.ForeignKey(
         "resources.University",
-        verbose_name="来源高校",
+        verbose_name=_("来源高校"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    description = models.CharField("说明", max_length=200, blank=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta(CreditedRecord.Meta):
-        verbose_name = "引进人才"
-        verbose_name_plural = "引进人才"
+        verbose_name = _("引进人才")
+        verbose_name_plural = _("引进人才")
 
     def __str__(self) -> str:
         return self.talent_name
@@ -116,10 +117,10 @@ class TalentIntroduction(CreditedRecord):
 class ProjectBrokered(CreditedRecord):
     """牵线科技项目 (项); some are placed on the province's major-project list."""
 
-    title = models.CharField("项目名称", max_length=200)
+    title = models.CharField(_("项目名称"), max_length=200)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
-        verbose_name="承接企业",
+        verbose_name=_("承接企业"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -127,18 +128,18 @@ class ProjectBrokered(CreditedRecord):
     )
     university = models.ForeignKey(
         "resources.University",
-        verbose_name="合作高校",
+        verbose_name=_("合作高校"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    is_provincial_major = models.BooleanField("列入省重大项目", default=False)
-    amount_wan = models.DecimalField("投资额(万元)", null=True, blank=True, **WAN)
+    is_provincial_major = models.BooleanField(_("列入省重大项目"), default=False)
+    amount_wan = models.DecimalField(_("投资额(万元)"), null=True, blank=True, **WAN)
 
     class Meta(CreditedRecord.Meta):
-        verbose_name = "牵线科技项目"
-        verbose_name_plural = "牵线科技项目"
+        verbose_name = _("牵线科技项目")
+        verbose_name_plural = _("牵线科技项目")
 
     def __str__(self) -> str:
         return self.title
@@ -148,12 +149,12 @@ class PlatformIntroduction(CreditedRecord):
     """协助引进科创平台 (家)."""
 
     platform = models.ForeignKey(
-        "resources.Platform", verbose_name="科创平台", on_delete=models.PROTECT, related_name="introductions"
+        "resources.Platform", verbose_name=_("科创平台"), on_delete=models.PROTECT, related_name="introductions"
     )
 
     class Meta(CreditedRecord.Meta):
-        verbose_name = "引进科创平台"
-        verbose_name_plural = "引进科创平台"
+        verbose_name = _("引进科创平台")
+        verbose_name_plural = _("引进科创平台")
 
     def __str__(self) -> str:
         return str(self.platform)
@@ -163,12 +164,12 @@ class EnterpriseLanding(CreditedRecord):
     """招引落户企业 (家): a company brought to register locally."""
 
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name="落户企业", on_delete=models.PROTECT, related_name="+"
+        "enterprises.Enterprise", verbose_name=_("落户企业"), on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta(CreditedRecord.Meta):
-        verbose_name = "招引落户企业"
-        verbose_name_plural = "招引落户企业"
+        verbose_name = _("招引落户企业")
+        verbose_name_plural = _("招引落户企业")
 
     def __str__(self) -> str:
         return str(self.enterprise)
@@ -178,11 +179,11 @@ class EmploymentBase(CreditedRecord):
     """就业基地 (个) set up with an enterprise, often for a university's graduates."""
 
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="+"
+        "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="+"
     )
     university = models.ForeignKey(
         "resources.University",
-        verbose_name="合作高校",
+        verbose_name=_("合作高校"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -190,8 +191,8 @@ class EmploymentBase(CreditedRecord):
     )
 
     class Meta(CreditedRecord.Meta):
-        verbose_name = "就业基地"
-        verbose_name_plural = "就业基地"
+        verbose_name = _("就业基地")
+        verbose_name_plural = _("就业基地")
 
     def __str__(self) -> str:
         return f"{self.enterprise} 就业基地"
@@ -200,12 +201,12 @@ class EmploymentBase(CreditedRecord):
 class FundLanding(CreditedRecord):
     """基金落地 (万元)."""
 
-    fund_name = models.CharField("基金名称", max_length=150)
-    amount_wan = models.DecimalField("规模(万元)", **WAN)
+    fund_name = models.CharField(_("基金名称"), max_length=150)
+    amount_wan = models.DecimalField(_("规模(万元)"), **WAN)
 
     class Meta(CreditedRecord.Meta):
-        verbose_name = "基金落地"
-        verbose_name_plural = "基金落地"
+        verbose_name = _("基金落地")
+        verbose_name_plural = _("基金落地")
 
     def __str__(self) -> str:
         return self.fund_name
@@ -215,14 +216,14 @@ class ApplicationSupported(CreditedRecord):
     """帮助企业申报 (项): technology, talent or funding applications."""
 
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="+"
+        "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="+"
     )
-    kind = models.CharField("申报类型", max_length=20, choices=ApplicationKind.choices)
-    title = models.CharField("申报事项", max_length=200)
+    kind = models.CharField(_("申报类型"), max_length=20, choices=ApplicationKind.choices)
+    title = models.CharField(_("申报事项"), max_length=200)
 
     class Meta(CreditedRecord.Meta):
-        verbose_name = "帮助企业申报"
-        verbose_name_plural = "帮助企业申报"
+        verbose_name = _("帮助企业申报")
+        verbose_name_plural = _("帮助企业申报")
 
     def __str__(self) -> str:
         return self.title
@@ -232,16 +233,16 @@ class EnterpriseCultivation(CreditedRecord):
     """培育: an enterprise followed towards 高新技术企业 certification, or identified as 北交所潜力企业."""
 
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="cultivations"
+        "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="cultivations"
     )
-    kind = models.CharField("培育类型", max_length=20, choices=CultivationKind.choices)
+    kind = models.CharField(_("培育类型"), max_length=20, choices=CultivationKind.choices)
     status = models.CharField(
-        "状态", max_length=20, choices=CultivationStatus.choices, default=CultivationStatus.IN_PROGRESS
+        _("状态"), max_length=20, choices=CultivationStatus.choices, default=CultivationStatus.IN_PROGRESS
     )
 
     class Meta(CreditedRecord.Meta):
-        verbose_name = "企业培育"
-        verbose_name_plural = "企业培育"
+        verbose_name = _("企业培育")
+        verbose_name_plural = _("企业培育")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.enterprise}"
@@ -251,15 +252,15 @@ class UniversityPairing(CreditedRecord):
     """高校结对共建: a university paired with a park or town."""
 
     university = models.ForeignKey(
-        "resources.University", verbose_name="高校", on_delete=models.PROTECT, related_name="pairings"
+        "resources.University", verbose_name=_("高校"), on_delete=models.PROTECT, related_name="pairings"
     )
     region = models.ForeignKey(
-        "core.Region", verbose_name="结对园区/镇", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "core.Region", verbose_name=_("结对园区/镇"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta(CreditedRecord.Meta):
-        verbose_name = "高校结对共建"
-        verbose_name_plural = "高校结对共建"
+        verbose_name = _("高校结对共建")
+        verbose_name_plural = _("高校结对共建")
 
     def __str__(self) -> str:
         return f"{self.university} 结对 {self.region or ''}"

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from techmayor.core.models import BaseModel
 from techmayor.roster.models import CreditedRecord
@@ -13,32 +14,42 @@ WAN = {"max_digits": 14, "decimal_places": 4, "validators": [MinValueValidator(0
 class Lead(BaseModel):
     """线索: the raw text of a need as it arrived, with its source. Kept forever, never edited."""
 
-    source = models.CharField("来源", max_length=10, choices=LeadSource.choices)
-    reference = models.CharField("受理编号", max_length=24, unique=True)
-    raw_text = models.TextField("原始内容")
-    title = models.CharField("标题", max_length=200, blank=True)
-    enterprise_name = models.CharField("企业名称（原文）", max_length=150, blank=True)
+    source = models.CharField(_("来源"), max_length=10, choices=LeadSource.choices)
+    reference = models.CharField(_("受理编号"), max_length=24, unique=True)
+    raw_text = models.TextField(_("原始内容"))
+    title = models.CharField(_("标题"), max_length=200, blank=True)
+    enterprise_name = models.CharField(_("企业名称（原文）"), max_length=150, blank=True)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
-        verbose_name="企业",
+        verbose_name=_("企业"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="leads",
     )
-    contact_name = models.CharField("联系人", max_length=60, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     region = models.ForeignKey(
-        "core.Region", verbose_name="所属镇（街道）", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "core.Region",
+        verbose_name=_("所属镇（街道）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     visit = models.ForeignKey(
-        "ledger.Visit", verbose_name="来自走访", null=True, blank=True, on_delete=models.PROTECT, related_name="leads"
+        "ledger.Visit",
+        verbose_name=_("来自走访"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="leads",
     )
-    status = models.CharField("处理状态", max_length=10, choices=LeadStatus.choices, default=LeadStatus.NEW)
+    status = models.CharField(_("处理状态"), max_length=10, choices=LeadStatus.choices, default=LeadStatus.NEW)
 
     class Meta:
-        verbose_name = "需求线索"
-        verbose_name_plural = "需求线索"
+        verbose_name = _("需求线索")
+        verbose_name_plural = _("需求线索")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -49,26 +60,33 @@ class Need(CreditedRecord):
     """企业需求 (条/项): credited to the batch, group and members who collected it, on its date."""
 
     lead = models.ForeignKey(
-        Lead, verbose_name="来源线索", null=True, blank=True, on_delete=models.PROTECT, related_name="needs"
+        Lead, verbose_name=_("来源线索"), null=True, blank=True, on_delete=models.PROTECT, related_name="needs"
     )
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="needs"
+        "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="needs"
     )
     region = models.ForeignKey(
-        "core.Region", verbose_name="所属镇（街道）", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "core.Region",
+        verbose_name=_("所属镇（街道）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    title = models.CharField("需求标题", max_length=200)
-    description = models.TextField("需求描述")
-    kind = models.CharField("需求类型", max_length=20, choices=NeedKind.choices, default=NeedKind.TECHNOLOGY)
-    urgency = models.CharField("紧急程度", max_length=20, choices=Urgency.choices, default=Urgency.NORMAL)
-    is_bottleneck = models.BooleanField("卡脖子", default=False)
+    title = models.CharField(_("需求标题"), max_length=200)
+    description = models.TextField(_("需求描述"))
+    kind = models.CharField(_("需求类型"), max_length=20, choices=NeedKind.choices, default=NeedKind.TECHNOLOGY)
+    urgency = models.CharField(_("紧急程度"), max_length=20, choices=Urgency.choices, default=Urgency.NORMAL)
+    is_bottleneck = models.BooleanField(_("卡脖子"), default=False)
     industry = models.ForeignKey(
-        "core.Industry", verbose_name="所属行业", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "core.Industry", verbose_name=_("所属行业"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    state = models.CharField("状态", max_length=24, choices=NeedState.choices, default=NeedState.PENDING, db_index=True)
+    state = models.CharField(
+        _("状态"), max_length=24, choices=NeedState.choices, default=NeedState.PENDING, db_index=True
+    )
     owner = models.ForeignKey(
         "roster.Member",
-        verbose_name="负责人",
+        verbose_name=_("负责人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -76,35 +94,40 @@ class Need(CreditedRecord):
     )
     collaborators = models.ManyToManyField(
         "roster.Member",
-        verbose_name="协同人",
+        verbose_name=_("协同人"),
         through="NeedCollaborator",
         blank=True,
         related_name="collaborating_needs",
     )
     merged_into = models.ForeignKey(
-        "self", verbose_name="合并至", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_duplicates"
+        "self",
+        verbose_name=_("合并至"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_duplicates",
     )
-    solution = models.TextField("解决方案", blank=True)
-    state_reason = models.CharField("最近退回/取消原因", max_length=300, blank=True)
-    last_progress_at = models.DateTimeField("最近进展", null=True, blank=True)
-    completed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    solution = models.TextField(_("解决方案"), blank=True)
+    state_reason = models.CharField(_("最近退回/取消原因"), max_length=300, blank=True)
+    last_progress_at = models.DateTimeField(_("最近进展"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
     class Meta(CreditedRecord.Meta):
-        verbose_name = "企业需求"
-        verbose_name_plural = "企业需求"
+        verbose_name = _("企业需求")
+        verbose_name_plural = _("企业需求")
 
     def __str__(self) -> str:
         return self.title
 
 
 class NeedCollaborator(BaseModel):
-    need = models.ForeignKey(Need, verbose_name="需求", on_delete=models.CASCADE, related_name="collaborator_links")
-    member = models.ForeignKey("roster.Member", verbose_name="团员", on_delete=models.PROTECT, related_name="+")
-    status = models.CharField("状态", max_length=10, choices=CollaboratorStatus.choices)
+    need = models.ForeignKey(Need, verbose_name=_("需求"), on_delete=models.CASCADE, related_name="collaborator_links")
+    member = models.ForeignKey("roster.Member", verbose_name=_("团员"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("状态"), max_length=10, choices=CollaboratorStatus.choices)
 
     class Meta:
-        verbose_name = "需求协同人"
-        verbose_name_plural = "需求协同人"
+        verbose_name = _("需求协同人")
+        verbose_name_plural = _("需求协同人")
         constraints = [models.UniqueConstraint(fields=["need", "member"], name="need_collaborator_unique")]
 
     def __str__(self) -> str:
@@ -114,24 +137,24 @@ class NeedCollaborator(BaseModel):
 class NeedTransition(models.Model):
     """The need's timeline: every state change with who, when and why."""
 
-    need = models.ForeignKey(Need, verbose_name="需求", on_delete=models.CASCADE, related_name="transitions")
-    action = models.CharField("操作", max_length=24)
-    from_state = models.CharField("原状态", max_length=24, choices=NeedState.choices)
-    to_state = models.CharField("新状态", max_length=24, choices=NeedState.choices)
+    need = models.ForeignKey(Need, verbose_name=_("需求"), on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(_("操作"), max_length=24)
+    from_state = models.CharField(_("原状态"), max_length=24, choices=NeedState.choices)
+    to_state = models.CharField(_("新状态"), max_length=24, choices=NeedState.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
+        verbose_name=_("操作人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    reason = models.CharField("说明", max_length=300, blank=True)
-    at = models.DateTimeField("时间", auto_now_add=True)
+    reason = models.CharField(_("说明"), max_length=300, blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "需求流转记录"
-        verbose_name_plural = "需求流转记录"
+        verbose_name = _("需求流转记录")
+        verbose_name_plural = _("需求流转记录")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -139,15 +162,15 @@ class NeedTransition(models.Model):
 
 
 class ProgressEntry(BaseModel):
-    need = models.ForeignKey(Need, verbose_name="需求", on_delete=models.CASCADE, related_name="progress_entries")
-    member = models.ForeignKey("roster.Member", verbose_name="填报人", on_delete=models.PROTECT, related_name="+")
-    date = models.DateField("日期")
-    current_status = models.TextField("当前进展")
-    next_step = models.TextField("下一步", blank=True)
+    need = models.ForeignKey(Need, verbose_name=_("需求"), on_delete=models.CASCADE, related_name="progress_entries")
+    member = models.ForeignKey("roster.Member", verbose_name=_("填报人"), on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("日期"))
+    current_status = models.TextField(_("当前进展"))
+    next_step = models.TextField(_("下一步"), blank=True)
 
     class Meta:
-        verbose_name = "需求进展"
-        verbose_name_plural = "需求进展"
+        verbose_name = _("需求进展")
+        verbose_name_plural = _("需求进展")
         ordering = ["-date", "-id"]
 
     def __str__(self) -> str:
@@ -157,20 +180,20 @@ class ProgressEntry(BaseModel):
 class OutcomeRound(BaseModel):
     """成效: one round of outcomes after completion, as increments (never a running total)."""
 
-    need = models.ForeignKey(Need, verbose_name="需求", on_delete=models.PROTECT, related_name="outcome_rounds")
-    date = models.DateField("日期")
-    signed_amount_wan = models.DecimalField("新增签约金额(万元)", **WAN)
-    received_amount_wan = models.DecimalField("新增到账金额(万元)", **WAN)
-    investment_wan = models.DecimalField("新增投资(万元)", **WAN)
-    talents = models.PositiveIntegerField("新增人才(人)", default=0)
-    patents = models.PositiveIntegerField("新增专利(项)", default=0)
-    description = models.TextField("说明", blank=True)
-    is_approved = models.BooleanField("已审核", default=False)
-    approved_at = models.DateTimeField("审核时间", null=True, blank=True)
+    need = models.ForeignKey(Need, verbose_name=_("需求"), on_delete=models.PROTECT, related_name="outcome_rounds")
+    date = models.DateField(_("日期"))
+    signed_amount_wan = models.DecimalField(_("新增签约金额(万元)"), **WAN)
+    received_amount_wan = models.DecimalField(_("新增到账金额(万元)"), **WAN)
+    investment_wan = models.DecimalField(_("新增投资(万元)"), **WAN)
+    talents = models.PositiveIntegerField(_("新增人才(人)"), default=0)
+    patents = models.PositiveIntegerField(_("新增专利(项)"), default=0)
+    description = models.TextField(_("说明"), blank=True)
+    is_approved = models.BooleanField(_("已审核"), default=False)
+    approved_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "成效"
-        verbose_name_plural = "成效"
+        verbose_name = _("成效")
+        verbose_name_plural = _("成效")
         ordering = ["date", "id"]
 
     def __str__(self) -> str:

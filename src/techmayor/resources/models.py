@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from techmayor.core.models import BaseModel
 
@@ -19,17 +20,17 @@ PROVINCE_CODES = {
 class University(BaseModel):
     """A university on the Ministry of Education's list (全国普通高等学校名单)."""
 
-    code = models.CharField("学校标识码", max_length=10, unique=True)
-    name = models.CharField("学校名称", max_length=100, db_index=True)
-    authority = models.CharField("主管部门", max_length=60, blank=True)
-    location = models.CharField("所在地", max_length=40, blank=True)
-    level = models.CharField("办学层次", max_length=4, choices=UniversityLevel.choices, blank=True)
-    remark = models.CharField("备注", max_length=60, blank=True)
-    province_code = models.CharField("省份代码", max_length=2, db_index=True, editable=False)
+    code = models.CharField(_("学校标识码"), max_length=10, unique=True)
+    name = models.CharField(_("学校名称"), max_length=100, db_index=True)
+    authority = models.CharField(_("主管部门"), max_length=60, blank=True)
+    location = models.CharField(_("所在地"), max_length=40, blank=True)
+    level = models.CharField(_("办学层次"), max_length=4, choices=UniversityLevel.choices, blank=True)
+    remark = models.CharField(_("备注"), max_length=60, blank=True)
+    province_code = models.CharField(_("省份代码"), max_length=2, db_index=True, editable=False)
 
     class Meta:
-        verbose_name = "高校"
-        verbose_name_plural = "高校"
+        verbose_name = _("高校")
+        verbose_name_plural = _("高校")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -47,20 +48,20 @@ class University(BaseModel):
 class Expert(BaseModel):
     """An expert at a university or institute. In the demo: pseudonymous, profiled by real achievements."""
 
-    name = models.CharField("姓名", max_length=60)
-    title = models.CharField("职称", max_length=40, blank=True)
+    name = models.CharField(_("姓名"), max_length=60)
+    title = models.CharField(_("职称"), max_length=40, blank=True)
     university = models.ForeignKey(
-        University, verbose_name="所在高校", null=True, blank=True, on_delete=models.PROTECT, related_name="experts"
+        University, verbose_name=_("所在高校"), null=True, blank=True, on_delete=models.PROTECT, related_name="experts"
     )
-    organization = models.CharField("所在机构", max_length=120, blank=True, help_text="院系或科研院所")
-    disciplines = models.JSONField("学科", default=list, blank=True)
-    bio = models.TextField("简介", blank=True)
-    email = models.EmailField("邮箱", blank=True)
-    is_demo = models.BooleanField("演示数据", default=False)
+    organization = models.CharField(_("所在机构"), max_length=120, blank=True, help_text=_("院系或科研院所"))
+    disciplines = models.JSONField(_("学科"), default=list, blank=True)
+    bio = models.TextField(_("简介"), blank=True)
+    email = models.EmailField(_("邮箱"), blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
 
     class Meta:
-        verbose_name = "专家"
-        verbose_name_plural = "专家"
+        verbose_name = _("专家")
+        verbose_name_plural = _("专家")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -71,24 +72,24 @@ class Expert(BaseModel):
 class Achievement(BaseModel):
     """A research result: a paper, a patent or a technology offer; its external id is kept."""
 
-    kind = models.CharField("类型", max_length=10, choices=AchievementKind.choices)
-    external_id = models.CharField("外部编号", max_length=80)
-    title = models.CharField("标题", max_length=500)
-    abstract = models.TextField("摘要/正文", blank=True)
-    keywords = models.JSONField("关键词", default=list, blank=True)
-    discipline = models.CharField("学科", max_length=60, blank=True)
-    category = models.CharField("门类", max_length=30, blank=True)
-    ipc = models.JSONField("IPC 分类", default=list, blank=True)
-    year = models.PositiveSmallIntegerField("年份", null=True, blank=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=AchievementKind.choices)
+    external_id = models.CharField(_("外部编号"), max_length=80)
+    title = models.CharField(_("标题"), max_length=500)
+    abstract = models.TextField(_("摘要/正文"), blank=True)
+    keywords = models.JSONField(_("关键词"), default=list, blank=True)
+    discipline = models.CharField(_("学科"), max_length=60, blank=True)
+    category = models.CharField(_("门类"), max_length=30, blank=True)
+    ipc = models.JSONField(_("IPC 分类"), default=list, blank=True)
+    year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True)
     university = models.ForeignKey(
-        University, verbose_name="高校", null=True, blank=True, on_delete=models.PROTECT, related_name="achievements"
+        University, verbose_name=_("高校"), null=True, blank=True, on_delete=models.PROTECT, related_name="achievements"
     )
-    experts = models.ManyToManyField(Expert, verbose_name="专家", blank=True, related_name="achievements")
-    is_demo = models.BooleanField("演示数据", default=False)
+    experts = models.ManyToManyField(Expert, verbose_name=_("专家"), blank=True, related_name="achievements")
+    is_demo = models.BooleanField(_("演示数据"), default=False)
 
     class Meta:
-        verbose_name = "科技成果"
-        verbose_name_plural = "科技成果"
+        verbose_name = _("科技成果")
+        verbose_name_plural = _("科技成果")
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["kind", "external_id"], name="achievement_unique_external")]
 
@@ -99,21 +100,26 @@ class Achievement(BaseModel):
 class Platform(BaseModel):
     """A science and innovation platform (科创平台): a university's institute, a joint lab …"""
 
-    name = models.CharField("平台名称", max_length=150, unique=True)
-    kind = models.CharField("类型", max_length=20, choices=PlatformKind.choices, default=PlatformKind.OTHER)
+    name = models.CharField(_("平台名称"), max_length=150, unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=PlatformKind.choices, default=PlatformKind.OTHER)
     university = models.ForeignKey(
-        University, verbose_name="依托高校", null=True, blank=True, on_delete=models.PROTECT, related_name="platforms"
+        University,
+        verbose_name=_("依托高校"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="platforms",
     )
     region = models.ForeignKey(
-        "core.Region", verbose_name="所在地", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "core.Region", verbose_name=_("所在地"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    established_on = models.DateField("成立日期", null=True, blank=True)
-    description = models.TextField("简介", blank=True)
-    is_demo = models.BooleanField("演示数据", default=False)
+    established_on = models.DateField(_("成立日期"), null=True, blank=True)
+    description = models.TextField(_("简介"), blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
 
     class Meta:
-        verbose_name = "科创平台"
-        verbose_name_plural = "科创平台"
+        verbose_name = _("科创平台")
+        verbose_name_plural = _("科创平台")
         ordering = ["id"]
 
     def __str__(self) -> str:

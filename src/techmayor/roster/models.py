@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from techmayor.core.models import BaseModel
 
@@ -20,11 +21,11 @@ def chinese_ordinal(n: int) -> str:
 class DispatchUnit(BaseModel):
     """派出单位: the member's home unit (university, institute, government body), their 大后方."""
 
-    name = models.CharField("单位名称", max_length=100, unique=True)
-    kind = models.CharField("类型", max_length=20, choices=DispatchUnitKind.choices)
+    name = models.CharField(_("单位名称"), max_length=100, unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=DispatchUnitKind.choices)
     university = models.ForeignKey(
         "resources.University",
-        verbose_name="对应高校",
+        verbose_name=_("对应高校"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -32,8 +33,8 @@ class DispatchUnit(BaseModel):
     )
 
     class Meta:
-        verbose_name = "派出单位"
-        verbose_name_plural = "派出单位"
+        verbose_name = _("派出单位")
+        verbose_name_plural = _("派出单位")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -43,15 +44,15 @@ class DispatchUnit(BaseModel):
 class Batch(BaseModel):
     """批次: one city's batch of 科技镇长团, e.g. 常州市第十四批. Exactly one is active per city."""
 
-    city = models.ForeignKey("core.Region", verbose_name="城市", on_delete=models.PROTECT, related_name="batches")
-    number = models.PositiveSmallIntegerField("批次")
-    start_date = models.DateField("开始日期")
-    end_date = models.DateField("结束日期")
-    is_active = models.BooleanField("当前批次", default=False)
+    city = models.ForeignKey("core.Region", verbose_name=_("城市"), on_delete=models.PROTECT, related_name="batches")
+    number = models.PositiveSmallIntegerField(_("批次"))
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+    is_active = models.BooleanField(_("当前批次"), default=False)
 
     class Meta:
-        verbose_name = "批次"
-        verbose_name_plural = "批次"
+        verbose_name = _("批次")
+        verbose_name_plural = _("批次")
         ordering = ["city", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["city", "number"], name="batch_unique_number_in_city"),
@@ -68,15 +69,15 @@ class Batch(BaseModel):
 class Group(BaseModel):
     """支团: the batch's group serving one district or county-level city."""
 
-    batch = models.ForeignKey(Batch, verbose_name="批次", on_delete=models.PROTECT, related_name="groups")
-    name = models.CharField("支团名称", max_length=40)
+    batch = models.ForeignKey(Batch, verbose_name=_("批次"), on_delete=models.PROTECT, related_name="groups")
+    name = models.CharField(_("支团名称"), max_length=40)
     district = models.ForeignKey(
-        "core.Region", verbose_name="服务地区", on_delete=models.PROTECT, related_name="groups"
+        "core.Region", verbose_name=_("服务地区"), on_delete=models.PROTECT, related_name="groups"
     )
 
     class Meta:
-        verbose_name = "支团"
-        verbose_name_plural = "支团"
+        verbose_name = _("支团")
+        verbose_name_plural = _("支团")
         ordering = ["batch", "id"]
         constraints = [models.UniqueConstraint(fields=["batch", "name"], name="group_unique_name_in_batch")]
 
@@ -87,24 +88,24 @@ class Group(BaseModel):
 class Member(BaseModel):
     """A person in the program, independent of any login account and of any one batch."""
 
-    name = models.CharField("姓名", max_length=60)
-    gender = models.CharField("性别", max_length=2, choices=Gender.choices, blank=True)
-    phone = models.CharField("手机号", max_length=20, blank=True)
-    email = models.EmailField("邮箱", blank=True)
-    expertise = models.TextField("专业特长", blank=True)
+    name = models.CharField(_("姓名"), max_length=60)
+    gender = models.CharField(_("性别"), max_length=2, choices=Gender.choices, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    email = models.EmailField(_("邮箱"), blank=True)
+    expertise = models.TextField(_("专业特长"), blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name="登录账号",
+        verbose_name=_("登录账号"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="member",
     )
-    is_demo = models.BooleanField("演示数据", default=False)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
 
     class Meta:
-        verbose_name = "团员"
-        verbose_name_plural = "团员"
+        verbose_name = _("团员")
+        verbose_name_plural = _("团员")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -114,24 +115,26 @@ class Member(BaseModel):
 class Tenure(BaseModel):
     """任职: a member serving in one batch and group, with role, home unit and the local post."""
 
-    member = models.ForeignKey(Member, verbose_name="团员", on_delete=models.PROTECT, related_name="tenures")
-    batch = models.ForeignKey(Batch, verbose_name="批次", on_delete=models.PROTECT, related_name="tenures")
-    group = models.ForeignKey(Group, verbose_name="支团", on_delete=models.PROTECT, related_name="tenures")
-    role = models.CharField("团内职务", max_length=4, choices=TenureRole.choices, default=TenureRole.MEMBER)
+    member = models.ForeignKey(Member, verbose_name=_("团员"), on_delete=models.PROTECT, related_name="tenures")
+    batch = models.ForeignKey(Batch, verbose_name=_("批次"), on_delete=models.PROTECT, related_name="tenures")
+    group = models.ForeignKey(Group, verbose_name=_("支团"), on_delete=models.PROTECT, related_name="tenures")
+    role = models.CharField(_("团内职务"), max_length=4, choices=TenureRole.choices, default=TenureRole.MEMBER)
     dispatch_unit = models.ForeignKey(
-        DispatchUnit, verbose_name="派出单位", on_delete=models.PROTECT, related_name="tenures"
+        DispatchUnit, verbose_name=_("派出单位"), on_delete=models.PROTECT, related_name="tenures"
     )
-    home_post = models.CharField("派出单位职务", max_length=60, blank=True)
-    local_post = models.CharField("挂职职务", max_length=60, blank=True, help_text="如 副镇长、管委会副主任、科技副总")
+    home_post = models.CharField(_("派出单位职务"), max_length=60, blank=True)
+    local_post = models.CharField(
+        _("挂职职务"), max_length=60, blank=True, help_text=_("如 副镇长、管委会副主任、科技副总")
+    )
     local_region = models.ForeignKey(
-        "core.Region", verbose_name="挂职地", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "core.Region", verbose_name=_("挂职地"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    start_date = models.DateField("任职开始")
-    end_date = models.DateField("任职结束", null=True, blank=True)
+    start_date = models.DateField(_("任职开始"))
+    end_date = models.DateField(_("任职结束"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "任职"
-        verbose_name_plural = "任职"
+        verbose_name = _("任职")
+        verbose_name_plural = _("任职")
         ordering = ["batch", "group", "id"]
         constraints = [models.UniqueConstraint(fields=["member", "batch"], name="tenure_one_per_member_batch")]
 
@@ -147,16 +150,16 @@ class CreditedRecord(BaseModel):
     """
 
     batch = models.ForeignKey(
-        Batch, verbose_name="批次", on_delete=models.PROTECT, related_name="%(app_label)s_%(class)s_set"
+        Batch, verbose_name=_("批次"), on_delete=models.PROTECT, related_name="%(app_label)s_%(class)s_set"
     )
     group = models.ForeignKey(
-        Group, verbose_name="支团", on_delete=models.PROTECT, related_name="%(app_label)s_%(class)s_set"
+        Group, verbose_name=_("支团"), on_delete=models.PROTECT, related_name="%(app_label)s_%(class)s_set"
     )
     members = models.ManyToManyField(
-        Member, verbose_name="团员", blank=True, related_name="%(app_label)s_%(class)s_set"
+        Member, verbose_name=_("团员"), blank=True, related_name="%(app_label)s_%(class)s_set"
     )
-    date = models.DateField("日期", db_index=True)
-    note = models.TextField("备注", blank=True)
+    date = models.DateField(_("日期"), db_index=True)
+    note = models.TextField(_("备注"), blank=True)
 
     class Meta:
         abstract = True

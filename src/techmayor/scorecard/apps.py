@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ScorecardConfig(AppConfig):
     name = "techmayor.scorecard"
-    verbose_name = "创新成绩单"
+    verbose_name = _("创新成绩单")
