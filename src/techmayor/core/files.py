@@ -1,0 +1,352 @@
+"""Reading the tables people actually send: ``.xls``, ``.xlsx`` and CSV in UTF-8 or GBK.
+
+Every importer starts here. :func:`read_rows` turns the first sheet of a workbook (or a CSV
+file) into :class:`Row` objects: the cells as trimmed strings, each row with the 1-based row
+number a user sees in Excel, so errors can say ``第N行``. :func:`find_header` then locates the
+header row by the column names it must contain, wherever the title rows above it end.
+
+Cells keep their characters as written (full-width brackets in ``中国矿业大学（北京）`` stay);
+only white space is trimmed and collapsed. Header names are matched width- and space-insensitively.
+Numbers Excel stores as floats come back as Excel shows them: ``4111010001.0`` → ``"4111010001"``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ApplicationError
+from .text import clean_text
+
+SUPPORTED = (".xls", ".xlsx", ".csv")
+_SUPPORTED_TEXT = "、".join(SUPPORTED)
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the legacy .xls container
+_ZIP_MAGIC = b"PK\x03\x04"  # .xlsx is a zip archive
+_SPACES = re.compile(r"\s+")
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One physical row: ``number`` is 1-based, as Excel numbers it; ``cells`` are cleaned strings."""
+
+    number: int
+    cells: tuple[str, ...]
+
+    def get(self, index: int | None) -> str:
+        if index is None or index >= len(self.cells):
+            return ""
+        return self.cells[index]
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(self.cells)
+
+    @property
+    def filled(self) -> list[str]:
+        return [c for c in self.cells if c]
+
+
+@dataclass
+class TableData:
+    """The rows of one sheet (or CSV file) and where they came from."""
+
+    path: Path
+    rows: list[Row]
+    sheet: str = ""
+    encoding: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
+
+
+@dataclass(frozen=True)
+class Header:
+    """The header row found by :func:`find_header`: column name → index in ``Row.cells``."""
+
+    row: Row
+    columns: dict[str, int] = field(default_factory=dict)
+
+    def value(self, row: Row, name: str) -> str:
+        return row.get(self.columns.get(name))
+
+    def has(self, name: str) -> bool:
+        return name in self.columns
+
+
+# --------------------------------------------------------------------------------------------
+# cells
+
+
+def clean_cell(value: object) -> str:
+    """A cell as the user sees it: trimmed, inner white space (also full-width) collapsed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return format_number(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return _SPACES.sub(" ", str(value).translate(_INVISIBLE)).strip()
+
+
+def format_number(value: float) -> str:
+    """Excel keeps every number as a float; show whole numbers without ``.0`` (codes, phone numbers)."""
+    if value != value or value in (float("inf"), float("-inf")):  # NaN / infinity
+        return ""
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return format(value, ".15g")  # Excel's 15 significant digits: 0.1 + 0.2 → "0.3"
+
+
+def header_key(value: object) -> str:
+    """A column name folded for comparison: width folded, spaces and ``*`` / ``:`` markers dropped."""
+    text = _SPACES.sub("", clean_text(value).translate(_INVISIBLE))
+    return text.strip("*:")
+
+
+def _rows(raw: Iterable[Sequence[object]], first: int = 1) -> list[Row]:
+    rows = []
+    for number, values in enumerate(raw, start=first):
+        cells = [clean_cell(v) for v in values]
+        while cells and not cells[-1]:
+            cells.pop()
+        rows.append(Row(number, tuple(cells)))
+    while rows and rows[-1].is_blank:
+        rows.pop()
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# readers
+
+
+def read_rows(path: str | Path) -> TableData:
+    """Read the first sheet of an ``.xls``/``.xlsx`` file or a CSV file (UTF-8, UTF-8 with BOM, GBK/GB18030).
+
+    Raises :class:`ApplicationError` with a Chinese message when the file is missing, empty,
+    of an unknown type or unreadable.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        shown = suffix or "（无扩展名）"
+        raise ApplicationError(f"无法识别的文件格式：{shown}（支持 {_SUPPORTED_TEXT}）", field="file")
+    if not path.is_file():
+        raise ApplicationError(f"文件不存在：{path}", field="file")
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if not head:
+        raise ApplicationError(f"文件为空：{path.name}", field="file")
+
+    # Government systems often give a file the wrong extension: trust the content.
+    if head.startswith(_OLE2_MAGIC):
+        table = _read_xls(path)
+    elif head.startswith(_ZIP_MAGIC):
+        table = _read_xlsx(path)
+    elif suffix == ".csv":
+        table = _read_csv(path)
+    elif head.lstrip().startswith(b"<"):
+        raise ApplicationError(
+            f"{path.name} 实为网页（HTML）格式，不是真正的 Excel 文件；请用 Excel 打开后另存为 .xlsx 再导入",
+            field="file",
+        )
+    else:
+        raise ApplicationError(f"无法读取 {path.name}：文件已损坏或不是 Excel 文件", field="file")
+
+    if not any(not row.is_blank for row in table.rows):
+        raise ApplicationError(f"文件为空：{path.name} 中没有任何数据", field="file")
+    return table
+
+
+def _read_xls(path: Path) -> TableData:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), on_demand=True)
+    except Exception as exc:  # xlrd raises many types for damaged files
+        raise ApplicationError(f"无法读取 {path.name}：文件已损坏或不是 .xls 文件（{exc}）", field="file") from exc
+    try:
+        if book.nsheets == 0:
+            raise ApplicationError(f"文件为空：{path.name} 中没有工作表", field="file")
+        sheet = book.sheet_by_index(0)
+
+        def values(index: int) -> list[object]:
+            out: list[object] = []
+            for cell in sheet.row(index):
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    try:
+                        out.append(xlrd.xldate_as_datetime(cell.value, book.datemode))
+                    except Exception:  # an out-of-range date: keep the serial number
+                        out.append(cell.value)
+                elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                    out.append(bool(cell.value))
+                elif cell.ctype == xlrd.XL_CELL_ERROR:
+                    out.append(xlrd.error_text_from_code.get(cell.value, "#ERR"))
+                else:
+                    out.append(cell.value)
+            return out
+
+        rows = _rows(values(i) for i in range(sheet.nrows))
+        return TableData(path=path, rows=rows, sheet=sheet.name)
+    finally:
+        book.release_resources()
+
+
+def _read_xlsx(path: Path) -> TableData:
+    import openpyxl
+
+    # A file object, not the path: openpyxl refuses names not ending in .xlsx, and a ".xls" may be an .xlsx.
+    with path.open("rb") as fh:
+        try:
+            book = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+        except Exception as exc:  # zipfile / XML errors for damaged files
+            raise ApplicationError(f"无法读取 {path.name}：文件已损坏或不是 .xlsx 文件（{exc}）", field="file") from exc
+        try:
+            if not book.worksheets:
+                raise ApplicationError(f"文件为空：{path.name} 中没有工作表", field="file")
+            sheet = book.worksheets[0]
+            # Some generators write a wrong <dimension>; read every row that is really there.
+            sheet.reset_dimensions()
+            rows = _rows(sheet.iter_rows(values_only=True))
+            return TableData(path=path, rows=rows, sheet=sheet.title)
+        finally:
+            book.close()
+
+
+def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
+    """Decode a text file's bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (⊃ GBK),
+    else what charset-normalizer finds most likely. Returns ``(text, encoding)``."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise ApplicationError(f"无法识别 {name} 的文字编码，请另存为 UTF-8 编码的 CSV 后再导入", field="file")
+    return str(best), best.encoding
+
+
+def _read_csv(path: Path) -> TableData:
+    data = path.read_bytes()
+    text, encoding = decode_text(data, path.name)
+    if not text.strip():
+        raise ApplicationError(f"文件为空：{path.name}", field="file")
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max(",\t;", key=first_line.count) if first_line else ","
+    try:
+        rows = _rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise ApplicationError(f"无法读取 {path.name}：CSV 格式错误（{exc}）", field="file") from exc
+    return TableData(path=path, rows=rows, encoding=encoding)
+
+
+# --------------------------------------------------------------------------------------------
+# header
+
+
+def find_header(
+    table: TableData | Sequence[Row],
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    *,
+    scan: int = 30,
+) -> Header:
+    """The first row (among the first ``scan`` non-blank rows) that contains every ``required`` column.
+
+    Names match ignoring width, spaces and ``*`` / ``:`` markers. When no row has them all, the
+    error names the columns missing from the closest row.
+    """
+    rows = table.rows if isinstance(table, TableData) else list(table)
+    wanted = {header_key(name): name for name in (*required, *optional)}
+    best: tuple[int, Row | None, dict[str, int]] = (0, None, {})
+    seen = 0
+    for row in rows:
+        if row.is_blank:
+            continue
+        seen += 1
+        if seen > scan:
+            break
+        columns: dict[str, int] = {}
+        for index, cell in enumerate(row.cells):
+            name = wanted.get(header_key(cell))
+            if name is not None and name not in columns:
+                columns[name] = index
+        found = sum(1 for name in required if name in columns)
+        if found == len(required):
+            return Header(row=row, columns=columns)
+        if found > best[0]:
+            best = (found, row, columns)
+
+    _, closest, columns = best
+    missing = "、".join(name for name in required if name not in columns)
+    if closest is None:
+        raise ApplicationError(
+            f"未找到表头行：表头缺少列 {missing}（应包含 {'、'.join(required)}）",
+            field="header",
+        )
+    raise ApplicationError(f"表头（第{closest.number}行）缺少列：{missing}", field="header")
+
+
+def rows_after(table: TableData, header: Header) -> Iterator[Row]:
+    """The rows below the header row."""
+    return (row for row in table.rows if row.number > header.row.number)
+
+
+# --------------------------------------------------------------------------------------------
+# results shared by every importer
+
+
+@dataclass
+class ImportResult:
+    """What an import did. ``skipped`` counts bad rows left out (``skip_bad``); ``errors`` says why."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def summary(self, unit: str = "条") -> str:
+        return (
+            f"新增 {self.created} {unit}，更新 {self.updated} {unit}，"
+            f"未变 {self.unchanged} {unit}，跳过 {self.skipped} 行"
+        )
+
+
+class ImportRejected(ApplicationError):
+    """Some rows are bad and nothing was written; ``errors`` holds one ``第N行: 字段: 原因`` line each."""
+
+    def __init__(self, errors: Sequence[str], *, name: str = ""):
+        self.errors = list(errors)
+        where = f"{name} 中" if name else ""
+        super().__init__(
+            f"{where}有 {len(self.errors)} 处错误，未写入任何数据", field="file", extra={"errors": self.errors}
+        )
