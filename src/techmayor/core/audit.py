@@ -30,6 +30,11 @@ def audit_source(source: str) -> Iterator[None]:
         _source.reset(token)
 
 
+def current_source() -> str:
+    """The label of the block being run (web / api / cli / import / admin / demo)."""
+    return _source.get()
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, decimal.Decimal):
         return str(value)

@@ -56,7 +56,9 @@ class AuditLog(models.Model):
         on_delete=models.SET_NULL,
         related_name="audit_logs",
     )
-    source = models.CharField(_("来源"), max_length=40, default="system", help_text="web / api / cli / import / demo")
+    source = models.CharField(
+        _("来源"), max_length=40, default="system", help_text="web / api / cli / import / admin / demo"
+    )
     action = models.CharField(_("操作"), max_length=20, choices=AuditAction.choices)
     model = models.CharField(_("对象类型"), max_length=80, db_index=True)
     object_id = models.CharField(_("对象编号"), max_length=64, db_index=True)
@@ -101,7 +103,7 @@ class Region(models.Model):
     class Meta:
         verbose_name = _("行政区域")
         verbose_name_plural = _("行政区域")
-        ordering = ["level", "code", "name"]
+        ordering = ["code", "name"]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="region_unique_name_in_parent"),
             models.UniqueConstraint(

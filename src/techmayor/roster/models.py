@@ -1,8 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from techmayor.core.models import BaseModel
+from techmayor.core.models import BaseModel, RegionLevel
 
 from .choices import DispatchUnitKind, Gender, TenureRole
 
@@ -65,6 +66,10 @@ class Batch(BaseModel):
     def __str__(self) -> str:
         return f"{self.city.name}第{chinese_ordinal(self.number)}批"
 
+    def clean(self):
+        if self.city_id and self.city.level != RegionLevel.CITY:
+            raise ValidationError({"city": _("批次所属城市须为地级市")})
+
 
 class Group(BaseModel):
     """支团: the batch's group serving one district or county-level city."""
@@ -83,6 +88,10 @@ class Group(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        if self.district_id and self.district.level != RegionLevel.DISTRICT:
+            raise ValidationError({"district": _("支团服务地区须为区或县级市")})
 
 
 class Member(BaseModel):
@@ -141,6 +150,9 @@ class Tenure(BaseModel):
     def __str__(self) -> str:
         return f"{self.member} · {self.group} · {self.role}"
 
+    def clean(self):
+        _check_group_in_batch(self)
+
 
 class CreditedRecord(BaseModel):
     """A piece of work credited to a batch, one group and one or more members, on a date.
@@ -164,3 +176,13 @@ class CreditedRecord(BaseModel):
     class Meta:
         abstract = True
         ordering = ["-date", "-id"]
+
+    def clean(self):
+        _check_group_in_batch(self)
+        if self.batch_id and self.date and not self.batch.start_date <= self.date <= self.batch.end_date:
+            raise ValidationError({"date": _("日期不在批次期限内")})
+
+
+def _check_group_in_batch(record) -> None:
+    if record.group_id and record.batch_id and record.group.batch_id != record.batch_id:
+        raise ValidationError({"group": _("支团不属于该批次")})

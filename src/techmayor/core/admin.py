@@ -1,0 +1,183 @@
+"""Admin for the core models, and the building blocks every app's admin uses.
+
+Admin writes bypass the services, so :class:`AuditedModelAdmin` writes the audit trail itself:
+one record per created, changed or deleted object (inline rows included), with before/after
+snapshots, the logged-in user as actor and ``admin`` as source.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import admin
+from django.db import models
+from django.utils.html import format_html, format_html_join
+
+from . import audit
+from .models import AuditAction, AuditLog, Industry, Region
+
+
+def _db_snapshot(obj: models.Model) -> dict | None:
+    """The object as stored (the form has already changed the instance in memory)."""
+    if obj.pk is None:
+        return None
+    current = type(obj)._default_manager.filter(pk=obj.pk).first()
+    return audit.snapshot(current) if current is not None else None
+
+
+def _stamp(obj: models.Model, user, adding: bool) -> None:
+    if hasattr(obj, "updated_by_id") and getattr(user, "pk", None):
+        if adding:
+            obj.created_by = user
+        obj.updated_by = user
+
+
+def _record(request, action: str, obj: models.Model, before: dict | None = None, after: dict | None = None):
+    with audit.audit_source("admin"):
+        audit.record(action=action, instance=obj, actor=request.user, before=before, after=after)
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose saves and deletions (also of inline rows) are written to the AuditLog.
+
+    ``save_model`` keeps the stored state and stamps created_by/updated_by; the record is
+    written in ``save_related``, after many-to-many fields are saved, so ``after`` is complete.
+    """
+
+    def save_model(self, request, obj, form, change):
+        obj._audit_before = _db_snapshot(obj) if change else None
+        _stamp(obj, request.user, adding=not change)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        before = getattr(obj, "_audit_before", None)
+        after = audit.snapshot(obj)
+        if not change:
+            _record(request, AuditAction.CREATE, obj, after=after)
+        elif after != before:
+            _record(request, AuditAction.UPDATE, obj, before=before, after=after)
+
+    def save_formset(self, request, form, formset, change):
+        befores = {f.instance.pk: _db_snapshot(f.instance) for f in formset.initial_forms if f.has_changed()}
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            _record(request, AuditAction.DELETE, obj, before=befores.get(obj.pk) or audit.snapshot(obj))
+            obj.delete()
+        new = {id(o) for o in formset.new_objects}
+        for obj in instances:
+            _stamp(obj, request.user, adding=id(obj) in new)
+            obj.save()
+        formset.save_m2m()
+        for obj in formset.new_objects:
+            _record(request, AuditAction.CREATE, obj)
+        for obj, _fields in formset.changed_objects:
+            _record(request, AuditAction.UPDATE, obj, before=befores.get(obj.pk), after=audit.snapshot(obj))
+
+    def delete_model(self, request, obj):
+        _record(request, AuditAction.DELETE, obj, before=audit.snapshot(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            _record(request, AuditAction.DELETE, obj, before=audit.snapshot(obj))
+        super().delete_queryset(request, queryset)
+
+
+class ReadOnlyTabularInline(admin.TabularInline):
+    """An inline that shows rows written elsewhere (by the services) and cannot change them."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Region)
+class RegionAdmin(AuditedModelAdmin):
+    list_display = ("name", "level", "code", "parent")
+    list_filter = ("level", ("parent", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("parent",)
+    search_fields = ("name", "code")
+    autocomplete_fields = ("parent",)
+    ordering = ("parent__id", "level", "code", "name")
+
+
+@admin.register(Industry)
+class IndustryAdmin(AuditedModelAdmin):
+    list_display = ("code", "name", "level", "section", "parent")
+    list_filter = ("level", "section")
+    list_select_related = ("parent",)
+    search_fields = ("code", "name", "note")
+    autocomplete_fields = ("parent",)
+    list_per_page = 100
+
+
+def _pretty(value) -> str:
+    if value is None:
+        return "—"
+    return format_html(
+        '<pre style="white-space: pre-wrap; margin: 0">{}</pre>',
+        json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True),
+    )
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    """The audit trail, read-only: nobody adds, edits or deletes its rows here."""
+
+    list_display = ("at", "actor", "source", "action", "model", "object_id", "object_repr", "note")
+    list_filter = ("source", "action", "model")
+    list_select_related = ("actor",)
+    search_fields = ("object_repr", "object_id", "model", "note", "actor__username", "actor__display_name")
+    date_hierarchy = "at"
+    fields = (
+        "at",
+        "actor",
+        "source",
+        "action",
+        "model",
+        "object_id",
+        "object_repr",
+        "note",
+        "changes",
+        "before_pretty",
+        "after_pretty",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="变更字段")
+    def changes(self, obj: AuditLog):
+        if obj.before is None or obj.after is None:
+            return "—"
+        rows = [(name, obj.before.get(name), obj.after.get(name)) for name in obj.changed_fields]
+        if not rows:
+            return "—"
+        body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows)
+        return format_html("<table><tr><th>字段</th><th>修改前</th><th>修改后</th></tr>{}</table>", body)
+
+    @admin.display(description="修改前")
+    def before_pretty(self, obj: AuditLog):
+        return _pretty(obj.before)
+
+    @admin.display(description="修改后")
+    def after_pretty(self, obj: AuditLog):
+        return _pretty(obj.after)
