@@ -17,11 +17,17 @@ $(STAMP): $(BIN)/python pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-venv: $(STAMP)
+NODE_STAMP := node_modules/.package-lock.json
+
+# Front-end libraries from the npm registry, served locally by Django.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+venv: $(STAMP) $(NODE_STAMP)
 
 # Create the environment, migrate the embedded SQLite database, load the demo when the
 # database is empty, and serve on 127.0.0.1:8000.
-run: $(STAMP)
+run: $(STAMP) $(NODE_STAMP)
 	DEBUG=1 $(BIN)/techmayor migrate --noinput
 	DEBUG=1 $(BIN)/techmayor demo --if-empty
 	DEBUG=1 $(BIN)/techmayor runserver $(HOST):$(PORT)
@@ -31,11 +37,11 @@ demo: $(STAMP)
 	$(BIN)/techmayor demo
 
 # The whole suite on SQLite (or on DATABASE_URL when it is set).
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # The same suite on the local PostgreSQL (database `test`, user postgres, trust auth).
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) $(NODE_STAMP)
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: $(STAMP)
@@ -51,4 +57,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) var/ .pytest_cache .ruff_cache
+	rm -rf $(VENV) var/ node_modules .pytest_cache .ruff_cache

@@ -1,12 +1,26 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
 
 admin.site.site_header = "科技镇长团工作平台"
 admin.site.site_title = "科技镇长团工作平台"
 admin.site.index_title = "数据管理"
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", include("techmayor.web.urls")),
+    path("accounts/", include("techmayor.accounts.urls")),
+    path("enterprises/", include("techmayor.enterprises.urls")),
+    path("ledger/", include("techmayor.ledger.urls")),
+    path("needs/", include("techmayor.needs.urls")),
+    path("cooperation/", include("techmayor.cooperation.urls")),
+    path("roster/", include("techmayor.roster.urls")),
+    path("resources/", include("techmayor.resources.urls")),
+    path("scorecard/", include("techmayor.scorecard.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
