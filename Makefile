@@ -58,3 +58,9 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var/ node_modules .pytest_cache .ruff_cache
+
+# Collect the translatable strings into src/techmayor/locale/en and compile them (the .po and .mo are
+# committed; every msgstr must be filled in, which tests/core/test_i18n.py checks).
+.PHONY: messages
+messages: $(STAMP)
+	cd src/techmayor && DEBUG=1 ../../$(BIN)/techmayor makemessages -l en --no-obsolete --ignore 'tests/*' && DEBUG=1 ../../$(BIN)/techmayor compilemessages -l en

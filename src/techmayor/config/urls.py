@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
-admin.site.site_header = "科技镇长团工作平台"
-admin.site.site_title = "科技镇长团工作平台"
-admin.site.index_title = "数据管理"
+admin.site.site_header = _("科技镇长团工作平台")
+admin.site.site_title = _("科技镇长团工作平台")
+admin.site.index_title = _("数据管理")
 
 urlpatterns = [
     path("", include("techmayor.web.urls")),

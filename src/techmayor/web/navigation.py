@@ -31,5 +31,5 @@ def navigation(request):
     return {
         "nav_items": items,
         "tab_items": [i for i in items if i["in_tabs"]][:5],
-        "user_roles": roles or ("超级管理员" if request.user.is_superuser else ""),
+        "user_roles": roles or (str(_("超级管理员")) if request.user.is_superuser else ""),
     }
