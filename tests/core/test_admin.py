@@ -22,7 +22,7 @@ D = dt.date(2021, 10, 8)
 @pytest.fixture
 def superuser(client):
     user = User.objects.create_superuser("root", "root@example.com", "pw-For-Tests-1")
-    assert client.login(username="root", password="pw-For-Tests-1")
+    client.force_login(user)
     return user
 
 

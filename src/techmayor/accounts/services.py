@@ -52,4 +52,4 @@ def role_revoke(*, assignment: RoleAssignment, by=None) -> RoleAssignment:
 
 def user_password_changed(*, user: User) -> None:
     if user.must_change_password:
-        update_record(user, by=user, must_change_password=False, note="首次登录修改密码")
+        update_record(user, by=user, must_change_password=False, audit_note="首次登录修改密码")

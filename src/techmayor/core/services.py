@@ -1,7 +1,8 @@
 """Building blocks for the ``<entity>_<verb>`` services of every app.
 
 ``create_record`` and ``update_record`` validate with ``full_clean()``, save, set many-to-many
-relations and write the audit record, turning Django's validation errors into one Chinese
+relations and write the audit record (``audit_note`` explains the change in the log; a model's
+own ``note`` field is passed like any other field), turning Django's validation errors into one Chinese
 :class:`ApplicationError`. Each app's services add their own rules around them.
 """
 
@@ -38,7 +39,7 @@ def create_record(
     *,
     by=None,
     m2m: Mapping[str, Iterable[Any]] | None = None,
-    note: str = "",
+    audit_note: str = "",
     **fields: Any,
 ) -> M:
     instance = model(**fields)
@@ -52,7 +53,7 @@ def create_record(
     except IntegrityError as exc:
         raise ApplicationError(f"{model._meta.verbose_name}: 与已有记录重复或引用无效（{exc}）") from exc
     _set_m2m(instance, m2m)
-    audit.record(action=AuditAction.CREATE, instance=instance, actor=by, note=note)
+    audit.record(action=AuditAction.CREATE, instance=instance, actor=by, note=audit_note)
     return instance
 
 
@@ -63,7 +64,7 @@ def update_record(
     by=None,
     m2m: Mapping[str, Iterable[Any]] | None = None,
     action: str = AuditAction.UPDATE,
-    note: str = "",
+    audit_note: str = "",
     **changes: Any,
 ) -> M:
     before = audit.snapshot(instance)
@@ -80,5 +81,5 @@ def update_record(
     _set_m2m(instance, m2m)
     after = audit.snapshot(instance)
     if after != before:
-        audit.record(action=action, instance=instance, actor=by, before=before, after=after, note=note)
+        audit.record(action=action, instance=instance, actor=by, before=before, after=after, note=audit_note)
     return instance

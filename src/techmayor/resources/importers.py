@@ -168,14 +168,14 @@ def import_universities(path: str | Path, *, skip_bad: bool = False, by=None) ->
             current = existing.get(item.values["code"])
             try:
                 if current is None:
-                    existing[item.values["code"]] = create_record(University, by=by, note=note, **item.values)
+                    existing[item.values["code"]] = create_record(University, by=by, audit_note=note, **item.values)
                     result.created += 1
                     continue
                 changes = {k: v for k, v in item.values.items() if getattr(current, k) != v}
                 if not changes:
                     result.unchanged += 1
                     continue
-                update_record(current, by=by, note=note, **changes)
+                update_record(current, by=by, audit_note=note, **changes)
                 result.updated += 1
             except ApplicationError as exc:  # a rule only the model knows; the helpers rolled back this row
                 line = f"第{item.number}行: {exc.message}"

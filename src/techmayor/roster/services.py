@@ -49,7 +49,7 @@ def batch_create(
 def batch_activate(*, batch: Batch, by=None) -> Batch:
     """Make ``batch`` the one active batch of its city."""
     for other in Batch.objects.select_for_update().filter(city=batch.city_id, is_active=True).exclude(pk=batch.pk):
-        update_record(other, by=by, is_active=False, note=f"{batch} 成为当前批次")
+        update_record(other, by=by, is_active=False, audit_note=f"{batch} 成为当前批次")
     return update_record(batch, by=by, is_active=True)
 
 

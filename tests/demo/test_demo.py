@@ -1,0 +1,203 @@
+"""The demo generator: 常州市第十四批科技镇长团 reproduces every figure of the seed article.
+
+The demo is built once for the module, without ``../shared`` (SHARED_DIR points at an empty
+directory, so the built-in universities and industries are used), inside a transaction that is
+rolled back when the module is done, so other test modules never see it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from stdnum.cn import uscc
+
+from techmayor.core.models import AuditLog, Industry
+from techmayor.demo import targets as tg
+from techmayor.demo import vocab
+from techmayor.demo.builder import build_demo
+from techmayor.demo.plan import DEFAULT_SEED, DISTRICT, DISTRICT_CODE, plan_demo
+from techmayor.enterprises.models import Enterprise
+from techmayor.ledger.models import Visit
+from techmayor.needs.choices import LeadSource, NeedState
+from techmayor.needs.models import Lead, Need, OutcomeRound, ProgressEntry
+from techmayor.resources.models import Platform, University
+from techmayor.roster.models import Member, Tenure
+from techmayor.scorecard.services import scorecard
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    empty_shared = tmp_path_factory.mktemp("no-shared")
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(SHARED_DIR=empty_shared):
+            result = build_demo(seed=DEFAULT_SEED)
+        yield result
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def card(demo, django_db_blocker):
+    with django_db_blocker.unblock():
+        return scorecard(batch=demo.batch)
+
+
+def _row_counts() -> dict[str, int]:
+    models = [m for m in apps.get_models() if m.__module__.startswith("techmayor.")]
+    return {m._meta.label: m.objects.count() for m in models}
+
+
+def test_the_scorecard_meets_every_figure_and_fact_of_the_article(demo, card):
+    assert demo.created
+    assert tg.check_targets(card) == []
+    assert tg.check_facts(demo.batch) == []
+
+
+def test_figures_checked_one_by_one_against_the_seed(card):
+    totals, groups = card["totals"], card["groups"]
+    assert list(groups) == ["溧阳团", "金坛团", "武进团", "新北团"]
+    assert (card["members"], card["dispatch_units"]) == (37, 32)
+    assert totals["matchmaking_events"] == 83 and totals["other_events"] == 79
+    assert (totals["linked_enterprises"], totals["linked_hightech_enterprises"]) == (567, 152)
+    assert (totals["platforms_introduced"], totals["projects_brokered"], totals["talents_introduced"]) == (13, 36, 92)
+    liyang = groups["溧阳团"]
+    assert liyang["contract_amount_wan"] == Decimal(2212)
+    assert 361 <= liyang["visits"] <= 369
+    assert liyang["enterprises_visited"] < liyang["visits"]
+    assert (liyang["major_projects"], liyang["agreements"], liyang["cooperation_intents"]) == (7, 11, 17)
+    xinbei = groups["新北团"]
+    assert (xinbei["enterprises_visited"], xinbei["needs_collected"]) == (196, 186)
+    assert (xinbei["linked_enterprises"], xinbei["hightech_cultivated"], xinbei["universities_engaged"]) == (41, 41, 9)
+    assert groups["金坛团"]["contract_amount_wan"] > 3880
+    assert groups["武进团"]["funds_landed_wan"] == Decimal(30000)
+    # The batch totals are the sums of the groups for everything counted per record.
+    for code in ("matchmaking_events", "visits", "needs_collected", "agreements", "talents_introduced"):
+        assert totals[code] == sum(g[code] for g in groups.values()), code
+    # Every group visits at least as often as the enterprises it visits.
+    assert all(g["visits"] >= g["enterprises_visited"] for g in groups.values())
+
+
+def test_building_again_creates_nothing(demo):
+    before = _row_counts()
+    again = build_demo(seed=DEFAULT_SEED)
+    assert not again.created and again.batch == demo.batch
+    out = io.StringIO()
+    call_command("demo", "--if-empty", stdout=out)
+    assert "跳过" in out.getvalue()
+    assert _row_counts() == before
+
+
+def test_same_seed_same_demo_and_the_database_holds_what_was_planned(demo):
+    plan = plan_demo(DEFAULT_SEED)
+    assert plan == plan_demo(DEFAULT_SEED)
+    assert plan != plan_demo(DEFAULT_SEED + 1)
+    counts = plan.counts()
+    assert Visit.objects.count() == counts["visit"]
+    assert Need.objects.count() == counts["need"]
+    assert Lead.objects.count() == counts["lead"] + sum(1 for r in plan.records if r.kind == "need" and r.data["lead"])
+    assert Enterprise.objects.count() == len(plan.enterprises)
+    assert sorted(Enterprise.objects.values_list("name", "credit_code")) == sorted(
+        (e.name, e.credit_code or None) for e in plan.enterprises
+    )
+    assert sorted(Member.objects.values_list("name", flat=True)) == sorted(m.name for m in plan.members)
+
+
+def test_generated_companies_have_valid_credit_codes_of_their_district_and_everything_is_demo(demo):
+    codes = list(Enterprise.objects.exclude(credit_code=None).values_list("credit_code", "region__parent__name"))
+    assert len(codes) > 800
+    for code, district in codes:
+        assert uscc.is_valid(code), code
+        assert code[:2] == "91" and code[2:8] == DISTRICT_CODE[district], (code, district)
+    assert len({c for c, _ in codes}) == len(codes)
+    # The real companies the article names carry no made-up code.
+    assert Enterprise.objects.filter(name="天合光能股份有限公司", credit_code=None).exists()
+    assert not Enterprise.objects.filter(is_demo=False).exists()
+    assert not Member.objects.filter(is_demo=False).exists()
+    assert not Platform.objects.filter(is_demo=False).exists()
+    assert not Member.objects.filter(name__in=vocab.RESERVED_NAMES).exists()
+    assert not AuditLog.objects.exclude(source="demo").exists()
+
+
+def test_roster_matches_the_article(demo):
+    tenures = Tenure.objects.filter(batch=demo.batch).select_related("group__district", "local_region__parent")
+    assert tenures.count() == 37
+    for tenure in tenures:
+        region = tenure.local_region
+        assert region == tenure.group.district or region.parent == tenure.group.district
+    units = Tenure.objects.filter(batch=demo.batch).values_list("dispatch_unit__name", "dispatch_unit__university")
+    assert all(university is not None for name, university in units if name in vocab.UNIVERSITIES)
+
+
+def test_the_need_loop_is_spread_over_its_states(demo):
+    states = set(Need.objects.values_list("state", flat=True))
+    assert {NeedState.PENDING, NeedState.PUBLISHED, NeedState.CLAIMED, NeedState.COMPLETED, NeedState.MERGED} <= states
+    from_visits = Lead.objects.filter(source=LeadSource.VISIT, needs__isnull=False)
+    assert from_visits.exists() and not from_visits.filter(visit=None).exists()
+    for lead in from_visits.select_related("visit")[:50]:
+        assert lead.enterprise_id == lead.visit.enterprise_id
+    assert ProgressEntry.objects.exists() and OutcomeRound.objects.filter(is_approved=True).exists()
+    assert not Need.objects.filter(state=NeedState.CLAIMED, owner=None).exists()
+    # Needs come from companies of the group's own district.
+    for need in Need.objects.select_related("group__district", "enterprise__region__parent")[:200]:
+        assert need.enterprise.region.parent.name == DISTRICT[need.group.name]
+
+
+def test_without_shared_the_builtin_lists_are_used(demo):
+    assert University.objects.count() < 100  # the built-in list, not the Ministry's 2,919
+    assert Industry.objects.filter(level__gt=2).count() == 0  # the built-in 门类 + 大类
+    assert Enterprise.objects.filter(industry=None).count() == 0
+
+
+def test_scorecard_command_prints_json(demo):
+    out = io.StringIO()
+    call_command("scorecard", "--batch", "14", "--city", "常州市", "--format", "json", stdout=out)
+    card = json.loads(out.getvalue())
+    assert {"batch", "city", "period", "totals", "groups", "members", "dispatch_units"} <= set(card)
+    assert card["batch"] == 14 and card["city"] == "常州市"
+    assert card["totals"]["linked_enterprises"] == 567
+    assert card["groups"]["溧阳团"]["contract_amount_wan"] == 2212
+
+
+def test_check_targets_names_what_is_wrong(card):
+    broken = json.loads(json.dumps(card, default=str))
+    broken["totals"]["matchmaking_events"] = 82
+    broken["groups"]["溧阳团"]["visits"] = 360
+    problems = tg.check_targets(broken)
+    assert len(problems) == 2
+    assert "合计·matchmaking_events: 实际 82，应 = 83" in problems[0]
+    assert "溧阳团·visits" in problems[1] and "360余" in problems[1]
+
+
+@pytest.mark.parametrize(
+    ("value", "rule", "number", "ok"),
+    [
+        (83, "exact", 83, True), (84, "exact", 83, False),
+        (361, "余", 360, True), (369, "余", 360, True), (360, "余", 360, False), (370, "余", 360, False),
+        (100, "以上", 100, True), (99, "以上", 100, False),
+        (Decimal("3880.5"), "超过", 3880, True), (Decimal(3880), "超过", 3880, False),
+    ],
+)  # fmt: skip
+def test_rounding_rules(value, rule, number, ok):
+    assert tg.satisfies(value, rule, number) is ok
+
+
+@pytest.mark.shared
+def test_demo_universities_are_spelled_as_in_the_ministrys_list(shared_data):
+    import xlrd
+
+    sheet = xlrd.open_workbook(shared_data / "moe_universities_2025.xls").sheet_by_index(0)
+    listed = {}
+    for r in range(sheet.nrows):
+        row = sheet.row_values(r)
+        if isinstance(row[2], float):
+            listed[row[1]] = (str(int(row[2])), row[3], row[4], row[5])
+    for name, entry in vocab.UNIVERSITIES.items():
+        assert listed.get(name) == entry, name
