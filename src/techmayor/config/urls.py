@@ -13,6 +13,8 @@ urlpatterns = [
     path("enterprises/", include("techmayor.enterprises.urls")),
     path("ledger/", include("techmayor.ledger.urls")),
     path("needs/", include("techmayor.needs.urls")),
+    path("intake/", include("techmayor.needs.intake_urls")),  # public, no login: per-town need intake
+    path("files/", include("techmayor.core.urls")),  # attachments, served only after the scope check
     path("cooperation/", include("techmayor.cooperation.urls")),
     path("roster/", include("techmayor.roster.urls")),
     path("resources/", include("techmayor.resources.urls")),

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.html import format_html, format_html_join
 
 from . import audit
-from .models import AuditAction, AuditLog, Industry, Region
+from .models import Attachment, AuditAction, AuditLog, Industry, Region
 
 
 def _db_snapshot(obj: models.Model) -> dict | None:
@@ -181,3 +181,34 @@ class AuditLogAdmin(admin.ModelAdmin):
     @admin.display(description="修改后")
     def after_pretty(self, obj: AuditLog):
         return _pretty(obj.after)
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    """Attachments are added through the pages (checked and scoped); here they are only listed."""
+
+    list_display = (
+        "original_name",
+        "kind",
+        "content_type",
+        "object_id",
+        "mime_type",
+        "size",
+        "is_removed",
+        "created_at",
+    )
+    list_filter = ("kind", "is_removed", "content_type")
+    list_select_related = ("content_type",)
+    search_fields = ("original_name", "sha256", "note")
+    date_hierarchy = "created_at"
+    fields = ("original_name", "kind", "content_type", "object_id", "mime_type", "size", "sha256", "note", "is_removed")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

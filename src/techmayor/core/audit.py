@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .models import AuditAction, AuditLog
 
@@ -36,6 +37,8 @@ def current_source() -> str:
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, FieldFile):
+        return value.name or ""  # a stored file is recorded by its storage name
     if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, dt.datetime | dt.date | dt.time):

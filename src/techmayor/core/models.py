@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -142,3 +143,55 @@ class Industry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class AttachmentKind(models.TextChoices):
+    PHOTO = "photo", _("照片")
+    AGREEMENT = "agreement", _("协议文本")
+    PROGRESS = "progress", _("进展材料")
+    COMPLETION = "completion", _("办结材料")
+    OTHER = "other", _("其他")
+
+
+def attachment_upload_to(instance: Attachment, filename: str) -> str:
+    """A name the user never chooses: ``attachments/2022/01/<random>.pdf`` (the original name is kept in a field)."""
+    from django.utils import timezone
+
+    now = timezone.localtime()
+    return f"attachments/{now:%Y}/{now:%m}/{filename}"
+
+
+class Attachment(BaseModel):
+    """A file attached to any record (a visit's photos, a signed agreement, a progress report).
+
+    Stored through Django's storage API under a random name; served only by
+    ``core:attachment_download``, which checks that the user's scope covers the record it is
+    attached to (see ``core.attachments``). Never deleted, only marked removed.
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("对象类型"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(_("对象编号"))
+    target = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(_("类别"), max_length=12, choices=AttachmentKind.choices, default=AttachmentKind.OTHER)
+    file = models.FileField(_("文件"), upload_to=attachment_upload_to, max_length=255)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    mime_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    is_removed = models.BooleanField(_("已移除"), default=False)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime_type.startswith("image/")

@@ -3,7 +3,7 @@ from django.contrib import admin
 from techmayor.core.admin import AuditedModelAdmin, ReadOnlyTabularInline
 from techmayor.roster.admin import CreditedRecordAdmin
 
-from .models import Lead, Need, NeedCollaborator, NeedTransition, OutcomeRound, ProgressEntry
+from .models import IntakeChannel, Lead, Need, NeedCollaborator, NeedTransition, OutcomeRound, ProgressEntry
 
 
 @admin.register(Lead)
@@ -130,3 +130,20 @@ class OutcomeRoundAdmin(AuditedModelAdmin):
     search_fields = ("need__title", "description")
     autocomplete_fields = ("need",)
     date_hierarchy = "date"
+
+
+@admin.register(IntakeChannel)
+class IntakeChannelAdmin(AuditedModelAdmin):
+    """The towns' public intake links; the token is made once and never changes (see needs.services)."""
+
+    list_display = ("region", "token", "is_active", "created_at")
+    list_filter = ("is_active",)
+    list_select_related = ("region",)
+    search_fields = ("region__name", "token")
+    readonly_fields = ("region", "token")
+
+    def has_add_permission(self, request):
+        return False  # opened from the intake-link page, which makes the token
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # printed QR codes point to it; close it instead

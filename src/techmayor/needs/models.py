@@ -1,14 +1,22 @@
+import datetime as dt
+
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from techmayor.core.models import BaseModel
+from techmayor.core.text import normalize_company_name
 from techmayor.roster.models import CreditedRecord
 
 from .choices import CollaboratorStatus, LeadSource, LeadStatus, NeedKind, NeedState, Urgency
 
 WAN = {"max_digits": 14, "decimal_places": 4, "validators": [MinValueValidator(0)], "default": 0}
+
+# A claimed need with no progress for this long is flagged stale (computed, never stored).
+STALE_AFTER = dt.timedelta(days=30)
 
 
 class Lead(BaseModel):
@@ -46,6 +54,11 @@ class Lead(BaseModel):
         related_name="leads",
     )
     status = models.CharField(_("处理状态"), max_length=10, choices=LeadStatus.choices, default=LeadStatus.NEW)
+    status_reason = models.CharField(_("不予受理原因"), max_length=300, blank=True)
+    enterprise_key = models.CharField(
+        _("企业名称（规范化）"), max_length=150, blank=True, db_index=True, editable=False
+    )
+    consent_at = models.DateTimeField(_("同意信息使用时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("需求线索")
@@ -54,6 +67,29 @@ class Lead(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title or self.raw_text[:30]}"
+
+    def save(self, *args, **kwargs):
+        name = self.enterprise_name or (self.enterprise.name if self.enterprise_id else "")
+        self.enterprise_key = normalize_company_name(name)[:150]
+        super().save(*args, **kwargs)
+
+
+class IntakeChannel(BaseModel):
+    """The public intake page of one town: a stable link (and QR code) enterprises use without logging in."""
+
+    region = models.OneToOneField(
+        "core.Region", verbose_name=_("镇（街道）"), on_delete=models.PROTECT, related_name="intake_channel"
+    )
+    token = models.CharField(_("链接标识"), max_length=32, unique=True, editable=False)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("需求征集入口")
+        verbose_name_plural = _("需求征集入口")
+        ordering = ["region__code", "region__name"]
+
+    def __str__(self) -> str:
+        return f"{self.region} 需求征集入口"
 
 
 class Need(CreditedRecord):
@@ -111,6 +147,7 @@ class Need(CreditedRecord):
     state_reason = models.CharField(_("最近退回/取消原因"), max_length=300, blank=True)
     last_progress_at = models.DateTimeField(_("最近进展"), null=True, blank=True)
     completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    attachments = GenericRelation("core.Attachment")
 
     class Meta(CreditedRecord.Meta):
         verbose_name = _("企业需求")
@@ -118,6 +155,19 @@ class Need(CreditedRecord):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_stale(self) -> bool:
+        """Claimed, and no progress for 30 days (claiming counts as the first progress)."""
+        return (
+            self.state == NeedState.CLAIMED
+            and self.last_progress_at is not None
+            and self.last_progress_at < timezone.now() - STALE_AFTER
+        )
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.state in (NeedState.MERGED, NeedState.CANCELLED)
 
 
 class NeedCollaborator(BaseModel):
@@ -167,6 +217,7 @@ class ProgressEntry(BaseModel):
     date = models.DateField(_("日期"))
     current_status = models.TextField(_("当前进展"))
     next_step = models.TextField(_("下一步"), blank=True)
+    attachments = GenericRelation("core.Attachment")
 
     class Meta:
         verbose_name = _("需求进展")

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.db import transaction
 from django.utils import timezone
 
 from techmayor.cooperation.services import parse_wan
+from techmayor.core.attachments import attachment_add, check_file
 from techmayor.core.errors import ApplicationError
-from techmayor.core.models import AuditAction
+from techmayor.core.models import AttachmentKind, AuditAction
 from techmayor.core.services import create_record, update_record
 from techmayor.core.text import clean_text
 from techmayor.roster.services import credited_create
 
 from .choices import CollaboratorStatus, LeadSource, LeadStatus, NeedAction, NeedState
-from .models import Lead, Need, NeedCollaborator, NeedTransition, OutcomeRound, ProgressEntry
+from .models import IntakeChannel, Lead, Need, NeedCollaborator, NeedTransition, OutcomeRound, ProgressEntry
 from .state_machine import REASON_REQUIRED, next_state
 
 
@@ -36,9 +38,14 @@ def lead_create(
     contact_phone: str = "",
     region=None,
     visit=None,
+    consent_at=None,
     by=None,
 ) -> Lead:
-    """Keep a lead's original text and source; returns it with a reference number (受理编号)."""
+    """Keep a lead's original text and source; returns it with a reference number (受理编号).
+
+    Without a region the lead lies where its enterprise (or its visit's enterprise) lies, so the
+    town that should verify it can see it.
+    """
     if source not in LeadSource.values:
         raise ApplicationError(f"未知的线索来源「{source}」", field="source")
     if not (raw_text or "").strip():
@@ -46,6 +53,9 @@ def lead_create(
     if source == LeadSource.VISIT and visit is None:
         raise ApplicationError("来自走访的线索须关联走访记录", field="visit")
     day = timezone.localdate()
+    enterprise = enterprise or (visit.enterprise if visit else None)
+    if region is None and enterprise is not None:
+        region = enterprise.region
     for _ in range(5):
         try:
             with transaction.atomic():
@@ -56,12 +66,13 @@ def lead_create(
                     reference=_next_reference(day),
                     raw_text=raw_text,
                     title=clean_text(title),
-                    enterprise=enterprise or (visit.enterprise if visit else None),
+                    enterprise=enterprise,
                     enterprise_name=clean_text(enterprise_name),
                     contact_name=clean_text(contact_name),
                     contact_phone=clean_text(contact_phone),
                     region=region,
                     visit=visit,
+                    consent_at=consent_at,
                 )
         except ApplicationError:
             if Lead.objects.filter(reference=_next_reference(day)).exists():
@@ -136,7 +147,7 @@ def need_transition(*, need: Need, action: str, by=None, reason: str = "", **cha
     if action in (NeedAction.RETURN, NeedAction.REJECT_COMPLETION, NeedAction.CANCEL):
         changes["state_reason"] = reason
     need = update_record(
-        need, by=by, action=AuditAction.TRANSITION, note=f"{action}: {reason}"[:255], state=target, **changes
+        need, by=by, action=AuditAction.TRANSITION, audit_note=f"{action}: {reason}"[:255], state=target, **changes
     )
     NeedTransition.objects.create(
         need=need,
@@ -149,11 +160,16 @@ def need_transition(*, need: Need, action: str, by=None, reason: str = "", **cha
     return need
 
 
+@transaction.atomic
 def need_claim(*, need: Need, member, by=None) -> Need:
-    """A member claims a published need and becomes its one owner."""
+    """A member claims a published need and becomes its one owner (no longer a collaborator of it)."""
     if not need.batch.tenures.filter(member=member).exists():
         raise ApplicationError(f"{member}不是{need.batch}的团员，不能认领", field="owner")
-    return need_transition(need=need, action=NeedAction.CLAIM, by=by, owner=member, last_progress_at=timezone.now())
+    need = need_transition(need=need, action=NeedAction.CLAIM, by=by, owner=member, last_progress_at=timezone.now())
+    link = need.collaborator_links.filter(member=member).exclude(status=CollaboratorStatus.LEFT).first()
+    if link is not None:
+        update_record(link, by=by, status=CollaboratorStatus.LEFT, audit_note="成为负责人")
+    return need
 
 
 def need_release(*, need: Need, by=None, reason: str = "") -> Need:
@@ -196,10 +212,17 @@ def need_progress_add(*, need: Need, member, date: dt.date, current_status: str,
     return entry
 
 
-def need_submit_completion(*, need: Need, solution: str, by=None) -> Need:
+@transaction.atomic
+def need_submit_completion(*, need: Need, solution: str, file=None, by=None) -> Need:
+    """The owner submits the solution and the resources connected, optionally with a file (e.g. the agreement)."""
     if not clean_text(solution):
         raise ApplicationError("提交办结须填写解决方案及对接的资源", field="solution")
-    return need_transition(need=need, action=NeedAction.SUBMIT_COMPLETION, by=by, solution=solution.strip())
+    if file is not None:
+        check_file(file)  # refuse a bad file before anything is written
+    need = need_transition(need=need, action=NeedAction.SUBMIT_COMPLETION, by=by, solution=solution.strip())
+    if file is not None:
+        attachment_add(obj=need, file=file, by=by, kind=AttachmentKind.COMPLETION)
+    return need
 
 
 def need_approve_completion(*, need: Need, by=None) -> Need:
@@ -252,3 +275,231 @@ def outcome_round_approve(*, outcome: OutcomeRound, by=None) -> OutcomeRound:
     if outcome.is_approved:
         raise ApplicationError("该轮成效已审核", field="is_approved")
     return update_record(outcome, by=by, is_approved=True, approved_at=timezone.now())
+
+
+# ---------------------------------------------------------------- leads: public intake, rejection, conversion
+
+
+def intake_channel_open(*, region, by=None) -> IntakeChannel:
+    """The town's public intake link: created once with a random token that never changes, reopened if closed."""
+    from techmayor.core.models import RegionLevel
+
+    if region.level not in (RegionLevel.TOWN, RegionLevel.PARK):
+        raise ApplicationError(f"「{region}」不是镇（街道）或园区，不能开设需求征集入口", field="region")
+    channel = IntakeChannel.objects.filter(region=region).first()
+    if channel is None:
+        return create_record(IntakeChannel, by=by, region=region, token=secrets.token_urlsafe(12))
+    if not channel.is_active:
+        return update_record(channel, by=by, is_active=True)
+    return channel
+
+
+def intake_channel_close(*, channel: IntakeChannel, by=None) -> IntakeChannel:
+    """Stop taking submissions on the link (the link and the leads it brought are kept)."""
+    return update_record(channel, by=by, is_active=False)
+
+
+def lead_submit_public(
+    *,
+    channel: IntakeChannel,
+    enterprise_name: str,
+    contact_name: str,
+    contact_phone: str,
+    title: str,
+    description: str,
+    consent: bool,
+) -> Lead:
+    """An enterprise submits a need on the town's public page (no login). Returns the lead with its 受理编号."""
+    if not channel.is_active:
+        raise ApplicationError("该需求征集入口已停用", field="token")
+    if not consent:
+        raise ApplicationError("请阅读并同意信息使用说明", field="consent")
+    for field, value, label in (
+        ("enterprise_name", enterprise_name, "企业名称"),
+        ("contact_name", contact_name, "联系人"),
+        ("contact_phone", contact_phone, "联系电话"),
+        ("title", title, "需求标题"),
+    ):
+        if not clean_text(value):
+            raise ApplicationError(f"{label}不能为空", field=field)
+    return lead_create(
+        source=LeadSource.PUBLIC,
+        raw_text=description,
+        title=title,
+        enterprise_name=enterprise_name,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        region=channel.region,
+        consent_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def lead_reject(*, lead: Lead, reason: str, by=None) -> Lead:
+    """Decline a lead with a reason (不予受理). Its original text stays as it arrived."""
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    if lead.status != LeadStatus.NEW:
+        raise ApplicationError(f"线索 {lead.reference} 已{lead.get_status_display()}，不能再处理", field="status")
+    reason = clean_text(reason)
+    if not reason:
+        raise ApplicationError("不予受理须填写原因", field="reason")
+    return update_record(
+        lead, by=by, action=AuditAction.TRANSITION, audit_note=f"reject: {reason}"[:255], status=LeadStatus.REJECTED,
+        status_reason=reason[:300],
+    )  # fmt: skip
+
+
+@transaction.atomic
+def lead_convert(
+    *,
+    lead: Lead,
+    group,
+    enterprise,
+    title: str,
+    description: str,
+    date: dt.date,
+    kind: str = "technology",
+    urgency: str = "normal",
+    is_bottleneck: bool = False,
+    industry=None,
+    advance_to: str = NeedState.PENDING,
+    by=None,
+) -> Need:
+    """Turn a lead into a need (the lead keeps its text); town staff may verify it at once, admins also publish.
+
+    ``advance_to`` walks the need through the transition table (verify, then publish) so the
+    timeline shows each step; who may ask for which step is checked by ``needs.permissions``.
+    """
+    lead = Lead.objects.select_for_update().get(pk=lead.pk)
+    if lead.status != LeadStatus.NEW:
+        raise ApplicationError(f"线索 {lead.reference} 已{lead.get_status_display()}，不能再转为需求", field="status")
+    steps = {
+        NeedState.PENDING: [],
+        NeedState.VERIFIED: [NeedAction.VERIFY],
+        NeedState.PUBLISHED: [NeedAction.VERIFY, NeedAction.PUBLISH],
+    }
+    if advance_to not in steps:
+        raise ApplicationError("转为需求后的状态只能是待核实、待审核或已发布", field="advance_to")
+    members = list(lead.visit.members.all()) if lead.visit_id else []
+    need = need_create(
+        batch=group.batch,
+        group=group,
+        enterprise=enterprise,
+        title=title,
+        description=description,
+        date=date,
+        members=members,
+        lead=lead,
+        kind=kind,
+        urgency=urgency,
+        is_bottleneck=is_bottleneck,
+        industry=industry,
+        region=lead.region or enterprise.region,
+        by=by,
+    )
+    for action in steps[advance_to]:
+        need = need_transition(need=need, action=action, by=by)
+    return need
+
+
+# ---------------------------------------------------------------- needs: editing before claim
+
+EDITABLE_STATES = (NeedState.PENDING, NeedState.VERIFIED, NeedState.RETURNED, NeedState.PUBLISHED)
+EDITABLE_FIELDS = ("title", "description", "kind", "urgency", "is_bottleneck", "industry")
+
+
+@transaction.atomic
+def need_update(*, need: Need, by=None, **changes) -> Need:
+    """Correct a need before it is claimed (title, description, type, urgency, 卡脖子, industry); audited."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ApplicationError(f"不能修改字段：{'、'.join(sorted(unknown))}", field=sorted(unknown)[0])
+    if need.state not in EDITABLE_STATES:
+        raise ApplicationError(f"需求当前状态为「{need.get_state_display()}」，不能修改", field="state")
+    if "title" in changes:
+        changes["title"] = clean_text(changes["title"])
+        if not changes["title"]:
+            raise ApplicationError("需求标题不能为空", field="title")
+    if "description" in changes:
+        changes["description"] = (changes["description"] or "").strip()
+        if not changes["description"]:
+            raise ApplicationError("需求描述不能为空", field="description")
+    return update_record(need, by=by, **changes)
+
+
+# ---------------------------------------------------------------- collaboration: invitation or request
+
+COLLABORATION_STATES = (NeedState.CLAIMED, NeedState.COMPLETION_SUBMITTED)
+
+
+def _check_collaboration(need: Need, member) -> NeedCollaborator | None:
+    if need.state not in COLLABORATION_STATES:
+        raise ApplicationError(f"需求当前状态为「{need.get_state_display()}」，不能加入协同", field="state")
+    if member.pk == need.owner_id:
+        raise ApplicationError("负责人不能同时作为协同人", field="member")
+    if not need.batch.tenures.filter(member=member).exists():
+        raise ApplicationError(f"{member}不是{need.batch}的团员，不能协同", field="member")
+    return NeedCollaborator.objects.filter(need=need, member=member).first()
+
+
+@transaction.atomic
+def need_collaborator_invite(*, need: Need, member, by=None) -> NeedCollaborator:
+    """The owner invites a member; if that member had asked to join, they join at once."""
+    link = _check_collaboration(need, member)
+    if link is not None and link.status == CollaboratorStatus.ACTIVE:
+        raise ApplicationError(f"{member}已是协同人", field="member")
+    if link is not None and link.status == CollaboratorStatus.INVITED:
+        raise ApplicationError(f"已邀请{member}，等待对方接受", field="member")
+    asked = link is not None and link.status == CollaboratorStatus.REQUESTED
+    status = CollaboratorStatus.ACTIVE if asked else CollaboratorStatus.INVITED
+    return need_collaborator_set(need=need, member=member, status=status, by=by)
+
+
+@transaction.atomic
+def need_collaborator_request(*, need: Need, member, by=None) -> NeedCollaborator:
+    """A member asks to join; if the owner had invited them, they join at once."""
+    link = _check_collaboration(need, member)
+    if link is not None and link.status == CollaboratorStatus.ACTIVE:
+        raise ApplicationError("您已是该需求的协同人", field="member")
+    if link is not None and link.status == CollaboratorStatus.REQUESTED:
+        raise ApplicationError("已申请协同，等待负责人同意", field="member")
+    invited = link is not None and link.status == CollaboratorStatus.INVITED
+    status = CollaboratorStatus.ACTIVE if invited else CollaboratorStatus.REQUESTED
+    return need_collaborator_set(need=need, member=member, status=status, by=by)
+
+
+@transaction.atomic
+def need_collaborator_respond(*, link: NeedCollaborator, accept: bool, by=None) -> NeedCollaborator:
+    """Answer an invitation (the invited member) or a request (the owner): join, or not."""
+    if link.status not in (CollaboratorStatus.INVITED, CollaboratorStatus.REQUESTED):
+        raise ApplicationError(f"该协同记录状态为「{link.get_status_display()}」，无需处理", field="status")
+    if accept and link.need.state not in COLLABORATION_STATES:
+        raise ApplicationError(f"需求当前状态为「{link.need.get_state_display()}」，不能加入协同", field="state")
+    status = CollaboratorStatus.ACTIVE if accept else CollaboratorStatus.LEFT
+    return need_collaborator_set(need=link.need, member=link.member, status=status, by=by)
+
+
+@transaction.atomic
+def need_collaborator_leave(*, link: NeedCollaborator, by=None) -> NeedCollaborator:
+    """A collaborator leaves, or the owner ends the collaboration (the record is kept as 已退出)."""
+    if link.status == CollaboratorStatus.LEFT:
+        raise ApplicationError("已退出协同", field="status")
+    return need_collaborator_set(need=link.need, member=link.member, status=CollaboratorStatus.LEFT, by=by)
+
+
+# ---------------------------------------------------------------- progress with an optional file
+
+
+@transaction.atomic
+def need_progress_report(
+    *, need: Need, member, date: dt.date, current_status: str, next_step: str = "", file=None, by=None
+) -> ProgressEntry:
+    """A progress entry (current state, next step) with an optional attachment, in one step."""
+    if file is not None:
+        check_file(file)  # refuse a bad file before anything is written
+    entry = need_progress_add(
+        need=need, member=member, date=date, current_status=current_status, next_step=next_step, by=by
+    )
+    if file is not None:
+        attachment_add(obj=entry, file=file, by=by, kind=AttachmentKind.PROGRESS)
+    return entry

@@ -1,5 +1,43 @@
-from django.urls import path  # noqa: F401 - patterns are added as pages are built
+from django.urls import path
+
+from . import views
 
 app_name = "needs"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.need_list, name="need_list"),
+    path("export.xlsx", views.need_export, name="need_export"),
+    path("<int:pk>/", views.need_detail, name="need_detail"),
+    path("<int:pk>/do/<str:action>/", views.need_action, name="need_action"),
+    path("<int:pk>/edit/", views.need_edit, name="need_edit"),
+    path("<int:pk>/complete/", views.need_complete, name="need_complete"),
+    path("<int:pk>/merge/", views.need_merge, name="need_merge"),
+    path("<int:pk>/progress/", views.need_progress, name="need_progress"),
+    path("<int:pk>/collaborators/invite/", views.collaborator_invite, name="collaborator_invite"),
+    path("<int:pk>/collaborators/request/", views.collaborator_request, name="collaborator_request"),
+    path(
+        "<int:pk>/collaborators/<int:link_pk>/accept/",
+        views.collaborator_respond,
+        {"decision": "accept"},
+        name="collaborator_accept",
+    ),
+    path(
+        "<int:pk>/collaborators/<int:link_pk>/decline/",
+        views.collaborator_respond,
+        {"decision": "decline"},
+        name="collaborator_decline",
+    ),
+    path("<int:pk>/collaborators/<int:link_pk>/leave/", views.collaborator_leave, name="collaborator_leave"),
+    path("<int:pk>/outcomes/new/", views.outcome_add, name="outcome_add"),
+    path("<int:pk>/outcomes/<int:outcome_pk>/approve/", views.outcome_approve, name="outcome_approve"),
+    path("leads/", views.lead_list, name="lead_list"),
+    path("leads/new/", views.lead_create, name="lead_create"),
+    path("leads/<int:pk>/", views.lead_detail, name="lead_detail"),
+    path("leads/<int:pk>/convert/", views.lead_convert, name="lead_convert"),
+    path("leads/<int:pk>/reject/", views.lead_reject, name="lead_reject"),
+    path("intake-links/", views.intake_links, name="intake_links"),
+    path("intake-links/<int:region_pk>/", views.intake_link, name="intake_link"),
+    path("intake-links/<int:region_pk>/open/", views.intake_link_open, name="intake_link_open"),
+    path("intake-links/<int:region_pk>/close/", views.intake_link_close, name="intake_link_close"),
+    path("intake-links/<int:region_pk>/qr.png", views.intake_link_png, name="intake_link_png"),
+]

@@ -1,0 +1,156 @@
+"""One FilterSet per listable model, shared by the list page, the Excel export (and the API later).
+
+The FilterSets only narrow a queryset; the data scope is applied before, by the selectors.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
+
+from techmayor.roster.models import Group, Member
+
+from .choices import CollaboratorStatus, LeadSource, LeadStatus, NeedKind, NeedState, Urgency
+from .models import STALE_AFTER, Lead, Need
+
+YES_NO = (("1", _("是")), ("0", _("否")))
+
+
+def stale_q() -> Q:
+    """Claimed needs with no progress for 30 days (the same rule as ``Need.is_stale``)."""
+    return Q(state=NeedState.CLAIMED, last_progress_at__lt=timezone.now() - STALE_AFTER)
+
+
+class _GroupField(ModelChoiceField):
+    def label_from_instance(self, obj: Group) -> str:
+        return f"{obj.name}（第{obj.batch.number}批）"
+
+
+class _GroupChoice(django_filters.ModelChoiceFilter):
+    field_class = _GroupField
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """An invalid filter value gives no rows (and the form shows why), never the unfiltered list."""
+
+    def filter_queryset(self, queryset):
+        if not self.form.is_valid():
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+
+class NeedFilterSet(StrictFilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("搜索"))
+    state = django_filters.ChoiceFilter(choices=NeedState.choices, label=_("状态"), empty_label=_("全部状态"))
+    group = _GroupChoice(
+        queryset=Group.objects.select_related("batch").order_by("-batch__number", "id"),
+        label=_("支团"),
+        empty_label=_("全部支团"),
+    )
+    kind = django_filters.ChoiceFilter(choices=NeedKind.choices, label=_("类型"), empty_label=_("全部类型"))
+    urgency = django_filters.ChoiceFilter(choices=Urgency.choices, label=_("紧急程度"), empty_label=_("全部"))
+    bottleneck = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_bottleneck", label=_("卡脖子"), empty_label=_("卡脖子：不限")
+    )
+    stale = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_stale", label=_("超30天未更新"), empty_label=_("更新情况：不限")
+    )
+    owner = django_filters.ModelChoiceFilter(
+        queryset=Member.objects.filter(owned_needs__isnull=False).distinct().order_by("name"),
+        label=_("负责人"),
+        empty_label=_("全部负责人"),
+    )
+    mine = django_filters.ChoiceFilter(
+        choices=(
+            ("1", _("我负责的")),
+            ("collab", _("我协同的")),
+            ("any", _("我负责或协同的")),
+            ("invited", _("邀请我协同的")),
+            ("requests", _("有人申请协同的")),
+        ),
+        method="filter_mine",
+        label=_("与我有关"),
+        empty_label=_("全部需求"),
+    )
+    outcome = django_filters.ChoiceFilter(
+        choices=(("pending", _("有待审核的成效")),),
+        method="filter_outcome",
+        label=_("成效"),
+        empty_label=_("成效：不限"),
+    )
+
+    class Meta:
+        model = Need
+        fields = ["q", "state", "group", "kind", "urgency", "bottleneck", "stale", "owner", "mine", "outcome"]
+
+    def __init__(self, data=None, queryset=None, *, user=None, **kwargs):
+        super().__init__(data=data, queryset=queryset, **kwargs)
+        self.user = user
+
+    def filter_text(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(enterprise__name__icontains=value)
+            | Q(lead__reference__iexact=value)
+        )
+
+    def filter_bottleneck(self, queryset, name, value):
+        return queryset.filter(is_bottleneck=value == "1")
+
+    def filter_stale(self, queryset, name, value):
+        return queryset.filter(stale_q()) if value == "1" else queryset.exclude(stale_q())
+
+    def filter_mine(self, queryset, name, value):
+        user = self.user
+        if user is None or not user.is_authenticated:
+            return queryset.none()
+
+        def linked(status: str, **extra) -> Q:
+            return Q(pk__in=Need.objects.filter(collaborator_links__status=status, **extra).values("pk"))
+
+        owner = Q(owner__user=user)
+        collab = linked(CollaboratorStatus.ACTIVE, collaborator_links__member__user=user)
+        condition = {
+            "1": owner,
+            "collab": collab,
+            "any": owner | collab,
+            "invited": linked(CollaboratorStatus.INVITED, collaborator_links__member__user=user),
+            "requests": owner & linked(CollaboratorStatus.REQUESTED),
+        }[value]
+        return queryset.filter(condition)
+
+    def filter_outcome(self, queryset, name, value):
+        return queryset.filter(pk__in=Need.objects.filter(outcome_rounds__is_approved=False).values("pk"))
+
+
+class LeadFilterSet(StrictFilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("搜索"))
+    status = django_filters.ChoiceFilter(choices=LeadStatus.choices, label=_("处理状态"), empty_label=_("全部状态"))
+    source = django_filters.ChoiceFilter(choices=LeadSource.choices, label=_("来源"), empty_label=_("全部来源"))
+
+    class Meta:
+        model = Lead
+        fields = ["q", "status", "source"]
+
+    def __init__(self, data=None, queryset=None, *, user=None, **kwargs):
+        super().__init__(data=data, queryset=queryset, **kwargs)
+        self.user = user
+
+    def filter_text(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(reference__iexact=value)
+            | Q(title__icontains=value)
+            | Q(raw_text__icontains=value)
+            | Q(enterprise_name__icontains=value)
+            | Q(enterprise__name__icontains=value)
+        )

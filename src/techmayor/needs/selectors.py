@@ -1,0 +1,345 @@
+"""Reads for the need loop. Every query goes through the user's data scope (``accounts.scopes.scope_q``).
+
+Who sees a need: the city's administrators and leaders (``batch__city``); district and town staff
+(the need's ``region`` under theirs; district staff also their district's groups); group leaders
+(their ``group``, their district's regions); members (needs credited to them — ``members`` —,
+needs they own or collaborate on, and every *published* need of a batch they serve in, so they
+can claim it).
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from urllib.parse import urlencode
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from techmayor.accounts.choices import Role
+from techmayor.accounts.scopes import Paths, active_roles, has_role, scope_q
+from techmayor.core.models import Attachment, AuditAction, AuditLog
+from techmayor.core.text import fold_width, normalize_company_name
+from techmayor.roster.models import Member
+
+from .choices import CollaboratorStatus, LeadStatus, NeedState
+from .filters import LeadFilterSet, NeedFilterSet
+from .models import Lead, Need, NeedCollaborator, NeedTransition, OutcomeRound, ProgressEntry
+
+# ---------------------------------------------------------------- scope
+
+LINKED_STATUSES = (CollaboratorStatus.INVITED, CollaboratorStatus.REQUESTED, CollaboratorStatus.ACTIVE)
+
+
+def need_paths(user) -> Paths:
+    shared = (
+        Q(state=NeedState.PUBLISHED, batch__tenures__member__user=user)
+        | Q(owner__user=user)
+        | Q(collaborator_links__member__user=user, collaborator_links__status__in=LINKED_STATUSES)
+    )
+    return Paths(city="batch__city", region="region", group="group", member="members", shared=shared)
+
+
+def need_visible(user) -> QuerySet[Need]:
+    """The needs ``user`` may read (a subquery keeps rows unique however many joins the scope needs)."""
+    scoped = Need.objects.filter(scope_q(user, need_paths(user))).values("pk")
+    return Need.objects.filter(pk__in=scoped)
+
+
+LEAD_PATHS = Paths(region="region", group="visit__group", member="visit__members")
+LEAD_VISIT_CITY = Paths(city="visit__batch__city")
+
+
+def lead_visible(user) -> QuerySet[Lead]:
+    """Leads in the user's regions, from their group's or their own visits; administrators: their city."""
+    q = scope_q(user, LEAD_PATHS) | scope_q(user, LEAD_VISIT_CITY)
+    return Lead.objects.filter(pk__in=Lead.objects.filter(q).values("pk"))
+
+
+# ---------------------------------------------------------------- needs
+
+
+def need_filterset(*, user, data=None) -> NeedFilterSet:
+    queryset = (
+        need_visible(user)
+        .select_related("enterprise", "group__batch", "owner", "region", "lead")
+        .order_by("-date", "-id")
+    )
+    return NeedFilterSet(data=data or None, queryset=queryset, user=user)
+
+
+def need_list(*, user, filters=None) -> QuerySet[Need]:
+    """The needs the user may see, narrowed by ``filters`` (a dict or QueryDict of NeedFilterSet fields)."""
+    return need_filterset(user=user, data=filters).qs
+
+
+def need_detail(*, user, pk) -> Need | None:
+    """One need if the user may read it, else None (views answer 404)."""
+    return (
+        need_visible(user)
+        .select_related(
+            "enterprise", "group", "batch__city", "owner", "region", "industry", "lead", "merged_into", "created_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def need_collaborators(*, need: Need) -> list[NeedCollaborator]:
+    return list(need.collaborator_links.select_related("member").exclude(status=CollaboratorStatus.LEFT))
+
+
+def need_timeline(*, need: Need) -> list[dict]:
+    """Everything that happened to a need, oldest first: lead, transitions, edits, progress, outcomes."""
+    items: list[dict] = []
+    if need.lead_id:
+        lead = need.lead
+        items.append({"at": lead.created_at, "kind": "lead", "lead": lead})
+    items.append({"at": need.created_at, "kind": "created", "actor": need.created_by})
+    for step in NeedTransition.objects.filter(need=need).select_related("actor"):
+        items.append({"at": step.at, "kind": "transition", "step": step})
+    progress = (
+        ProgressEntry.objects.filter(need=need)
+        .select_related("member")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.filter(is_removed=False)))
+    )
+    for entry in progress:
+        items.append({"at": entry.created_at, "kind": "progress", "entry": entry})
+    for outcome in OutcomeRound.objects.filter(need=need):
+        items.append({"at": outcome.created_at, "kind": "outcome", "outcome": outcome})
+    skip = {"last_progress_at", "updated_at"}
+    edits = AuditLog.objects.filter(
+        model=Need._meta.label_lower, object_id=str(need.pk), action=AuditAction.UPDATE
+    ).select_related("actor")
+    labels = {f.name: str(f.verbose_name) for f in Need._meta.get_fields() if hasattr(f, "verbose_name")}
+    for log in edits:
+        changed = [name for name in log.changed_fields if name not in skip]
+        if changed:
+            fields = "、".join(labels.get(name, name) for name in changed)
+            items.append({"at": log.at, "kind": "edit", "actor": log.actor, "fields": fields})
+    collab_logs = AuditLog.objects.filter(
+        model=NeedCollaborator._meta.label_lower,
+        object_id__in=[str(pk) for pk in need.collaborator_links.values_list("pk", flat=True)],
+    ).select_related("actor")
+    members = {m.pk: m for m in Member.objects.filter(pk__in=need.collaborator_links.values("member_id"))}
+    status_labels = dict(CollaboratorStatus.choices)
+    for log in collab_logs:
+        after = log.after or {}
+        member = members.get(after.get("member"))
+        items.append(
+            {
+                "at": log.at,
+                "kind": "collaborator",
+                "actor": log.actor,
+                "member": member,
+                "status": status_labels.get(after.get("status"), after.get("status")),
+            }
+        )
+    items.sort(key=lambda item: item["at"])
+    return items
+
+
+def need_attachments(*, need: Need) -> list[Attachment]:
+    return list(
+        Attachment.objects.filter(content_type=ContentType.objects.get_for_model(Need), object_id=need.pk)
+        .filter(is_removed=False)
+        .order_by("created_at")
+    )
+
+
+def outcome_totals(*, need: Need) -> dict:
+    """Approved outcome increments summed (what counts), and how many rounds still wait for approval."""
+    rounds = list(need.outcome_rounds.all())
+    approved = [r for r in rounds if r.is_approved]
+    fields = ("signed_amount_wan", "received_amount_wan", "investment_wan", "talents", "patents")
+    totals = {name: sum((getattr(r, name) for r in approved), start=0) for name in fields}
+    totals["pending"] = len(rounds) - len(approved)
+    return totals
+
+
+def merge_candidates(*, user, need: Need) -> list[Need]:
+    """Needs the duplicate may be merged into: visible, same batch, not itself, not cancelled or merged.
+
+    Probable duplicates (same enterprise, similar text) come first.
+    """
+    base = (
+        need_visible(user)
+        .filter(batch_id=need.batch_id)
+        .exclude(pk=need.pk)
+        .exclude(state__in=(NeedState.CANCELLED, NeedState.MERGED))
+        .select_related("enterprise")
+    )
+    similar = [c["need"] for c in need_duplicates(user=user, enterprise=need.enterprise, title=need.title,
+                                                  description=need.description, exclude=need)]  # fmt: skip
+    same_enterprise = list(base.filter(enterprise_id=need.enterprise_id).order_by("-date", "-id")[:20])
+    seen, result = set(), []
+    for candidate in similar + same_enterprise:
+        if (
+            candidate.pk not in seen
+            and candidate.batch_id == need.batch_id
+            and candidate.state
+            not in (
+                NeedState.CANCELLED,
+                NeedState.MERGED,
+            )
+        ):
+            seen.add(candidate.pk)
+            result.append(candidate)
+    return result
+
+
+def invite_candidates(*, need: Need) -> QuerySet[Member]:
+    """Members of the need's batch who could be invited (not the owner, not already linked)."""
+    linked = need.collaborator_links.filter(status__in=LINKED_STATUSES).values("member_id")
+    return (
+        Member.objects.filter(tenures__batch_id=need.batch_id)
+        .exclude(pk=need.owner_id or 0)
+        .exclude(pk__in=linked)
+        .select_related(None)
+        .order_by("tenures__group_id", "name")
+    )
+
+
+# ---------------------------------------------------------------- duplicates
+
+_NON_WORD = re.compile(r"[\W_]+")
+SIMILAR = 0.6  # SequenceMatcher ratio on normalised text above which two texts are called similar
+
+
+def normalize_text(text: str) -> str:
+    return _NON_WORD.sub("", fold_width(text or "").lower())
+
+
+def similar(a: str, b: str, threshold: float = SIMILAR) -> bool:
+    a, b = normalize_text(a)[:400], normalize_text(b)[:400]
+    if not a or not b:
+        return False
+    if a in b or b in a:
+        return min(len(a), len(b)) >= 4
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= threshold
+
+
+def _reason(title: str, text: str, other_title: str, other_text: str) -> str | None:
+    if title and other_title and similar(title, other_title):
+        return _("同一企业，标题相近")
+    if text and other_text and similar(text, other_text):
+        return _("同一企业，描述相近")
+    return None
+
+
+def need_duplicates(*, user, enterprise, title: str, description: str = "", exclude=None) -> list[dict]:
+    """Needs of the same enterprise with a similar title or description, that the user may see.
+
+    Each item: ``{"need": Need, "reason": "同一企业，标题相近"}``; a warning the user can override.
+    """
+    if enterprise is None:
+        return []
+    candidates = need_visible(user).filter(enterprise=enterprise).exclude(state=NeedState.MERGED)
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude.pk)
+    found = []
+    for need in candidates.select_related("enterprise").order_by("-date", "-id")[:200]:
+        reason = _reason(title, description, need.title, need.description)
+        if reason:
+            found.append({"need": need, "reason": reason})
+    return found
+
+
+def lead_duplicates(
+    *, user, enterprise=None, enterprise_name: str = "", title: str = "", text: str = "", exclude=None
+) -> list[dict]:
+    """Leads and needs that look like the same request: same enterprise (or the same normalised
+    enterprise name) and a similar title or text. Items: ``{"lead"|"need": …, "reason": …}``."""
+    key = normalize_company_name(enterprise_name or (enterprise.name if enterprise else ""))
+    same = Q(enterprise_key=key) if key else Q(pk__in=[])
+    if enterprise is not None:
+        same |= Q(enterprise=enterprise)
+    leads = lead_visible(user).filter(same).exclude(status=LeadStatus.REJECTED)
+    if exclude is not None:
+        leads = leads.exclude(pk=exclude.pk)
+    found = []
+    for lead in leads.order_by("-created_at")[:200]:
+        reason = _reason(title, text, lead.title, lead.raw_text)
+        if reason:
+            found.append({"lead": lead, "reason": reason})
+    need_same = Q(enterprise__normalized_name=key) if key else Q(pk__in=[])
+    if enterprise is not None:
+        need_same |= Q(enterprise=enterprise)
+    converted = exclude.needs.values("pk") if exclude is not None else []
+    needs = need_visible(user).filter(need_same).exclude(state=NeedState.MERGED).exclude(pk__in=converted)
+    for need in needs.select_related("enterprise").order_by("-date", "-id")[:200]:
+        reason = _reason(title, text, need.title, need.description)
+        if reason:
+            found.append({"need": need, "reason": reason})
+    return found
+
+
+# ---------------------------------------------------------------- leads
+
+
+def lead_filterset(*, user, data=None) -> LeadFilterSet:
+    queryset = lead_visible(user).select_related("enterprise", "region").order_by("-created_at", "-id")
+    return LeadFilterSet(data=data or None, queryset=queryset, user=user)
+
+
+def lead_list(*, user, filters=None) -> QuerySet[Lead]:
+    return lead_filterset(user=user, data=filters).qs
+
+
+def lead_detail(*, user, pk) -> Lead | None:
+    return (
+        lead_visible(user)
+        .select_related("enterprise", "region__parent", "visit__group", "visit__batch", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+# ---------------------------------------------------------------- to-dos for the home page
+
+
+def _url(name: str, **params) -> str:
+    url = reverse(name)
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def need_todos(*, user) -> list[dict]:
+    """The user's to-do items for the home page: ``[{"label", "count", "url"}]``, only those with work waiting.
+
+    Owners: needs in progress and needs with no progress for 30 days, invitations and requests
+    to answer. Town staff: leads to handle, needs to verify. Administrators: leads, needs to review,
+    completions to verify, outcome rounds to approve, stale needs. Each count is what the linked
+    list page shows (the same FilterSet and scope).
+    """
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items: list[tuple[str, int, str]] = []
+    is_admin = has_role(user, Role.CITY_ADMIN)
+    is_town = has_role(user, Role.TOWN_STAFF)
+    is_member = has_role(user, Role.MEMBER, Role.GROUP_LEADER)
+
+    def needs(label: str, **params) -> None:
+        items.append((label, need_list(user=user, filters=params).count(), _url("needs:need_list", **params)))
+
+    if is_member:
+        needs(_("我负责的需求超过30天未更新"), mine="1", stale="1")
+        needs(_("我负责的需求（对接中）"), mine="1", state=NeedState.CLAIMED)
+        needs(_("待回复的协同邀请"), mine="invited")
+        needs(_("待处理的协同申请"), mine="requests")
+    for assignment in active_roles(user):
+        if assignment.role == Role.GROUP_LEADER:
+            group = assignment.group
+            needs(_("%(group)s超过30天未更新的需求") % {"group": group.name}, stale="1", group=str(group.pk))
+    if is_town or is_admin:
+        leads = lead_list(user=user, filters={"status": LeadStatus.NEW}).count()
+        items.append((_("待处理的需求线索"), leads, _url("needs:lead_list", status=LeadStatus.NEW)))
+    if is_town:
+        needs(_("待核实的需求"), state=NeedState.PENDING)
+    if is_admin:
+        needs(_("待审核发布的需求"), state=NeedState.VERIFIED)
+        needs(_("待验收的办结"), state=NeedState.COMPLETION_SUBMITTED)
+        needs(_("有待审核成效的需求"), outcome="pending")
+        needs(_("超过30天未更新的需求"), stale="1")
+    return [{"label": label, "count": count, "url": url} for label, count, url in items if count]

@@ -1,0 +1,31 @@
+from django import template
+
+from techmayor.needs.choices import NeedState
+
+register = template.Library()
+
+STATE_CLASSES = {
+    NeedState.PENDING: "text-bg-secondary",
+    NeedState.VERIFIED: "text-bg-info",
+    NeedState.RETURNED: "text-bg-warning",
+    NeedState.PUBLISHED: "text-bg-primary",
+    NeedState.CLAIMED: "text-bg-success",
+    NeedState.COMPLETION_SUBMITTED: "text-bg-info",
+    NeedState.COMPLETED: "text-bg-dark",
+    NeedState.CANCELLED: "text-bg-light border",
+    NeedState.MERGED: "text-bg-light border",
+}
+
+
+@register.filter
+def state_class(state: str) -> str:
+    return STATE_CLASSES.get(state, "text-bg-secondary")
+
+
+@register.filter
+def filesize(size: int) -> str:
+    if size is None:
+        return ""
+    if size < 1024 * 1024:
+        return f"{max(size // 1024, 1)} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
