@@ -14,6 +14,7 @@ company); every generated company has a made-up name and a valid made-up 统一�
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import tempfile
 import time
 from collections import Counter
@@ -23,6 +24,7 @@ from typing import TextIO
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from techmayor.cooperation.services import agreement_receipt_add, agreement_sign, intent_create
 from techmayor.core.audit import audit_source
@@ -45,6 +47,11 @@ from techmayor.roster.services import batch_create, dispatch_unit_create, group_
 from . import targets as tg
 from . import vocab as V
 from .plan import ARRIVAL, BATCH_END, BATCH_START, DEFAULT_SEED, DISTRICT, Plan, Rec, plan_demo
+
+
+def need_clock(day) -> dt.datetime:
+    """Working hours on a record's date, as an aware datetime (the need loop's steps are dated)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
 
 
 @dataclass
@@ -326,18 +333,25 @@ class _Writer:
             state=d["initial"],
             **self.credit(rec),
         )
+        clock = [need_clock(need.date)]
         for step in d["steps"]:
-            need = self._need_step(need, step)
+            need = self._need_step(need, step, clock)
         return need
 
-    def _need_step(self, need, step: tuple):
+    def _need_step(self, need, step: tuple, clock: list):
+        """Apply one planned step, dated a few days after the previous one (``clock`` holds that time)."""
         action = step[0]
+        if action in ("progress", "outcome"):
+            clock[0] = max(clock[0], need_clock(step[2] if action == "progress" else step[1]))
+        else:
+            clock[0] += dt.timedelta(days=3)
+        at = clock[0]
         if action in ("verify", "publish", "resubmit"):
-            return needs.need_transition(need=need, action=action)
+            return needs.need_transition(need=need, action=action, at=at)
         if action in ("return", "cancel"):
-            return needs.need_transition(need=need, action=action, reason=step[1])
+            return needs.need_transition(need=need, action=action, reason=step[1], at=at)
         if action == "claim":
-            return needs.need_claim(need=need, member=self.members[step[1]])
+            return needs.need_claim(need=need, member=self.members[step[1]], at=at)
         if action == "collab":
             needs.need_collaborator_set(need=need, member=self.members[step[1]], status=CollaboratorStatus.ACTIVE)
             return need
@@ -350,9 +364,9 @@ class _Writer:
             need.refresh_from_db()
             return need
         if action == "submit":
-            return needs.need_submit_completion(need=need, solution=step[1])
+            return needs.need_submit_completion(need=need, solution=step[1], at=at)
         if action == "approve":
-            return needs.need_approve_completion(need=need)
+            return needs.need_approve_completion(need=need, at=at)
         if action == "outcome":
             _, day, signed, received, investment, talents, patents, description, approve = step
             outcome = needs.outcome_round_add(
@@ -366,11 +380,11 @@ class _Writer:
                 description=description,
             )
             if approve:
-                needs.outcome_round_approve(outcome=outcome)
+                needs.outcome_round_approve(outcome=outcome, at=at + dt.timedelta(days=5))
             self.counts["outcome"] += 1
             return need
         if action == "merge":
-            return needs.need_merge(need=need, into=self.keyed[step[1]])
+            return needs.need_merge(need=need, into=self.keyed[step[1]], at=at)
         raise ValueError(f"unknown need step {action!r}")  # pragma: no cover - the planner writes only these
 
     def w_intent(self, rec: Rec):

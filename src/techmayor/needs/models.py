@@ -200,7 +200,7 @@ class NeedTransition(models.Model):
         related_name="+",
     )
     reason = models.CharField(_("说明"), max_length=300, blank=True)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("需求流转记录")

@@ -131,8 +131,13 @@ def need_create(
 
 
 @transaction.atomic
-def need_transition(*, need: Need, action: str, by=None, reason: str = "", **changes) -> Need:
-    """Apply ``action`` if the transition table allows it; record it on the need's timeline and in the audit log."""
+def need_transition(
+    *, need: Need, action: str, by=None, reason: str = "", at: dt.datetime | None = None, **changes
+) -> Need:
+    """Apply ``action`` if the transition table allows it; record it on the need's timeline and in the audit log.
+
+    ``at`` dates the step when it is entered after the fact (imports, the demo); default now.
+    """
     need = Need.objects.select_for_update().get(pk=need.pk)
     target = next_state(need.state, action)
     if target is None:
@@ -156,16 +161,18 @@ def need_transition(*, need: Need, action: str, by=None, reason: str = "", **cha
         to_state=target,
         actor=by if getattr(by, "pk", None) else None,
         reason=reason[:300],
+        at=at or timezone.now(),
     )
     return need
 
 
 @transaction.atomic
-def need_claim(*, need: Need, member, by=None) -> Need:
+def need_claim(*, need: Need, member, by=None, at: dt.datetime | None = None) -> Need:
     """A member claims a published need and becomes its one owner (no longer a collaborator of it)."""
     if not need.batch.tenures.filter(member=member).exists():
         raise ApplicationError(f"{member}不是{need.batch}的团员，不能认领", field="owner")
-    need = need_transition(need=need, action=NeedAction.CLAIM, by=by, owner=member, last_progress_at=timezone.now())
+    at = at or timezone.now()
+    need = need_transition(need=need, action=NeedAction.CLAIM, by=by, at=at, owner=member, last_progress_at=at)
     link = need.collaborator_links.filter(member=member).exclude(status=CollaboratorStatus.LEFT).first()
     if link is not None:
         update_record(link, by=by, status=CollaboratorStatus.LEFT, audit_note="成为负责人")
@@ -190,6 +197,7 @@ def need_collaborator_set(*, need: Need, member, status: str, by=None) -> NeedCo
 
 @transaction.atomic
 def need_progress_add(*, need: Need, member, date: dt.date, current_status: str, next_step: str = "", by=None):
+    """Report progress; the need's last progress moves to the entry's date (now, for today's entries)."""
     if need.state not in (NeedState.CLAIMED, NeedState.COMPLETION_SUBMITTED):
         raise ApplicationError(f"需求当前状态为「{need.get_state_display()}」，不能填报进展", field="state")
     is_collaborator = need.collaborator_links.filter(member=member, status=CollaboratorStatus.ACTIVE).exists()
@@ -208,36 +216,43 @@ def need_progress_add(*, need: Need, member, date: dt.date, current_status: str,
         current_status=current_status.strip(),
         next_step=next_step.strip(),
     )
-    update_record(need, by=by, last_progress_at=timezone.now())
+    reported_at = timezone.now() if date == timezone.localdate() else _noon(date)
+    if need.last_progress_at is None or reported_at > need.last_progress_at:
+        update_record(need, by=by, last_progress_at=reported_at)
     return entry
 
 
+def _noon(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
 @transaction.atomic
-def need_submit_completion(*, need: Need, solution: str, file=None, by=None) -> Need:
+def need_submit_completion(*, need: Need, solution: str, file=None, by=None, at: dt.datetime | None = None) -> Need:
     """The owner submits the solution and the resources connected, optionally with a file (e.g. the agreement)."""
     if not clean_text(solution):
         raise ApplicationError("提交办结须填写解决方案及对接的资源", field="solution")
     if file is not None:
         check_file(file)  # refuse a bad file before anything is written
-    need = need_transition(need=need, action=NeedAction.SUBMIT_COMPLETION, by=by, solution=solution.strip())
+    need = need_transition(need=need, action=NeedAction.SUBMIT_COMPLETION, by=by, at=at, solution=solution.strip())
     if file is not None:
         attachment_add(obj=need, file=file, by=by, kind=AttachmentKind.COMPLETION)
     return need
 
 
-def need_approve_completion(*, need: Need, by=None) -> Need:
-    return need_transition(need=need, action=NeedAction.APPROVE_COMPLETION, by=by, completed_at=timezone.now())
+def need_approve_completion(*, need: Need, by=None, at: dt.datetime | None = None) -> Need:
+    at = at or timezone.now()
+    return need_transition(need=need, action=NeedAction.APPROVE_COMPLETION, by=by, at=at, completed_at=at)
 
 
 @transaction.atomic
-def need_merge(*, need: Need, into: Need, by=None, reason: str = "") -> Need:
+def need_merge(*, need: Need, into: Need, by=None, reason: str = "", at: dt.datetime | None = None) -> Need:
     """Merge a duplicate into another need; the duplicate becomes read-only and points to it."""
     if need.pk == into.pk:
         raise ApplicationError("不能将需求合并到自身", field="merged_into")
     if into.state in (NeedState.CANCELLED, NeedState.MERGED):
         raise ApplicationError(f"目标需求「{into}」已{into.get_state_display()}，不能作为合并目标", field="merged_into")
     return need_transition(
-        need=need, action=NeedAction.MERGE, by=by, reason=reason or f"合并至「{into.title}」", merged_into=into
+        need=need, action=NeedAction.MERGE, by=by, at=at, reason=reason or f"合并至「{into.title}」", merged_into=into
     )
 
 
@@ -271,10 +286,10 @@ def outcome_round_add(
     )
 
 
-def outcome_round_approve(*, outcome: OutcomeRound, by=None) -> OutcomeRound:
+def outcome_round_approve(*, outcome: OutcomeRound, by=None, at: dt.datetime | None = None) -> OutcomeRound:
     if outcome.is_approved:
         raise ApplicationError("该轮成效已审核", field="is_approved")
-    return update_record(outcome, by=by, is_approved=True, approved_at=timezone.now())
+    return update_record(outcome, by=by, is_approved=True, approved_at=at or timezone.now())
 
 
 # ---------------------------------------------------------------- leads: public intake, rejection, conversion
