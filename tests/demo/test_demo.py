@@ -150,6 +150,33 @@ def test_the_need_loop_is_spread_over_its_states(demo):
         assert need.enterprise.region.parent.name == DISTRICT[need.group.name]
 
 
+def test_need_steps_are_dated_in_the_batch_not_today(demo):
+    from techmayor.needs.models import NeedTransition
+
+    years = {t.at.year for t in NeedTransition.objects.all()}
+    assert years <= {2021, 2022}
+    completed = Need.objects.filter(state=NeedState.COMPLETED)
+    assert all(n.completed_at.date() >= n.date for n in completed)
+
+
+def test_one_demo_account_per_role_with_its_scope(demo):
+    from techmayor.accounts.choices import Role
+    from techmayor.accounts.models import User
+
+    users = {u.username: u for u in User.objects.filter(is_demo=True).prefetch_related("roles")}
+    roles = {name: {a.role for a in u.roles.all()} for name, u in users.items()}
+    assert roles["demo_admin"] == {Role.CITY_ADMIN}
+    assert roles["demo_leader"] == {Role.LEADER}
+    assert roles["demo_district"] == {Role.DISTRICT_STAFF}
+    assert roles["demo_town"] == {Role.TOWN_STAFF}
+    assert roles["demo_captain"] == {Role.GROUP_LEADER, Role.MEMBER}
+    assert roles["demo_member"] == {Role.MEMBER}
+    assert users["demo_captain"].member.tenures.get().role == "团长"
+    assert not any(u.must_change_password for u in users.values())
+    town = users["demo_town"].roles.get().region
+    assert town.parent.name == "溧阳市" and Need.objects.filter(region=town).exists()
+
+
 def test_without_shared_the_builtin_lists_are_used(demo):
     assert University.objects.count() < 100  # the built-in list, not the Ministry's 2,919
     assert Industry.objects.filter(level__gt=2).count() == 0  # the built-in 门类 + 大类

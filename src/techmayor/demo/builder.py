@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from techmayor.accounts.services import DEMO_PASSWORD
 from techmayor.cooperation.services import agreement_receipt_add, agreement_sign, intent_create
 from techmayor.core.audit import audit_source
 from techmayor.core.errors import ApplicationError
@@ -46,6 +47,7 @@ from techmayor.roster.services import batch_create, dispatch_unit_create, group_
 
 from . import targets as tg
 from . import vocab as V
+from .accounts import build_demo_accounts
 from .plan import ARRIVAL, BATCH_END, BATCH_START, DEFAULT_SEED, DISTRICT, Plan, Rec, plan_demo
 
 
@@ -90,6 +92,7 @@ def build_demo(*, seed: int = DEFAULT_SEED, stdout: TextIO | None = None) -> Dem
         say(load_universities(plan))
         writer = _Writer(plan, say)
         writer.run()
+        say("演示账号：" + "、".join(build_demo_accounts(writer.batch)) + f"（密码 {DEMO_PASSWORD}）")
     seconds = time.perf_counter() - started
     summary = "、".join(f"{_LABELS.get(k, k)} {n}" for k, n in writer.counts.items())
     message = f"已生成 {writer.batch} 演示数据（种子 {seed}，用时 {seconds:.1f} 秒）：{summary}"
