@@ -1,0 +1,1088 @@
+"""Field-weighted BM25 index over achievements, persisted to a directory, updated incrementally.
+
+Layout of an index directory::
+
+    manifest.json            format version, BM25 parameters, field statistics, analyzer config
+    fields/<field>/          one bm25s index per field (title, keywords, abstract, bigram):
+                             data/indices/indptr .csc.index.npy, vocab.index.json, params.index.json
+    forward/                 doc → (word id, tf) CSR, for pseudo-relevance feedback
+    docs/                    columnar doc store: external ids, titles, kind, labels, experts,
+                             university (numpy arrays + UTF-8 blobs, memory-mapped)
+    delta.jsonl              records added or changed since the build (re-analysed on load)
+    tombstones.json          external ids removed (or superseded) since the build
+
+The main segment is a set of bm25s sparse score matrices (docs × terms, CSC), built by a
+chunked, vectorised builder that computes exactly bm25s's Lucene BM25 (a test checks this
+against ``bm25s.BM25.index``) without holding Python token lists for the whole corpus, and
+saved in bm25s's own format, so ``bm25s.BM25.load(..., mmap=True)`` loads it without
+re-tokenising.  Word fields share one vocabulary; the bigram field has its own.
+
+Changes after the build go to a small **delta** segment scored with the main segment's global
+statistics (N, df, average length), plus **tombstones** that hide superseded main rows.
+:meth:`MatchIndex.compact` (or a rebuild) folds them into a new main segment.
+
+Doc ids are the achievements' external ids.  No Django imports here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from .analysis import Analyzer, domain_words_from_keywords
+
+FORMAT_VERSION = 1
+WORD_FIELDS = ("title", "keywords", "abstract")
+BIGRAM_FIELD = "bigram"
+FIELDS = (*WORD_FIELDS, BIGRAM_FIELD)
+KINDS = ("paper", "patent", "offer")
+KEEP_ON_REBUILD = ("classifier",)  # sub-directories of an index directory that a rebuild keeps
+
+
+# --- records ---------------------------------------------------------------------------------
+
+
+def _as_list(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        import re
+
+        return [v for v in (p.strip() for p in re.split(r"[;；,，、|]", value)) if v]
+    return [str(v) for v in value if v is not None and str(v).strip()]
+
+
+def normalize_record(rec: Mapping) -> dict:
+    """A record in the shape the index stores.  Accepts the Django layer's dicts
+    (``external_id``, ``kind``, ``title``, ``abstract``, ``keywords``, ``discipline``,
+    ``category``, ``ipc``, ``expert_ids``, ``university_id``) and the corpus JSONL shape
+    (``id``, ``text`` for the abstract, keywords as a list or a delimited string)."""
+    ext = rec.get("external_id", rec.get("id"))
+    if ext is None or not str(ext).strip():
+        raise ValueError("record without external_id")
+    ext = str(ext).strip()
+    kind = rec.get("kind") or ("patent" if rec.get("ipc") else "paper")
+    return {
+        "external_id": ext,
+        "kind": str(kind),
+        "title": str(rec.get("title") or ""),
+        "abstract": str(rec.get("abstract") or rec.get("text") or ""),
+        "keywords": _as_list(rec.get("keywords")),
+        "discipline": str(rec.get("discipline") or ""),
+        "category": str(rec.get("category") or ""),
+        "ipc": _as_list(rec.get("ipc")),
+        "expert_ids": _as_list(rec.get("expert_ids")),
+        "university_id": str(rec["university_id"]) if rec.get("university_id") not in (None, "") else "",
+    }
+
+
+def analyse_record_runs(
+    analyzer: Analyzer, title: str, keywords: Sequence[str], abstract: str
+) -> tuple[dict, list[str]]:
+    """Word tokens per word field, and the CJK runs whose bigrams make the bigram field."""
+    tw, tr = analyzer.analyze_runs(title)
+    kw, kr = analyzer.analyze_runs(" ; ".join(keywords)) if keywords else ([], [])
+    aw, ar = analyzer.analyze_runs(abstract) if abstract else ([], [])
+    return {"title": tw, "keywords": kw, "abstract": aw}, tr + kr + ar
+
+
+def analyse_record_texts(
+    analyzer: Analyzer, title: str, keywords: Sequence[str], abstract: str
+) -> dict[str, list[str]]:
+    """Field tokens of one record: words of title, keywords, abstract; bigrams of all three."""
+    words, runs = analyse_record_runs(analyzer, title, keywords, abstract)
+    words[BIGRAM_FIELD] = [r[i : i + 2] for r in runs for i in range(len(r) - 1)]
+    return words
+
+
+def bigram_key(bigram: str) -> int:
+    """Integer id of a two-character string (the bigram vocabulary is keyed by these)."""
+    return (ord(bigram[0]) << 21) | ord(bigram[1])
+
+
+def bigram_of_key(key: int) -> str:
+    return chr(key >> 21) + chr(key & 0x1FFFFF)
+
+
+# --- BM25 -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BM25Params:
+    """Lucene BM25 (bm25s's ``method="lucene"``); Robertson's customary k1 and b."""
+
+    k1: float = 1.2
+    b: float = 0.75
+
+
+def idf_lucene(df: np.ndarray, n_docs: int) -> np.ndarray:
+    return np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+
+
+def bm25_weights(tf: np.ndarray, dl: np.ndarray, idf: np.ndarray, avgdl: float, params: BM25Params) -> np.ndarray:
+    """Per-posting BM25 score ``idf * tf / (tf + k1 * (1 - b + b * dl / avgdl))``."""
+    tf = tf.astype(np.float32)
+    norm = params.k1 * (1.0 - params.b + params.b * dl.astype(np.float32) / np.float32(max(avgdl, 1e-9)))
+    return (idf * tf / (tf + norm)).astype(np.float32)
+
+
+# --- chunk analysis (runs in worker processes) --------------------------------------------------
+
+_WORKER_ANALYZER: Analyzer | None = None
+
+
+def _worker_init(config: dict) -> None:
+    global _WORKER_ANALYZER
+    _WORKER_ANALYZER = Analyzer.from_config(config)
+
+
+@dataclass
+class _FieldChunk:
+    doc: np.ndarray  # int32 local doc index
+    term: np.ndarray  # int32 local term id
+    tf: np.ndarray  # int32
+    length: np.ndarray  # int32 per doc
+
+
+@dataclass
+class _Chunk:
+    n_docs: int
+    word_vocab: list[str]
+    bigram_vocab: np.ndarray  # int64 bigram keys (see bigram_key)
+    fields: dict[str, _FieldChunk]
+    forward: _FieldChunk  # all words of the doc (title + keywords + abstract)
+    meta: dict = field(default_factory=dict)
+
+
+_SINGLE = {"kind": "kind", "discipline": "discipline", "category": "category", "university": "university_id"}
+_MULTI = {"ipc": "ipc", "experts": "expert_ids"}
+
+
+def _process_chunk(items: list, analyzer: Analyzer | None = None) -> _Chunk:
+    """Parse (JSON lines are accepted), normalise and analyse a chunk of records; metadata is
+    coded with chunk-local label vocabularies that the parent maps to global codes."""
+    recs = [
+        normalize_record(json.loads(it) if isinstance(it, str) else it)
+        for it in items
+        if not isinstance(it, str) or it.strip()
+    ]
+    chunk = _analyse_chunk([(r["title"], r["keywords"], r["abstract"]) for r in recs], analyzer)
+    meta: dict = {"ids": [r["external_id"] for r in recs], "titles": [r["title"] for r in recs]}
+    for name, key in _SINGLE.items():
+        vocab: dict[str, int] = {}
+        codes = [vocab.setdefault(r[key], len(vocab)) for r in recs]
+        meta[name] = (list(vocab), np.array(codes, dtype=np.int32))
+    for name, key in _MULTI.items():
+        vocab = {}
+        flat = [vocab.setdefault(v, len(vocab)) for r in recs for v in r[key]]
+        meta[name] = (
+            list(vocab),
+            np.array(flat, dtype=np.int32),
+            np.array([len(r[key]) for r in recs], dtype=np.int64),
+        )
+    chunk.meta = meta
+    return chunk
+
+
+def _pack(tokens: list[int], lengths: list[int], n_vocab: int) -> _FieldChunk:
+    """(doc, term, tf) triples of a chunk from its flat token-id stream."""
+    lens = np.array(lengths, dtype=np.int64)
+    if not tokens:
+        empty = np.zeros(0, dtype=np.int32)
+        return _FieldChunk(empty, empty, empty, lens.astype(np.int32))
+    docs = np.repeat(np.arange(len(lengths), dtype=np.int64), lens)
+    key = docs * max(n_vocab, 1) + np.array(tokens, dtype=np.int64)
+    uniq, counts = np.unique(key, return_counts=True)
+    return _FieldChunk(
+        doc=(uniq // max(n_vocab, 1)).astype(np.int32),
+        term=(uniq % max(n_vocab, 1)).astype(np.int32),
+        tf=counts.astype(np.int32),
+        length=lens.astype(np.int32),
+    )
+
+
+def _bigram_triples(runs_per_doc: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(doc, key, tf) of character bigrams and the bigram count per doc, vectorised: the runs of
+    a chunk are joined with NUL separators and decoded to code points once."""
+    n_docs = len(runs_per_doc)
+    big = "\x00".join(runs_per_doc) + "\x00"
+    cp = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    doc_len = np.fromiter((len(r) + 1 for r in runs_per_doc), dtype=np.int64, count=n_docs)
+    doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), doc_len)
+    left, right = cp[:-1], cp[1:]
+    valid = (left != 0) & (right != 0)
+    keys = (left[valid] << 21) | right[valid]
+    docs = doc_of[:-1][valid]
+    counts = np.bincount(docs, minlength=n_docs).astype(np.int32)
+    if len(keys) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, counts
+    uk, inv = np.unique(keys, return_inverse=True)
+    pair, tf = np.unique(docs * len(uk) + inv, return_counts=True)
+    return pair // len(uk), uk[pair % len(uk)], tf, counts
+
+
+def _analyse_chunk(texts: list[tuple[str, list[str], str]], analyzer: Analyzer | None = None) -> _Chunk:
+    """Analyse a chunk of documents into per-field (doc, term, tf) arrays with chunk-local
+    vocabularies (the parent maps them to global ids once per distinct term)."""
+    analyzer = analyzer or _WORKER_ANALYZER
+    assert analyzer is not None
+    wv: dict[str, int] = {}
+    tokens: dict[str, list[int]] = {f: [] for f in WORD_FIELDS}
+    lengths: dict[str, list[int]] = {f: [] for f in WORD_FIELDS}
+    runs_per_doc: list[str] = []
+    wset = wv.setdefault
+    for title, keywords, abstract in texts:
+        words, runs = analyse_record_runs(analyzer, title, keywords, abstract)
+        for f in WORD_FIELDS:
+            toks = words[f]
+            tokens[f].extend([wset(t, len(wv)) for t in toks])
+            lengths[f].append(len(toks))
+        runs_per_doc.append("\x00".join(runs))
+    n_ids = len(wv)
+    packed = {f: _pack(tokens[f], lengths[f], n_ids) for f in WORD_FIELDS}
+    bdoc, bkey, btf, blen = _bigram_triples(runs_per_doc)
+    ukeys, bterm = np.unique(bkey, return_inverse=True)
+    packed[BIGRAM_FIELD] = _FieldChunk(bdoc.astype(np.int32), bterm.astype(np.int32), btf.astype(np.int32), blen)
+    # forward index: the union of the word fields, tf summed
+    n = max(n_ids, 1)
+    doc = np.concatenate([packed[f].doc for f in WORD_FIELDS]).astype(np.int64)
+    term = np.concatenate([packed[f].term for f in WORD_FIELDS]).astype(np.int64)
+    tf = np.concatenate([packed[f].tf for f in WORD_FIELDS])
+    uniq, inverse = np.unique(doc * n + term, return_inverse=True)
+    fwd_tf = np.bincount(inverse, weights=tf, minlength=len(uniq)).astype(np.int32)
+    fwd_len = sum(np.array(lengths[f], dtype=np.int32) for f in WORD_FIELDS)
+    forward = _FieldChunk((uniq // n).astype(np.int32), (uniq % n).astype(np.int32), fwd_tf, fwd_len)
+    return _Chunk(len(texts), list(wv), ukeys, packed, forward)
+
+
+# --- the main segment builder ---------------------------------------------------------------
+
+
+class _Accumulator:
+    """Collects chunks with global vocabularies; produces CSC score matrices."""
+
+    def __init__(self) -> None:
+        self.word_vocab: dict[str, int] = {}
+        self.bigram_vocab: dict[int, int] = {}  # bigram key → id
+        self.parts: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {f: [] for f in (*FIELDS, "forward")}
+        self.lengths: dict[str, list[np.ndarray]] = {f: [] for f in (*FIELDS, "forward")}
+        self.n_docs = 0
+
+    def add(self, chunk: _Chunk) -> None:
+        wv, bv = self.word_vocab, self.bigram_vocab
+        wset, bset = wv.setdefault, bv.setdefault
+        wlut = np.array([wset(t, len(wv)) for t in chunk.word_vocab], dtype=np.int32)
+        blut = np.array([bset(k, len(bv)) for k in np.asarray(chunk.bigram_vocab).tolist()], dtype=np.int32)
+        items = [*((f, chunk.fields[f], wlut) for f in WORD_FIELDS), (BIGRAM_FIELD, chunk.fields[BIGRAM_FIELD], blut)]
+        items.append(("forward", chunk.forward, wlut))
+        for name, fc, lut in items:
+            self.parts[name].append(((fc.doc + self.n_docs).astype(np.int32), lut[fc.term], fc.tf))
+            self.lengths[name].append(fc.length)
+        self.n_docs += chunk.n_docs
+
+    def field_arrays(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        parts = self.parts[name]
+        if parts:
+            doc = np.concatenate([p[0] for p in parts])
+            term = np.concatenate([p[1] for p in parts])
+            tf = np.concatenate([p[2] for p in parts])
+            lengths = np.concatenate(self.lengths[name])
+        else:
+            doc = term = tf = np.zeros(0, dtype=np.int32)
+            lengths = np.zeros(0, dtype=np.int32)
+        self.parts[name] = []
+        return doc, term, tf, lengths
+
+
+def _csc(
+    doc: np.ndarray, term: np.ndarray, values: np.ndarray, n_terms: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSC (column = term) with rows (docs) ascending within each column."""
+    order = np.argsort(term, kind="stable")  # docs are ascending in input order
+    indptr = np.zeros(n_terms + 1, dtype=np.int64)
+    np.cumsum(np.bincount(term, minlength=n_terms), out=indptr[1:])
+    return values[order], doc[order].astype(np.int32), indptr
+
+
+@dataclass
+class FieldStats:
+    n_docs: int  # docs with a non-empty field
+    avgdl: float
+    df: np.ndarray  # per term id
+
+
+def _save_bm25s(
+    path: Path, data, indices, indptr, num_docs: int, vocab: Mapping[str, int] | None, params: BM25Params
+) -> None:
+    r = bm25s.BM25(k1=params.k1, b=params.b, method="lucene")
+    r.scores = {"data": data, "indices": indices, "indptr": indptr, "num_docs": int(num_docs)}
+    r.vocab_dict = dict(vocab) if vocab is not None else {}
+    r.nonoccurrence_array = None
+    r.save(str(path), show_progress=False)
+
+
+# --- doc store --------------------------------------------------------------------------------
+
+
+def _blob(strings: Sequence[str]) -> tuple[bytes, np.ndarray]:
+    enc = [s.encode("utf-8") for s in strings]
+    off = np.zeros(len(enc) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in enc], out=off[1:]) if enc else None
+    return b"".join(enc), off
+
+
+class _StringColumn:
+    def __init__(self, blob: np.ndarray | bytes, offsets: np.ndarray) -> None:
+        self.blob = blob
+        self.offsets = offsets
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i: int) -> str:
+        a, b = int(self.offsets[i]), int(self.offsets[i + 1])
+        return bytes(self.blob[a:b]).decode("utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        for i in range(len(self)):
+            yield self[i]
+
+
+@dataclass
+class DocMeta:
+    """What the ranker needs to know about a hit besides its score."""
+
+    external_id: str
+    kind: str
+    title: str
+    discipline: str
+    category: str
+    ipc: list[str]
+    expert_ids: list[str]
+    university_id: str
+
+
+class _Labels:
+    """String ↔ code dictionary for a label column."""
+
+    def __init__(self, values: Sequence[str] = ()) -> None:
+        self.values: list[str] = list(values)
+        self.codes: dict[str, int] = {v: i for i, v in enumerate(self.values)}
+
+    def code(self, value: str) -> int:
+        c = self.codes.get(value)
+        if c is None:
+            c = self.codes[value] = len(self.values)
+            self.values.append(value)
+        return c
+
+
+# --- the index ------------------------------------------------------------------------------
+
+
+@dataclass
+class Postings:
+    """The postings of one term in one field: rows (ascending) and BM25 scores."""
+
+    rows: np.ndarray
+    scores: np.ndarray
+
+
+@dataclass
+class _Delta:
+    records: dict[str, dict] = field(default_factory=dict)  # external_id → record (insertion order)
+    rows: list[str] = field(default_factory=list)
+    # field → term → Postings (rows are delta-local)
+    postings: dict[str, dict[str, Postings]] = field(default_factory=dict)
+    forward: list[dict[str, int]] = field(default_factory=list)  # delta row → {word: tf}
+    lengths: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+class MatchIndex:
+    """A loaded (or freshly built) index.  Rows ``0 … n_main-1`` are the main segment, rows
+    ``n_main …`` the delta.  Use :func:`build_index` to create one and :meth:`load` to open one.
+    """
+
+    def __init__(self, directory: Path, analyzer: Analyzer, manifest: dict, mmap: bool = True) -> None:
+        self.directory = Path(directory)
+        self.analyzer = analyzer
+        self.manifest = manifest
+        self.params = BM25Params(**manifest["bm25"])
+        self.n_main = int(manifest["n_docs"])
+        self._mmap = mmap
+        mode = "r" if mmap else None
+        d = self.directory
+
+        def load_array(path: Path) -> np.ndarray:
+            return np.asarray(np.load(path, mmap_mode=mode))
+
+        self.fields: dict[str, bm25s.BM25] = {}
+        for f in FIELDS:
+            load_vocab = f in ("title", BIGRAM_FIELD)
+            r = bm25s.BM25.load(str(d / "fields" / f), mmap=mmap, load_vocab=load_vocab, show_progress=False)
+            # plain ndarray views of the memory maps: slicing np.memmap objects is slow
+            for key in ("data", "indices", "indptr"):
+                r.scores[key] = np.asarray(r.scores[key])
+            self.fields[f] = r
+        self.word_vocab: dict[str, int] = self.fields["title"].vocab_dict
+        self.bigram_vocab: dict[str, int] = self.fields[BIGRAM_FIELD].vocab_dict
+        self.field_stats: dict[str, FieldStats] = {}
+        for f in FIELDS:
+            st = manifest["fields"][f]
+            df = load_array(d / "fields" / f / "df.npy")
+            self.field_stats[f] = FieldStats(n_docs=st["n_docs"], avgdl=st["avgdl"], df=df)
+        self.fwd_indptr = load_array(d / "forward" / "indptr.npy")
+        self.fwd_terms = load_array(d / "forward" / "terms.npy")
+        self.fwd_tf = load_array(d / "forward" / "tf.npy")
+        self._id_to_word: list[str] | None = None
+        docs = d / "docs"
+        labels = json.loads((docs / "labels.json").read_text(encoding="utf-8"))
+        self.labels = {k: _Labels(v) for k, v in labels.items()}
+        self.ids = _StringColumn(load_array(docs / "ids.npy"), load_array(docs / "ids_off.npy"))
+        self.titles = _StringColumn(load_array(docs / "titles.npy"), load_array(docs / "titles_off.npy"))
+        self.kind = load_array(docs / "kind.npy")
+        self.discipline = load_array(docs / "discipline.npy")
+        self.category = load_array(docs / "category.npy")
+        self.university = load_array(docs / "university.npy")
+        self.ipc_indptr = load_array(docs / "ipc_indptr.npy")
+        self.ipc = load_array(docs / "ipc.npy")
+        self.hidden = load_array(docs / "hidden.npy") if (docs / "hidden.npy").exists() else np.zeros(0, np.int64)
+        self.exp_indptr = load_array(docs / "experts_indptr.npy")
+        self.experts = load_array(docs / "experts.npy")
+        self._row_of: dict[str, int] | None = None
+        self.tombstones: set[str] = set()
+        self._dead_main = np.zeros(0, dtype=np.int64)
+        self.delta = _Delta()
+        self._state_mtime = 0.0
+        self._manifest_id = self._manifest_stamp()
+        self._load_changes()
+
+    # -- loading and saving --------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, directory: str | Path, *, mmap: bool = True) -> MatchIndex:
+        """Open an index directory (arrays memory-mapped by default; nothing is re-tokenised
+        except the small delta)."""
+        directory = Path(directory)
+        manifest_path = directory / "manifest.json"
+        if not manifest_path.exists():
+            raise FileNotFoundError(f"no index in {directory} (manifest.json missing)")
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if manifest.get("format_version") != FORMAT_VERSION:
+            raise ValueError(f"{directory}: index format {manifest.get('format_version')} is not {FORMAT_VERSION}")
+        analyzer = Analyzer.from_config(json.loads((directory / "analyzer.json").read_text(encoding="utf-8")))
+        return cls(directory, analyzer, manifest, mmap=mmap)
+
+    def _changes_paths(self) -> tuple[Path, Path]:
+        return self.directory / "delta.jsonl", self.directory / "tombstones.json"
+
+    def _load_changes(self) -> None:
+        delta_path, tomb_path = self._changes_paths()
+        self.tombstones = set(json.loads(tomb_path.read_text(encoding="utf-8"))) if tomb_path.exists() else set()
+        records = []
+        if delta_path.exists():
+            with open(delta_path, encoding="utf-8") as fh:
+                records = [json.loads(line) for line in fh if line.strip()]
+        self.delta = _Delta()
+        for r in records:
+            self.delta.records[r["external_id"]] = r
+        self._rebuild_delta()
+        self._state_mtime = self._changes_mtime()
+
+    def _changes_mtime(self) -> float:
+        return max((p.stat().st_mtime for p in self._changes_paths() if p.exists()), default=0.0)
+
+    def _manifest_stamp(self) -> tuple[int, int]:
+        st = (self.directory / "manifest.json").stat()
+        return st.st_ino, st.st_mtime_ns
+
+    def rebuilt_since_load(self) -> bool:
+        """True when the directory now holds a different build (load it again to use it)."""
+        try:
+            return self._manifest_stamp() != self._manifest_id
+        except FileNotFoundError:
+            return True
+
+    def refresh(self) -> bool:
+        """Re-read the delta and tombstones if another process changed them; True if it did."""
+        if self._changes_mtime() != self._state_mtime:
+            self._load_changes()
+            return True
+        return False
+
+    def _save_changes(self) -> None:
+        delta_path, tomb_path = self._changes_paths()
+        _atomic_write(
+            delta_path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in self.delta.records.values())
+        )
+        _atomic_write(tomb_path, json.dumps(sorted(self.tombstones), ensure_ascii=False))
+        self._state_mtime = self._changes_mtime()
+
+    # -- ids -----------------------------------------------------------------------------------
+
+    @property
+    def row_of(self) -> dict[str, int]:
+        """external id → main row (built lazily: ~100 MB per million docs)."""
+        if self._row_of is None:
+            hidden = set(self.hidden.tolist())
+            self._row_of = {}
+            for i, ext in enumerate(self.ids):
+                if i not in hidden:
+                    self._row_of.setdefault(ext, i)
+        return self._row_of
+
+    @property
+    def n_rows(self) -> int:
+        return self.n_main + len(self.delta.rows)
+
+    def __len__(self) -> int:
+        """Number of live documents."""
+        return self.n_main - len(self._dead_main) + len(self.delta.rows)
+
+    def external_id(self, row: int) -> str:
+        return self.ids[row] if row < self.n_main else self.delta.rows[row - self.n_main]
+
+    def find_row(self, external_id: str) -> int | None:
+        """The live row of an external id, or None."""
+        if external_id in self.delta.records:
+            return self.n_main + self.delta.rows.index(external_id)
+        if external_id in self.tombstones:
+            return None
+        return self.row_of.get(external_id)
+
+    def __contains__(self, external_id: str) -> bool:
+        return self.find_row(external_id) is not None
+
+    @property
+    def dead_rows(self) -> np.ndarray:
+        """Main rows hidden by tombstones (removed or superseded by the delta)."""
+        return self._dead_main
+
+    # -- doc metadata --------------------------------------------------------------------------
+
+    def meta(self, row: int) -> DocMeta:
+        if row >= self.n_main:
+            r = self.delta.records[self.delta.rows[row - self.n_main]]
+            return DocMeta(
+                r["external_id"],
+                r["kind"],
+                r["title"],
+                r["discipline"],
+                r["category"],
+                list(r["ipc"]),
+                list(r["expert_ids"]),
+                r["university_id"],
+            )
+        lab = self.labels
+        ipc = [lab["ipc"].values[c] for c in self.ipc[self.ipc_indptr[row] : self.ipc_indptr[row + 1]]]
+        experts = [lab["experts"].values[c] for c in self.experts[self.exp_indptr[row] : self.exp_indptr[row + 1]]]
+        uni = int(self.university[row])
+        return DocMeta(
+            self.ids[row],
+            lab["kind"].values[int(self.kind[row])],
+            self.titles[row],
+            lab["discipline"].values[int(self.discipline[row])],
+            lab["category"].values[int(self.category[row])],
+            ipc,
+            experts,
+            lab["university"].values[uni] if uni >= 0 else "",
+        )
+
+    def label_codes(self, name: str, rows: np.ndarray) -> np.ndarray:
+        """Codes (indexes into ``self.labels[name].values``) of a single-valued label column
+        (kind, discipline, category, university) for ``rows``; -1 when empty or unknown."""
+        rows = np.asarray(rows, dtype=np.int64)
+        col = {
+            "kind": self.kind,
+            "discipline": self.discipline,
+            "category": self.category,
+            "university": self.university,
+        }[name]
+        out = np.full(len(rows), -1, dtype=np.int64)
+        main = rows < self.n_main
+        out[main] = np.asarray(col)[rows[main]]
+        if name in ("discipline", "category"):
+            out[out == 0] = -1  # code 0 is the empty label
+        if not main.all():
+            key = {"university": "university_id"}.get(name, name)
+            codes = self.labels[name].codes
+            for j in np.flatnonzero(~main):
+                value = self.delta.records[self.delta.rows[int(rows[j]) - self.n_main]][key]
+                out[j] = codes.get(value, -1) if value else -1
+        return out
+
+    def ipc_codes(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """IPC label codes of ``rows`` as (flat codes, position of the row for each code);
+        codes of labels the main segment has never seen are -1."""
+        rows = np.asarray(rows, dtype=np.int64)
+        flat: list[np.ndarray] = []
+        owner: list[np.ndarray] = []
+        main = np.flatnonzero(rows < self.n_main)
+        if len(main):
+            starts = np.asarray(self.ipc_indptr)[rows[main]]
+            ends = np.asarray(self.ipc_indptr)[rows[main] + 1]
+            lengths = ends - starts
+            if lengths.sum():
+                pos = np.repeat(main, lengths)
+                offs = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+                flat.append(np.asarray(self.ipc)[np.repeat(starts, lengths) + offs].astype(np.int64))
+                owner.append(pos)
+        codes = self.labels["ipc"].codes
+        for j in np.flatnonzero(rows >= self.n_main):
+            rec = self.delta.records[self.delta.rows[int(rows[j]) - self.n_main]]
+            if rec["ipc"]:
+                flat.append(np.array([codes.get(c, -1) for c in rec["ipc"]], dtype=np.int64))
+                owner.append(np.full(len(rec["ipc"]), j, dtype=np.int64))
+        if not flat:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(flat), np.concatenate(owner)
+
+    def experts_of_rows(self, rows: np.ndarray) -> list[list[str]]:
+        out = []
+        vals = self.labels["experts"].values
+        for row in rows:
+            row = int(row)
+            if row >= self.n_main:
+                out.append(list(self.delta.records[self.delta.rows[row - self.n_main]]["expert_ids"]))
+            else:
+                out.append([vals[c] for c in self.experts[self.exp_indptr[row] : self.exp_indptr[row + 1]]])
+        return out
+
+    # -- term statistics -----------------------------------------------------------------------
+
+    def doc_freq(self, term: str, field: str = "abstract") -> int:
+        vocab = self.bigram_vocab if field == BIGRAM_FIELD else self.word_vocab
+        tid = vocab.get(term)
+        df = int(self.field_stats[field].df[tid]) if tid is not None and tid < len(self.field_stats[field].df) else 0
+        dpost = self.delta.postings.get(field, {}).get(term)
+        return df + (len(dpost.rows) if dpost is not None else 0)
+
+    def word_doc_share(self, term: str) -> float:
+        """Share of documents containing ``term`` in a word field (max over fields, each relative
+        to the documents that have that field)."""
+        n_delta = len(self.delta.rows)
+        return max(self.doc_freq(term, f) / max(self.field_stats[f].n_docs + n_delta, 1) for f in WORD_FIELDS)
+
+    def idf(self, term: str, field: str) -> float:
+        st = self.field_stats[field]
+        n = st.n_docs + len(self.delta.rows)
+        return float(idf_lucene(np.array([self.doc_freq(term, field)], dtype=np.float32), max(n, 1))[0])
+
+    def word(self, tid: int) -> str:
+        if self._id_to_word is None:
+            inv = [""] * len(self.word_vocab)
+            for w, i in self.word_vocab.items():
+                inv[i] = w
+            self._id_to_word = inv
+        return self._id_to_word[tid]
+
+    def postings(self, field: str, term: str) -> tuple[Postings | None, Postings | None]:
+        """Main and delta postings of ``term`` in ``field`` (rows in index row space)."""
+        vocab = self.bigram_vocab if field == BIGRAM_FIELD else self.word_vocab
+        main = None
+        tid = vocab.get(term)
+        if tid is not None:
+            sc = self.fields[field].scores
+            a, b = int(sc["indptr"][tid]), int(sc["indptr"][tid + 1])
+            if b > a:
+                main = Postings(sc["indices"][a:b], sc["data"][a:b])
+        d = self.delta.postings.get(field, {}).get(term)
+        delta = Postings(d.rows + self.n_main, d.scores) if d is not None else None
+        return main, delta
+
+    def accumulate(self, scores: np.ndarray, field: str, term_weights: Mapping[str, float]) -> None:
+        """``scores[row] += w * bm25(field, term, row)`` for every term; ``scores`` has ``n_rows``."""
+        vocab = self.bigram_vocab if field == BIGRAM_FIELD else self.word_vocab
+        sc = self.fields[field].scores
+        indptr, indices, data = sc["indptr"], sc["indices"], sc["data"]
+        dpost = self.delta.postings.get(field, {})
+        for term, w in term_weights.items():
+            if w == 0:
+                continue
+            tid = vocab.get(term)
+            if tid is not None:
+                a, b = int(indptr[tid]), int(indptr[tid + 1])
+                if b > a:
+                    np.add.at(scores, indices[a:b], data[a:b] * np.float32(w))
+            d = dpost.get(term)
+            if d is not None:
+                np.add.at(scores, d.rows + self.n_main, d.scores * np.float32(w))
+
+    def contains(self, field: str, term: str, rows: np.ndarray) -> np.ndarray:
+        """Boolean mask: which of ``rows`` have ``term`` in ``field``."""
+        rows = np.asarray(rows, dtype=np.int64)
+        out = np.zeros(len(rows), dtype=bool)
+        main, delta = self.postings(field, term)
+        if main is not None:
+            pos = np.searchsorted(main.rows, rows)
+            pos = np.minimum(pos, len(main.rows) - 1)
+            out |= np.asarray(main.rows)[pos] == rows
+        if delta is not None:
+            out |= np.isin(rows, delta.rows)
+        return out
+
+    def score_rows(self, field: str, term: str, rows: np.ndarray) -> np.ndarray:
+        """BM25 score of ``term`` in ``field`` for each of ``rows`` (0 where absent)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        out = np.zeros(len(rows), dtype=np.float32)
+        main, delta = self.postings(field, term)
+        if main is not None and len(main.rows):
+            mrows = np.asarray(main.rows)
+            pos = np.minimum(np.searchsorted(mrows, rows), len(mrows) - 1)
+            hit = mrows[pos] == rows
+            out[hit] += np.asarray(main.scores)[pos[hit]]
+        if delta is not None:
+            lut = dict(zip(delta.rows.tolist(), delta.scores.tolist(), strict=True))
+            out += np.array([lut.get(int(r), 0.0) for r in rows], dtype=np.float32)
+        return out
+
+    def doc_terms(self, row: int) -> dict[str, int]:
+        """Word → tf over all word fields of one document (forward index)."""
+        if row >= self.n_main:
+            return dict(self.delta.forward[row - self.n_main])
+        a, b = int(self.fwd_indptr[row]), int(self.fwd_indptr[row + 1])
+        return {self.word(int(t)): int(f) for t, f in zip(self.fwd_terms[a:b], self.fwd_tf[a:b], strict=True)}
+
+    def doc_length(self, row: int) -> int:
+        if row >= self.n_main:
+            return int(sum(self.delta.forward[row - self.n_main].values()))
+        a, b = int(self.fwd_indptr[row]), int(self.fwd_indptr[row + 1])
+        return int(np.asarray(self.fwd_tf[a:b]).sum())
+
+    # -- incremental updates -------------------------------------------------------------------
+
+    def _rebuild_delta(self) -> None:
+        d = self.delta
+        d.rows = list(d.records)
+        d.postings = {f: {} for f in FIELDS}
+        d.forward = []
+        dead = set(self.tombstones) | set(d.records)
+        dead_rows = {self.row_of[e] for e in dead if e in self.row_of} if dead else set()
+        self._dead_main = np.array(sorted(dead_rows | set(self.hidden.tolist())), dtype=np.int64)
+        if not d.rows:
+            return
+        per_field_tokens: dict[str, list[list[str]]] = {f: [] for f in FIELDS}
+        for ext in d.rows:
+            r = d.records[ext]
+            toks = analyse_record_texts(self.analyzer, r["title"], r["keywords"], r["abstract"])
+            fwd: dict[str, int] = {}
+            for f in FIELDS:
+                per_field_tokens[f].append(toks[f])
+                if f != BIGRAM_FIELD:
+                    for t in toks[f]:
+                        fwd[t] = fwd.get(t, 0) + 1
+            d.forward.append(fwd)
+        n_delta = len(d.rows)
+        for f in FIELDS:
+            st = self.field_stats[f]
+            vocab = self.bigram_vocab if f == BIGRAM_FIELD else self.word_vocab
+            lengths = np.array([len(t) for t in per_field_tokens[f]], dtype=np.int32)
+            n_nonempty = st.n_docs + int((lengths > 0).sum())
+            avgdl = st.avgdl if st.n_docs else (float(lengths[lengths > 0].mean()) if (lengths > 0).any() else 1.0)
+            # term → (rows, tfs)
+            acc: dict[str, dict[int, int]] = {}
+            for row, toks in enumerate(per_field_tokens[f]):
+                for t in toks:
+                    acc.setdefault(t, {}).setdefault(row, 0)
+                    acc[t][row] += 1
+            for term, rows_tf in acc.items():
+                rows = np.fromiter(rows_tf.keys(), dtype=np.int64, count=len(rows_tf))
+                tfs = np.fromiter(rows_tf.values(), dtype=np.int32, count=len(rows_tf))
+                tid = vocab.get(term)
+                df_main = int(st.df[tid]) if tid is not None and tid < len(st.df) else 0
+                idf = idf_lucene(np.array([df_main + len(rows)], dtype=np.float32), max(n_nonempty, 1))
+                d.postings[f][term] = Postings(rows, bm25_weights(tfs, lengths[rows], idf, avgdl, self.params))
+            d.lengths[f] = lengths
+        del n_delta
+
+    def upsert(self, records: Iterable[Mapping], *, save: bool = True) -> int:
+        """Add or replace records (by external id).  Replaced main rows are tombstoned; the new
+        versions live in the delta until :meth:`compact`.  Returns how many were written."""
+        n = 0
+        for rec in records:
+            r = normalize_record(rec)
+            ext = r["external_id"]
+            self.delta.records.pop(ext, None)
+            self.delta.records[ext] = r
+            self.tombstones.discard(ext)
+            n += 1
+        self._rebuild_delta()
+        if save:
+            self._save_changes()
+        return n
+
+    def remove(self, external_ids: Iterable[str], *, save: bool = True) -> int:
+        """Remove documents; returns how many live documents were removed."""
+        n = 0
+        for ext in external_ids:
+            ext = str(ext)
+            was_live = self.find_row(ext) is not None
+            self.delta.records.pop(ext, None)
+            if ext in self.row_of:
+                self.tombstones.add(ext)
+            n += was_live
+        self._rebuild_delta()
+        if save:
+            self._save_changes()
+        return n
+
+    @property
+    def pending_changes(self) -> int:
+        return len(self.delta.rows) + len(self.tombstones)
+
+    def live_records_for_compaction(self, source: Callable[[Sequence[str]], Iterable[Mapping]]) -> Iterator[dict]:
+        """Records for a rebuild: main rows that are live (fetched through ``source`` by external
+        id — the database is the source of truth for texts) followed by the delta records."""
+        dead = set(self.tombstones) | set(self.delta.records)
+        hidden = set(self.hidden.tolist())
+        live_main = [e for i, e in enumerate(self.ids) if e not in dead and i not in hidden]
+        for i in range(0, len(live_main), 10_000):
+            yield from (normalize_record(r) for r in source(live_main[i : i + 10_000]))
+        yield from self.delta.records.values()
+
+    def compact(self, source: Callable[[Sequence[str]], Iterable[Mapping]], **build_kwargs) -> MatchIndex:
+        """Fold the delta and tombstones into a new main segment (rebuilt in place)."""
+        records = list(self.live_records_for_compaction(source))
+        build_kwargs.setdefault("analyzer", self.analyzer)
+        build_kwargs.setdefault("params", self.params)
+        return build_index(records, self.directory, **build_kwargs)
+
+
+def iter_lines(path: str | Path) -> Iterator[str]:
+    """The lines of a JSONL file, for ``build_index(lambda: iter_lines(path), ...)``."""
+    with open(path, encoding="utf-8") as fh:
+        yield from fh
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+# --- building --------------------------------------------------------------------------------
+
+
+def _chunks(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    buf: list[dict] = []
+    for r in records:
+        buf.append(r)
+        if len(buf) >= size:
+            yield buf
+            buf = []
+    if buf:
+        yield buf
+
+
+def build_index(
+    records: Iterable[Mapping] | Callable[[], Iterable[Mapping]],
+    directory: str | Path,
+    *,
+    analyzer: Analyzer | None = None,
+    domain_words: Iterable[str] = (),
+    params: BM25Params | None = None,
+    workers: int = 1,
+    chunk_size: int = 5000,
+    progress: Callable[[int], None] | None = None,
+) -> MatchIndex:
+    """Build an index from achievement records into ``directory`` (replaced atomically).
+
+    ``records``: dicts (see :func:`normalize_record`) or JSON lines of such dicts (parsed in
+    the worker processes), or a zero-argument callable returning a fresh iterable — then the
+    domain dictionary is learned from the records' keywords in a first pass without holding
+    them all in memory.  ``domain_words``: extra dictionary words, e.g.
+    :func:`~techmayor.matching.analysis.domain_words_from_taxonomy` of GB/T 4754 names.
+    ``analyzer``: reuse an analyzer (its dictionary) instead of learning one.  ``workers``: >1
+    analyses in that many processes.  ``progress(n_done)`` is called after each chunk."""
+    params = params or BM25Params()
+    directory = Path(directory)
+    source = records if callable(records) else None
+    if source is None:
+        records = list(records)  # type: ignore[arg-type]
+
+    def fresh() -> Iterable[Mapping]:
+        return source() if source is not None else records  # type: ignore[return-value]
+
+    if analyzer is None:
+        words = set(domain_words)
+        for r in fresh():
+            if isinstance(r, str):
+                if not r.strip():
+                    continue
+                r = json.loads(r)
+            words.update(domain_words_from_keywords(_as_list(r.get("keywords"))))
+        analyzer = Analyzer(words)
+    elif domain_words:
+        analyzer = Analyzer([*analyzer.user_words, *domain_words], boilerplate=analyzer.learned_boilerplate)
+
+    acc = _Accumulator()
+    lab = {k: _Labels() for k in ("kind", "discipline", "category", "ipc", "experts", "university")}
+    for k in KINDS:
+        lab["kind"].code(k)
+    lab["discipline"].code("")
+    lab["category"].code("")
+    ids: list[str] = []
+    titles: list[str] = []
+    single: dict[str, list[np.ndarray]] = {k: [] for k in _SINGLE}
+    multi: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {k: [] for k in _MULTI}
+    seen: set[str] = set()
+    hidden: list[int] = []
+
+    def take(chunk: _Chunk) -> None:
+        meta = chunk.meta
+        base = len(ids)
+        for j, ext in enumerate(meta["ids"]):
+            if ext in seen:  # a repeated external id: the first record wins, later rows are hidden
+                hidden.append(base + j)
+            seen.add(ext)
+        ids.extend(meta["ids"])
+        titles.extend(meta["titles"])
+        for name in _SINGLE:
+            vocab, codes = meta[name]
+            if name == "university":
+                lut = np.array([lab[name].code(v) if v else -1 for v in vocab] or [0], dtype=np.int32)
+            else:
+                lut = np.array([lab[name].code(v) for v in vocab] or [0], dtype=np.int32)
+            single[name].append(lut[codes])
+        for name in _MULTI:
+            vocab, flat, counts = meta[name]
+            lut = np.array([lab[name].code(v) for v in vocab] or [0], dtype=np.int32)
+            multi[name].append((lut[flat], counts))
+        acc.add(chunk)
+
+    t0 = time.perf_counter()
+    done = 0
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(analyzer.config(),)) as pool:
+            pending = []
+            for chunk in _chunks(fresh(), chunk_size):
+                pending.append((len(chunk), pool.submit(_process_chunk, chunk)))
+                while len(pending) > 2 * workers:
+                    n, fut = pending.pop(0)
+                    take(fut.result())
+                    done += n
+                    if progress:
+                        progress(done)
+            for n, fut in pending:
+                take(fut.result())
+                done += n
+                if progress:
+                    progress(done)
+    else:
+        for chunk in _chunks(fresh(), chunk_size):
+            take(_process_chunk(chunk, analyzer))
+            done += len(chunk)
+            if progress:
+                progress(done)
+    n_docs = acc.n_docs
+
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=directory.parent, prefix=directory.name + ".build."))
+    try:
+        (tmp / "fields").mkdir()
+        field_meta = {}
+        for f in FIELDS:
+            vocab = acc.bigram_vocab if f == BIGRAM_FIELD else acc.word_vocab
+            doc, term, tf, lengths = acc.field_arrays(f)
+            nonempty = lengths > 0
+            n_f = int(nonempty.sum())
+            avgdl = float(lengths[nonempty].mean()) if n_f else 1.0
+            df = np.bincount(term, minlength=len(vocab)).astype(np.int32)
+            idf = idf_lucene(df.astype(np.float32), max(n_f, 1))
+            data = bm25_weights(tf, lengths[doc], idf[term], avgdl, params)
+            del tf
+            data, indices, indptr = _csc(doc, term, data, len(vocab))
+            del doc, term
+            path = tmp / "fields" / f
+            if f == BIGRAM_FIELD:
+                saved_vocab = {bigram_of_key(k): i for k, i in vocab.items()}
+            else:
+                saved_vocab = vocab if f == "title" else {}
+            _save_bm25s(path, data, indices, indptr, n_docs, saved_vocab, params)
+            np.save(path / "df.npy", df)
+            field_meta[f] = {"n_docs": n_f, "avgdl": avgdl, "n_terms": len(vocab), "n_postings": len(data)}
+            del data, indices, indptr
+        # forward index: chunks arrive in row order and are sorted by row within, so the
+        # postings are already grouped by row (the order of terms within a row is irrelevant)
+        doc, term, tf, _ = acc.field_arrays("forward")
+        fwd = tmp / "forward"
+        fwd.mkdir()
+        indptr = np.zeros(n_docs + 1, dtype=np.int64)
+        np.cumsum(np.bincount(doc, minlength=n_docs), out=indptr[1:])
+        np.save(fwd / "indptr.npy", indptr)
+        np.save(fwd / "terms.npy", term.astype(np.int32))
+        np.save(fwd / "tf.npy", np.minimum(tf, 65535).astype(np.uint16))
+        del doc, term, tf
+        docs = tmp / "docs"
+        docs.mkdir()
+        for name, strings in (("ids", ids), ("titles", titles)):
+            blob, off = _blob(strings)
+            np.save(docs / f"{name}.npy", np.frombuffer(blob, dtype=np.uint8))
+            np.save(docs / f"{name}_off.npy", off)
+
+        def cat(parts: list[np.ndarray], dtype) -> np.ndarray:
+            return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+
+        np.save(docs / "kind.npy", cat(single["kind"], np.uint8))
+        np.save(docs / "discipline.npy", cat(single["discipline"], np.int32))
+        np.save(docs / "category.npy", cat(single["category"], np.int32))
+        np.save(docs / "university.npy", cat(single["university"], np.int32))
+        for name, fname in (("ipc", "ipc"), ("experts", "experts")):
+            codes = cat([c for c, _ in multi[name]], np.int32)
+            counts = cat([n for _, n in multi[name]], np.int64)
+            ptr = np.zeros(len(counts) + 1, dtype=np.int64)
+            np.cumsum(counts, out=ptr[1:])
+            np.save(docs / f"{fname}_indptr.npy", ptr)
+            np.save(docs / f"{fname}.npy", codes)
+        np.save(docs / "hidden.npy", np.array(sorted(hidden), dtype=np.int64))
+        (docs / "labels.json").write_text(
+            json.dumps({k: v.values for k, v in lab.items()}, ensure_ascii=False), encoding="utf-8"
+        )
+        (tmp / "analyzer.json").write_text(json.dumps(analyzer.config(), ensure_ascii=False), encoding="utf-8")
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "build_seconds": round(time.perf_counter() - t0, 3),
+            "n_docs": n_docs,
+            "bm25": {"k1": params.k1, "b": params.b},
+            "fields": field_meta,
+            "bm25s_version": bm25s.__version__,
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        for name in KEEP_ON_REBUILD:  # e.g. the label classifier saved beside the index
+            if (directory / name).is_dir():
+                shutil.copytree(directory / name, tmp / name)
+        _swap_dir(tmp, directory)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return MatchIndex.load(directory)
+
+
+def _swap_dir(new: Path, target: Path) -> None:
+    """Replace ``target`` by ``new`` (readers that already mapped the old files keep them)."""
+    if target.exists():
+        old = target.with_name(target.name + f".old.{os.getpid()}.{int(time.time() * 1000)}")
+        os.replace(target, old)
+        os.replace(new, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(new, target)
+
+
+def idf_weight(df: int, n: int) -> float:
+    return math.log1p((n - df + 0.5) / (df + 0.5))
