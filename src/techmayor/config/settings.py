@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "techmayor.cooperation",
     "techmayor.scorecard",
     "techmayor.demo",
+    "techmayor.matchmaking",
     "techmayor.web",
 ]
 

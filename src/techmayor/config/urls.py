@@ -18,6 +18,7 @@ urlpatterns = [
     path("cooperation/", include("techmayor.cooperation.urls")),
     path("roster/", include("techmayor.roster.urls")),
     path("resources/", include("techmayor.resources.urls")),
+    path("matching/", include("techmayor.matchmaking.urls")),
     path("scorecard/", include("techmayor.scorecard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -117,3 +117,45 @@ def agreement_receipt_add(*, agreement: Agreement, date: dt.date, amount_wan, no
             f"累计到账 {received + amount} 万元将超过合同金额 {agreement.contract_amount_wan} 万元", field="amount_wan"
         )
     return create_record(AgreementReceipt, by=by, agreement=agreement, date=date, amount_wan=amount, note=note)
+
+
+def _credited_update(record, *, by, members, m2m=None, **changes):
+    from techmayor.core.services import update_record
+    from techmayor.roster.services import check_credit
+
+    changes.pop("batch", None)
+    changes.pop("group", None)
+    date = changes.get("date", record.date)
+    members = list(record.members.all()) if members is None else list(members)
+    members = check_credit(batch=record.batch, group=record.group, date=date, members=members)
+    return update_record(record, by=by, m2m={"members": members, **(m2m or {})}, **changes)
+
+
+@transaction.atomic
+def intent_update(*, intent: Intent, by=None, members=None, **changes) -> Intent:
+    """Change an intent with the rules of :func:`intent_create`."""
+    university = changes.get("university", intent.university)
+    expert = changes.get("expert", intent.expert)
+    if university is None and expert is None:
+        raise ApplicationError("合作意向须指明高校或专家", field="university")
+    return _credited_update(intent, by=by, members=members, **changes)
+
+
+@transaction.atomic
+def agreement_update(*, agreement: Agreement, by=None, members=None, **changes) -> Agreement:
+    """Change an agreement with the rules of :func:`agreement_sign`; the contract may not go below what came in."""
+    if "contract_amount_wan" in changes:
+        changes["contract_amount_wan"] = parse_wan(
+            changes["contract_amount_wan"], field="contract_amount_wan", label="合同金额"
+        )
+        received = agreement.receipts.aggregate(total=Sum("amount_wan"))["total"] or Decimal(0)
+        if changes["contract_amount_wan"] < received:
+            raise ApplicationError(f"合同金额不能少于已到账的 {received} 万元", field="contract_amount_wan")
+    kind = changes.get("kind", agreement.kind)
+    if kind not in AgreementKind.values:
+        raise ApplicationError(f"未知的协议类型「{kind}」", field="kind")
+    if kind == AgreementKind.UNIVERSITY_ENTERPRISE and changes.get("enterprise", agreement.enterprise) is None:
+        raise ApplicationError("校企合作协议须指明企业", field="enterprise")
+    if kind == AgreementKind.UNIVERSITY_LOCAL and changes.get("region", agreement.region) is None:
+        raise ApplicationError("校地合作协议须指明合作地方", field="region")
+    return _credited_update(agreement, by=by, members=members, **changes)

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401 - patterns are added as pages are built
+from django.urls import path
+
+from . import views
 
 app_name = "cooperation"
 
-urlpatterns: list = []
+urlpatterns = [
+    *views.INTENT.urls("intents/"),
+    *views.AGREEMENT.urls("agreements/"),
+    path("agreements/<int:pk>/receipts/", views.receipt_add, name="receipt_add"),
+]

@@ -127,3 +127,13 @@ def enterprise_link(*, batch, group, enterprise: Enterprise, date: dt.date, memb
         date=date,
         note=note,
     )
+
+
+@transaction.atomic
+def enterprise_link_update(*, link: EnterpriseLink, by=None, members=None, **changes) -> EnterpriseLink:
+    """Change a link's date, members or note (batch, group and enterprise stay)."""
+    for fixed in ("batch", "group", "enterprise"):
+        changes.pop(fixed, None)
+    members = list(link.members.all()) if members is None else list(members)
+    members = check_credit(batch=link.batch, group=link.group, date=changes.get("date", link.date), members=members)
+    return update_record(link, by=by, m2m={"members": members}, **changes)

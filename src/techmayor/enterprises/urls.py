@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401 - patterns are added as pages are built
+from django.urls import path
+
+from . import views
 
 app_name = "enterprises"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.enterprise_list, name="enterprise_list"),
+    path("export/", views.enterprise_export, name="enterprise_export"),
+    path("new/", views.enterprise_create, name="enterprise_create"),
+    path("<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
+    path("<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
+    path("<int:pk>/contacts/", views.contact_add, name="contact_add"),
+    path("<int:pk>/tags/", views.tag_set, name="tag_set"),
+    *views.LINK.urls("links/"),
+]

@@ -8,6 +8,8 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.db import transaction
+
 from techmayor.core.errors import ApplicationError
 from techmayor.roster.services import credited_create
 
@@ -291,3 +293,96 @@ def university_pairing_create(*, batch, group, university, date: dt.date, region
         university=university,
         region=region,
     )
+
+
+# --- the quick visit log, and changes to any ledger record ---------------------------------------
+
+
+@transaction.atomic
+def visit_log_with_leads(
+    *,
+    batch,
+    group,
+    date: dt.date,
+    members,
+    enterprise=None,
+    new_enterprise: dict | None = None,
+    note: str = "",
+    needs: Iterable[dict] = (),
+    by=None,
+) -> tuple[Visit, list]:
+    """Log a visit from a phone in one go: the enterprise (picked, or new), the visit and the needs found.
+
+    ``new_enterprise`` holds the arguments of ``enterprises.services.enterprise_create`` (name,
+    credit_code, region, allow_similar_name) when the enterprise is not in the system yet; its
+    duplicate warning ("疑似重复企业") is raised as it is so the user can pick the existing one or
+    confirm. Each need becomes a lead from the visit (``needs.services.lead_create``) with its
+    original text. All or nothing: any error leaves nothing written.
+    """
+    from techmayor.enterprises.services import enterprise_create
+    from techmayor.needs.services import lead_create
+
+    if enterprise is None and not new_enterprise:
+        raise ApplicationError("请选择走访的企业，或新建企业", field="enterprise")
+    if enterprise is None:
+        enterprise = enterprise_create(by=by, **new_enterprise)
+    visit = visit_log(batch=batch, group=group, enterprise=enterprise, date=date, members=members, note=note, by=by)
+    leads = []
+    for n, need in enumerate(needs, start=1):
+        raw_text = (need.get("raw_text") or "").strip()
+        title = (need.get("title") or "").strip()
+        if not raw_text and not title:
+            continue
+        try:
+            leads.append(
+                lead_create(
+                    source="visit",
+                    visit=visit,
+                    raw_text=raw_text or title,
+                    title=title,
+                    enterprise=enterprise,
+                    region=enterprise.region,
+                    by=by,
+                )
+            )
+        except ApplicationError as err:
+            raise ApplicationError(f"第{n}条需求：{err.message}", field="needs") from err
+    return visit, leads
+
+
+_MEMBERS_REQUIRED = (Visit, Report)
+
+
+@transaction.atomic
+def record_update(*, record, by=None, members=None, m2m: dict | None = None, **changes):
+    """Change a credited ledger record (date, members, its own fields), with the rules of its creation.
+
+    The credit rule (group in batch, date in term, members serving in the batch) is checked
+    again; batch and group never change here. Audited by ``update_record``.
+    """
+    from techmayor.core.services import update_record
+    from techmayor.roster.services import check_credit
+
+    changes.pop("batch", None)
+    changes.pop("group", None)
+    date = changes.get("date", record.date)
+    members = list(record.members.all()) if members is None else list(members)
+    if isinstance(record, _MEMBERS_REQUIRED):
+        _require_members(members)
+    members = check_credit(batch=record.batch, group=record.group, date=date, members=members)
+    if isinstance(record, Event) and changes.get("kind", record.kind) not in EventKind.values:
+        raise ApplicationError(f"未知的活动类型「{changes['kind']}」", field="kind")
+    if isinstance(record, VisitorRecord) and changes.get("kind", record.kind) not in VisitorKind.values:
+        raise ApplicationError(f"未知的来访类型「{changes['kind']}」", field="kind")
+    if isinstance(record, EnterpriseCultivation) and changes.get("kind", record.kind) not in CultivationKind.values:
+        raise ApplicationError(f"未知的培育类型「{changes['kind']}」", field="kind")
+    if isinstance(record, PlatformIntroduction):
+        platform = changes.get("platform", record.platform)
+        taken = PlatformIntroduction.objects.filter(batch=record.batch, platform=platform).exclude(pk=record.pk)
+        if taken.exists():
+            raise ApplicationError(f"科创平台「{platform}」已在{record.batch}登记引进", field="platform")
+    if isinstance(record, FundLanding):
+        amount = changes.get("amount_wan", record.amount_wan)
+        if amount is None or Decimal(amount) <= 0:
+            raise ApplicationError("基金规模须大于0（万元）", field="amount_wan")
+    return update_record(record, by=by, m2m={"members": members, **(m2m or {})}, **changes)

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401 - patterns are added as pages are built
+from django.urls import path
+
+from . import views
 
 app_name = "roster"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("groups/", views.group_list, name="group_list"),
+    path("groups/<int:pk>/", views.group_detail, name="group_detail"),
+    path("members/<int:pk>/", views.member_detail, name="member_detail"),
+    path("me/", views.me, name="me"),
+]

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401 - patterns are added as pages are built
+from django.urls import path
+
+from . import views
 
 app_name = "scorecard"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("drill/<str:code>/", views.drill, name="drill"),
+]

@@ -13,6 +13,7 @@ NAV = [
     ("enterprises:enterprise_list", _("企业"), "bi-buildings", True),
     ("ledger:record_index", _("台账"), "bi-journal-text", False),
     ("roster:group_list", _("支团"), "bi-people", True),
+    ("scorecard:overview", _("成绩单"), "bi-bar-chart", False),
 ]
 
 

@@ -1,0 +1,48 @@
+"""One FilterSet per cooperation model, shared by the list page, its .xlsx export and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from techmayor.roster.filters import CreditedRecordFilterSet
+
+from .choices import AgreementKind
+from .models import Agreement, Intent
+
+
+class IntentFilterSet(CreditedRecordFilterSet):
+    search_fields = (
+        "title",
+        "enterprise__name",
+        "enterprise__credit_code",
+        "university__name",
+        "expert__name",
+        "note",
+        "members__name",
+    )
+
+    class Meta:
+        model = Intent
+        fields = ["q", "batch", "group", "member", "date_from", "date_to", "mine"]
+
+
+class AgreementFilterSet(CreditedRecordFilterSet):
+    kind = django_filters.ChoiceFilter(label=_("协议类型"), choices=AgreementKind.choices, empty_label=_("全部类型"))
+    amount_min = django_filters.NumberFilter(
+        label=_("合同金额不低于(万元)"), field_name="contract_amount_wan", lookup_expr="gte"
+    )
+    search_fields = (
+        "title",
+        "enterprise__name",
+        "enterprise__credit_code",
+        "university__name",
+        "expert__name",
+        "region__name",
+        "note",
+        "members__name",
+    )
+
+    class Meta:
+        model = Agreement
+        fields = ["q", "kind", "amount_min", "batch", "group", "member", "date_from", "date_to", "mine"]

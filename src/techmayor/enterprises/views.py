@@ -1,0 +1,251 @@
+"""Enterprise pages: the list (search by name, pinyin initials, credit code), the profile with tags,
+contacts and the timeline of the program's work, adding and editing, and 挂钩服务 links."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from techmayor.core.audit import audit_source
+from techmayor.core.errors import ApplicationError
+from techmayor.roster.selectors import write_context
+from techmayor.web.exports import xlsx_response
+from techmayor.web.forms import styled
+from techmayor.web.lists import PAGE_SIZES, paginate
+from techmayor.web.records import Column, RecordKind, build_row, members_text
+
+from . import filters, forms, selectors, services
+from .models import EnterpriseLink
+
+# --- 挂钩服务 links, a credited record like the ledger's ------------------------------------------
+
+LINK = RecordKind(
+    key="link",
+    app="enterprises",
+    model=EnterpriseLink,
+    queryset=selectors.enterprise_link_list,
+    filterset=filters.EnterpriseLinkFilterSet,
+    form=forms.EnterpriseLinkForm,
+    icon="bi-link",
+    columns=[
+        Column(_("挂钩日期"), lambda o: o.date, width=12, role="meta"),
+        Column(_("企业"), lambda o: o.enterprise.name, width=32, role="title"),
+        Column(_("统一社会信用代码"), lambda o: o.enterprise.credit_code or "", width=22, in_list=False),
+        Column(_("所在地"), lambda o: o.enterprise.region.name if o.enterprise.region_id else "", width=14),
+        Column(_("支团"), lambda o: o.group.name, width=10, role="meta"),
+        Column(_("挂钩团员"), members_text, width=24),
+        Column(_("备注"), lambda o: o.note, width=30, in_list=False),
+        Column(_("批次"), lambda o: str(o.batch), width=16, in_list=False),
+    ],
+)
+
+KINDS = [LINK]
+
+
+# --- enterprises ------------------------------------------------------------------------------
+
+
+def _tags(e) -> str:
+    return "、".join(str(t) for t in e.tags.all())
+
+
+def _region(e) -> str:
+    if not e.region_id:
+        return ""
+    parent = e.region.parent
+    return f"{parent.name} · {e.region.name}" if parent is not None and parent.level != "city" else e.region.name
+
+
+COLUMNS = [
+    Column(_("企业名称"), lambda e: e.name, width=36, role="title"),
+    Column(_("统一社会信用代码"), lambda e: e.credit_code or "", width=22),
+    Column(_("所在地"), _region, width=22, role="meta"),
+    Column(_("所属行业"), lambda e: str(e.industry) if e.industry_id else "", width=24, in_list=False),
+    Column(_("企业标签"), _tags, width=24, role="meta"),
+    Column(_("地址"), lambda e: e.address, width=30, in_list=False),
+    Column(_("简介"), lambda e: e.description, width=40, in_list=False),
+]
+
+
+def _filtered(request):
+    queryset = selectors.enterprise_list(user=request.user)
+    filterset = filters.EnterpriseFilterSet(request.GET or None, queryset=queryset, request=request)
+    styled(filterset.form)
+    return filterset, filterset.qs
+
+
+@login_required
+@require_GET
+def enterprise_list(request):
+    filterset, records = _filtered(request)
+    page = paginate(request, records)
+    rows = [build_row(COLUMNS, e, reverse("enterprises:enterprise_detail", args=[e.pk])) for e in page]
+    context = {
+        "kind": {"label": _("企业"), "icon": "bi-buildings", "verbose_name": _("企业")},
+        "filterset": filterset,
+        "page": page,
+        "rows": rows,
+        "headers": [c for c in COLUMNS if c.in_list],
+        "page_sizes": PAGE_SIZES,
+        "can_create": selectors.can_create_enterprise(request.user),
+        "create_url": reverse("enterprises:enterprise_create"),
+        "export_url": reverse("enterprises:enterprise_export"),
+        "filtered": any(v for k, v in request.GET.items() if k not in ("page", "per_page")),
+    }
+    return render(request, "web/record_list.html", context)
+
+
+@login_required
+@require_GET
+def enterprise_export(request):
+    _filterset, records = _filtered(request)
+    rows = ([c.value(e) for c in COLUMNS] for e in records.iterator(chunk_size=500))
+    return xlsx_response(_("企业"), _("企业"), [c.label for c in COLUMNS], rows, [c.width for c in COLUMNS])
+
+
+def _get(request, pk):
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    if enterprise is None:
+        raise Http404(_("企业不存在，或不在你的查看范围内"))
+    return enterprise
+
+
+def _detail(request, enterprise, **bound_forms):
+    from techmayor.web.timeline import enterprise_timeline
+
+    entries, hidden = enterprise_timeline(enterprise=enterprise, user=request.user)
+    can_edit = selectors.can_edit_enterprise(request.user, enterprise)
+    context = {
+        "enterprise": enterprise,
+        "region": _region(enterprise),
+        "contacts": list(enterprise.contacts.order_by("id")),
+        "links": list(selectors.enterprise_link_list(user=request.user).filter(enterprise=enterprise)),
+        "entries": entries,
+        "hidden": hidden,
+        "can_edit": can_edit,
+        "can_log": write_context(request.user) is not None,
+        "contact_form": forms.ContactForm() if can_edit else None,
+        "tag_form": forms.TagForm() if can_edit else None,
+        **bound_forms,
+    }
+    return render(request, "enterprises/enterprise_detail.html", context)
+
+
+@login_required
+@require_GET
+def enterprise_detail(request, pk):
+    return _detail(request, _get(request, pk))
+
+
+def _duplicates(request, form) -> list:
+    name = form.data.get("name", "")
+    code = form.data.get("credit_code", "")
+    if not name and not code:
+        return []
+    try:
+        code = services.clean_credit_code(code)
+    except ApplicationError:
+        code = None
+    found = services.enterprise_duplicates(name=name, credit_code=code)
+    return list(selectors.enterprise_pickable(user=request.user).filter(pk__in=found.values("pk"))[:5])
+
+
+@login_required
+def enterprise_create(request):
+    if not selectors.can_create_enterprise(request.user):
+        raise PermissionDenied(_("你没有新建企业的权限"))
+    form = forms.EnterpriseForm(request.POST or None, initial={"name": request.GET.get("name", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            with audit_source("web"):
+                enterprise = form.save(by=request.user)
+        except ApplicationError as err:
+            form.add_service_error(err)
+        else:
+            messages.success(request, _("已新建企业：%(name)s") % {"name": enterprise.name})
+            return redirect("enterprises:enterprise_detail", enterprise.pk)
+    duplicates = _duplicates(request, form) if form.is_bound else []
+    return render(
+        request,
+        "enterprises/enterprise_form.html",
+        {
+            "form": form,
+            "duplicates": duplicates,
+            "title": _("新建企业"),
+            "cancel_url": reverse("enterprises:enterprise_list"),
+        },
+    )
+
+
+@login_required
+def enterprise_edit(request, pk):
+    enterprise = _get(request, pk)
+    if not selectors.can_edit_enterprise(request.user, enterprise):
+        raise PermissionDenied(_("你不能修改这家企业的资料"))
+    form = forms.EnterpriseForm(request.POST or None, instance=enterprise)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with audit_source("web"):
+                form.save(by=request.user)
+        except ApplicationError as err:
+            form.add_service_error(err)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("enterprises:enterprise_detail", enterprise.pk)
+    return render(
+        request,
+        "enterprises/enterprise_form.html",
+        {
+            "form": form,
+            "enterprise": enterprise,
+            "title": _("修改企业资料"),
+            "cancel_url": reverse("enterprises:enterprise_detail", args=[pk]),
+        },
+    )
+
+
+def _edit_guard(request, pk):
+    enterprise = _get(request, pk)
+    if not selectors.can_edit_enterprise(request.user, enterprise):
+        raise PermissionDenied(_("你不能修改这家企业的资料"))
+    return enterprise
+
+
+@login_required
+@require_POST
+def contact_add(request, pk):
+    enterprise = _edit_guard(request, pk)
+    form = forms.ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            with audit_source("web"):
+                services.contact_add(enterprise=enterprise, by=request.user, **form.cleaned_data)
+        except ApplicationError as err:
+            form.add_service_error(err)
+        else:
+            messages.success(request, _("已添加联系人"))
+            return redirect("enterprises:enterprise_detail", enterprise.pk)
+    return _detail(request, enterprise, contact_form=form)
+
+
+@login_required
+@require_POST
+def tag_set(request, pk):
+    enterprise = _edit_guard(request, pk)
+    form = forms.TagForm(request.POST)
+    if form.is_valid():
+        try:
+            with audit_source("web"):
+                services.enterprise_tag_set(enterprise=enterprise, by=request.user, **form.cleaned_data)
+        except ApplicationError as err:
+            form.add_service_error(err)
+        else:
+            messages.success(request, _("已保存企业标签"))
+            return redirect("enterprises:enterprise_detail", enterprise.pk)
+    return _detail(request, enterprise, tag_form=form)

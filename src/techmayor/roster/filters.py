@@ -1,0 +1,90 @@
+"""The filters every credited record shares (batch, group, member, dates, "mine", a search box).
+
+Each listable model has one FilterSet in its app's ``filters.py``, built on
+:class:`CreditedRecordFilterSet`; the UI list, its .xlsx export and (later) the API use it.
+The querysets they filter are already scoped by the selectors; the choices offered here are
+the groups and members the user may read.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Batch, Group, Member
+from .selectors import visible_groups_q
+
+
+def _user(request):
+    return getattr(request, "user", None)
+
+
+def visible_groups(request):
+    user = _user(request)
+    if user is None:
+        return Group.objects.none()
+    return Group.objects.filter(visible_groups_q(user)).select_related("batch").order_by("-batch__start_date", "id")
+
+
+def visible_members(request):
+    user = _user(request)
+    if user is None:
+        return Member.objects.none()
+    groups = Group.objects.filter(visible_groups_q(user))
+    return Member.objects.filter(pk__in=groups.values("tenures__member")).order_by("name")
+
+
+def visible_batches(request):
+    user = _user(request)
+    if user is None:
+        return Batch.objects.none()
+    return Batch.objects.filter(pk__in=Group.objects.filter(visible_groups_q(user)).values("batch")).select_related(
+        "city"
+    )
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def search(queryset, fields, value):
+    """Rows where any of ``fields`` contains ``value`` (each word of it, in any field)."""
+    for word in value.split():
+        queryset = queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": word}) for f in fields)))
+    return queryset
+
+
+class CreditedRecordFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_q")
+    batch = django_filters.ModelChoiceFilter(label=_("批次"), queryset=visible_batches, empty_label=_("全部批次"))
+    group = django_filters.ModelChoiceFilter(label=_("支团"), queryset=visible_groups, empty_label=_("全部支团"))
+    member = django_filters.ModelChoiceFilter(
+        label=_("团员"), queryset=visible_members, method="filter_member", empty_label=_("全部团员")
+    )
+    date_from = django_filters.DateFilter(label=_("起始日期"), field_name="date", lookup_expr="gte", widget=DateInput())
+    date_to = django_filters.DateFilter(label=_("截止日期"), field_name="date", lookup_expr="lte", widget=DateInput())
+    mine = django_filters.BooleanFilter(label=_("只看我参与的"), method="filter_mine", widget=forms.CheckboxInput())
+
+    search_fields: tuple[str, ...] = ("note", "members__name")
+
+    def filter_q(self, queryset, name, value):
+        if not value:
+            return queryset
+        inner = search(queryset.model._default_manager.all(), self.search_fields, value)
+        return queryset.filter(pk__in=inner.values("pk"))
+
+    def filter_member(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=queryset.model._default_manager.filter(members=value).values("pk"))
+
+    def filter_mine(self, queryset, name, value):
+        if not value:
+            return queryset
+        user = _user(self.request)
+        return queryset.filter(pk__in=queryset.model._default_manager.filter(members__user=user).values("pk"))

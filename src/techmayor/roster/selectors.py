@@ -1,0 +1,253 @@
+"""Reads for the roster, and the rules of who may see and who may write what in the work ledger.
+
+What each role may do in the web UI (and later the API). Reads of records always go through a
+selector that applies :func:`techmayor.accounts.scopes.scope_q`; writes are checked here, on the
+server, for every request (a hidden button is never the check: out-of-scope objects give 404,
+forbidden actions 403).
+
+=====================  ====================================================  =====================================
+role (scope)           reads (lists, details, exports, figures)               writes ledger/cooperation records
+=====================  ====================================================  =====================================
+city admin (city)      everything of the city's batches; every enterprise     for any group of the city's active
+                       in the city (and those without a region)               batch, credited to any of its members
+leader (city)          as city admin                                          none (read-only)
+district staff         records of the groups serving the district and         none (read-only)
+(district)             records about enterprises located in it; those
+                       enterprises; the figures of those groups
+town staff (town)      enterprises located in the town and the records        none (read-only)
+                       about them; figures of the group serving the district
+group leader (group)   the group's records, records about enterprises in      for their group (any members of the
+                       the group's district, their own records; those         batch may be credited); may edit every
+                       enterprises and the ones the group worked with;        record of their group
+                       the group's and its members' figures
+member (own records)   records credited to them; enterprises of their         for their own group, always credited
+                       group's district and those they worked with; the      to themselves plus fellow members of
+                       figures of their group and of its members (but a      the batch; may edit the records they
+                       drill-down lists only the records they may read)      are credited on
+=====================  ====================================================  =====================================
+
+One person may hold several roles: what they may see and do is the union. A superuser may do
+everything. Enterprise names and credit codes are public registry data: whoever may write
+records may *pick* any enterprise of the city in the enterprise picker (a member visits a
+company across the district border), but its page, contacts and timeline follow the read scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from techmayor.accounts.choices import Role
+from techmayor.accounts.scopes import NOTHING, Paths, active_roles, has_role, scope_q
+from techmayor.core.models import Region, RegionLevel
+
+from .models import Batch, Group, Member, Tenure
+
+WRITE_ADMIN = "admin"
+WRITE_LEADER = "leader"
+WRITE_MEMBER = "member"
+
+
+def scoped(queryset: QuerySet, user, paths: Paths | None = None, q: Q | None = None) -> QuerySet:
+    """``queryset`` restricted to the records ``user`` may read, without duplicate rows.
+
+    The scope filter may join many-to-many tables (members, enterprises); it is applied in a
+    sub-query on primary keys so the outer query can be counted, ordered and paginated as it is.
+    """
+    condition = q if q is not None else scope_q(user, paths)
+    if not condition:  # Q() — everything (superuser)
+        return queryset
+    inner = queryset.model._default_manager.filter(condition).values("pk")
+    return queryset.filter(pk__in=inner)
+
+
+# --- who the user is in the program ----------------------------------------------------------
+
+
+def member_of(user) -> Member | None:
+    """The roster member linked to the login account, if any (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_tm_member"):
+        user._tm_member = Member.objects.filter(user=user).first()
+    return user._tm_member
+
+
+def tenures_of(user) -> list[Tenure]:
+    """The member's tenures, newest batch first (cached on the user object)."""
+    member = member_of(user)
+    if member is None:
+        return []
+    if not hasattr(user, "_tm_tenures"):
+        user._tm_tenures = list(
+            Tenure.objects.filter(member=member)
+            .select_related("batch__city", "group__district", "dispatch_unit", "local_region")
+            .order_by("-batch__start_date")
+        )
+    return user._tm_tenures
+
+
+def active_tenure(user) -> Tenure | None:
+    """The member's tenure in an active batch, if they serve in one now."""
+    return next((t for t in tenures_of(user) if t.batch.is_active), None)
+
+
+def current_batch(user) -> Batch | None:
+    """The batch the user works in now: their tenure's, else the active batch of their role's city."""
+    tenure = active_tenure(user)
+    if tenure is not None:
+        return tenure.batch
+    for assignment in active_roles(user):
+        if assignment.group_id and assignment.group.batch.is_active:
+            return assignment.group.batch
+        if assignment.region_id:
+            city = _city_of(assignment.region)
+            if city is not None:
+                batch = Batch.objects.filter(city=city, is_active=True).select_related("city").first()
+                if batch is not None:
+                    return batch
+    if getattr(user, "is_superuser", False):
+        return Batch.objects.filter(is_active=True).select_related("city").order_by("id").first()
+    return None
+
+
+def _city_of(region: Region) -> Region | None:
+    node = region
+    while node is not None and node.level != RegionLevel.CITY:
+        node = node.parent
+    return node
+
+
+def reference_day(batch: Batch, today: dt.date | None = None) -> dt.date:
+    """Today, clamped into the batch's term (the default date of new records; "this month")."""
+    today = today or timezone.localdate()
+    return min(max(today, batch.start_date), batch.end_date)
+
+
+# --- writes ------------------------------------------------------------------------------------
+
+
+@dataclass
+class WriteContext:
+    """What the user may credit a new record to, in one batch."""
+
+    batch: Batch
+    groups: list[Group]  # the groups the user may write for
+    capacity: dict[int, str] = field(default_factory=dict)  # group id → admin / leader / member
+    member: Member | None = None  # the user's own member, when they serve in the batch
+
+    def must_include_self(self, group: Group) -> bool:
+        """A plain member's records are always credited to themselves."""
+        return self.capacity.get(group.pk) == WRITE_MEMBER
+
+
+def write_context(user, batch: Batch | None = None) -> WriteContext | None:
+    """The groups ``user`` may log records for in ``batch`` (their current batch by default), or None."""
+    batch = batch or current_batch(user)
+    if batch is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    capacity: dict[int, str] = {}
+    groups: dict[int, Group] = {}
+    all_groups = None
+    if user.is_superuser or any(a.role == Role.CITY_ADMIN and a.region_id == batch.city_id for a in active_roles(user)):
+        all_groups = list(Group.objects.filter(batch=batch).select_related("district").order_by("id"))
+        for g in all_groups:
+            groups[g.pk], capacity[g.pk] = g, WRITE_ADMIN
+    for a in active_roles(user):
+        if a.role == Role.GROUP_LEADER and a.group.batch_id == batch.pk and a.group_id not in capacity:
+            groups[a.group_id], capacity[a.group_id] = a.group, WRITE_LEADER
+    tenure = next((t for t in tenures_of(user) if t.batch_id == batch.pk), None)
+    if tenure is not None and has_role(user, Role.MEMBER, Role.GROUP_LEADER) and tenure.group_id not in capacity:
+        groups[tenure.group_id], capacity[tenure.group_id] = tenure.group, WRITE_MEMBER
+    if not groups:
+        return None
+    ordered = sorted(groups.values(), key=lambda g: (g.pk != getattr(tenure, "group_id", None), g.pk))
+    return WriteContext(
+        batch=batch, groups=ordered, capacity=capacity, member=tenure.member if tenure is not None else None
+    )
+
+
+def can_write(user) -> bool:
+    return write_context(user) is not None
+
+
+def can_edit_record(user, record) -> bool:
+    """Whether ``user`` may change a credited record (it must also be in their read scope)."""
+    ctx = write_context(user, record.batch)
+    if ctx is None or record.group_id not in ctx.capacity:
+        return False
+    if ctx.capacity[record.group_id] == WRITE_MEMBER:
+        return ctx.member is not None and record.members.filter(pk=ctx.member.pk).exists()
+    return True
+
+
+def batch_members(batch: Batch) -> QuerySet[Member]:
+    """Everyone serving in ``batch`` (who may be credited with its records)."""
+    return Member.objects.filter(tenures__batch=batch).distinct().order_by("tenures__group_id", "id")
+
+
+# --- reads of the roster -----------------------------------------------------------------------
+
+
+def _regions_up(region: Region) -> list[int]:
+    ids, node = [], region
+    while node is not None:
+        ids.append(node.pk)
+        node = node.parent
+    return ids
+
+
+def visible_groups_q(user) -> Q:
+    """Groups whose page and figures ``user`` may read."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    if user.is_superuser:
+        return Q()
+    q = NOTHING
+    for a in active_roles(user):
+        if a.role in (Role.CITY_ADMIN, Role.LEADER):
+            q |= Q(batch__city=a.region)
+        elif a.role == Role.DISTRICT_STAFF:
+            q |= Q(district=a.region)
+        elif a.role == Role.TOWN_STAFF:
+            q |= Q(district__in=_regions_up(a.region))
+        elif a.role == Role.GROUP_LEADER:
+            q |= Q(pk=a.group_id)
+    if has_role(user, Role.MEMBER, Role.GROUP_LEADER):
+        ids = [t.group_id for t in tenures_of(user)]
+        if ids:
+            q |= Q(pk__in=ids)
+    return q
+
+
+def group_list(*, user, batch: Batch | None = None) -> QuerySet[Group]:
+    qs = Group.objects.filter(visible_groups_q(user)).select_related("batch__city", "district")
+    if batch is not None:
+        qs = qs.filter(batch=batch)
+    return qs.order_by("-batch__start_date", "id")
+
+
+def group_get(*, user, pk: int) -> Group | None:
+    return group_list(user=user).filter(pk=pk).first()
+
+
+def member_get(*, user, pk: int) -> Member | None:
+    """A member's page is readable by whoever may read one of the groups they served in, and by themselves."""
+    member = Member.objects.filter(pk=pk).first()
+    if member is None:
+        return None
+    if member.user_id and member.user_id == user.pk:
+        return member
+    groups = Group.objects.filter(visible_groups_q(user)).filter(tenures__member=member)
+    return member if groups.exists() else None
+
+
+def group_tenures(group: Group) -> QuerySet[Tenure]:
+    return (
+        Tenure.objects.filter(group=group)
+        .select_related("member", "dispatch_unit", "local_region")
+        .order_by("role", "id")  # 副团长, 团员, 团长 sorted below by ROLE_ORDER
+    )

@@ -1,0 +1,181 @@
+"""Scorecard pages: the batch's figures by group, and the drill-down from any figure to its records."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from techmayor.roster.models import Batch
+from techmayor.roster.selectors import current_batch, group_get, group_list, member_get
+from techmayor.web.lists import PAGE_SIZES, paginate
+from techmayor.web.records import Column, build_row, kind_for, safe_reverse
+
+from .metrics import METRICS, SCORECARD_METRICS, Scope
+from .selectors import drill_records, figure
+
+
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _scope_from(request) -> Scope:
+    """The scope named by ?batch=&group=&member=&start=&end=, each part checked against the reader's rights."""
+    user = request.user
+    group = member = None
+    if request.GET.get("group"):
+        group = group_get(user=user, pk=_int(request.GET["group"]))
+        if group is None:
+            raise Http404(_("支团不存在，或不在你的查看范围内"))
+    if request.GET.get("member"):
+        member = member_get(user=user, pk=_int(request.GET["member"]))
+        if member is None:
+            raise Http404(_("团员不存在，或不在你的查看范围内"))
+    batch = None
+    if request.GET.get("batch"):
+        batch = Batch.objects.select_related("city").filter(pk=_int(request.GET["batch"])).first()
+    batch = batch or (group.batch if group is not None else current_batch(user))
+    if batch is None or (group is not None and group.batch_id != batch.pk):
+        raise Http404(_("没有可查看的批次"))
+    return Scope(
+        batch=batch,
+        group=group,
+        member=member,
+        start=_date(request.GET.get("start")),
+        end=_date(request.GET.get("end")),
+    )
+
+
+def _int(text) -> int:
+    try:
+        return int(text)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+
+
+def _simple_columns(model) -> list[Column]:
+    label = model._meta.label
+    if label == "resources.University":
+        return [
+            Column(_("高校"), lambda u: u.name, role="title"),
+            Column(_("所在地"), lambda u: u.location, role="meta"),
+        ]
+    if label == "cooperation.AgreementReceipt":
+        return [
+            Column(_("到账日期"), lambda r: r.date, role="meta"),
+            Column(_("协议"), lambda r: r.agreement.title, role="title"),
+            Column(_("到账金额(万元)"), lambda r: r.amount_wan, role="meta", number=True),
+            Column(_("支团"), lambda r: r.agreement.group.name),
+        ]
+    if label == "needs.OutcomeRound":
+        return [
+            Column(_("日期"), lambda r: r.date, role="meta"),
+            Column(_("需求"), lambda r: r.need.title, role="title"),
+            Column(_("新增签约(万元)"), lambda r: r.signed_amount_wan, number=True),
+            Column(_("新增到账(万元)"), lambda r: r.received_amount_wan, number=True),
+            Column(_("支团"), lambda r: r.need.group.name, role="meta"),
+        ]
+    return [  # needs.Need and anything else credited
+        Column(_("日期"), lambda r: r.date, role="meta"),
+        Column(_("名称"), lambda r: str(r), role="title"),
+        Column(_("状态"), lambda r: r.get_state_display() if hasattr(r, "get_state_display") else "", role="meta"),
+        Column(_("支团"), lambda r: r.group.name if hasattr(r, "group") else ""),
+    ]
+
+
+def _simple_related(queryset):
+    label = queryset.model._meta.label
+    if label == "cooperation.AgreementReceipt":
+        return queryset.select_related("agreement__group")
+    if label == "needs.OutcomeRound":
+        return queryset.select_related("need__group")
+    if label == "needs.Need":
+        return queryset.select_related("group")
+    return queryset
+
+
+def _simple_url(obj) -> str | None:
+    label = obj._meta.label
+    if label == "needs.Need":
+        return safe_reverse("needs:need_detail", obj.pk)
+    if label == "needs.OutcomeRound":
+        return safe_reverse("needs:need_detail", obj.need_id)
+    if label == "cooperation.AgreementReceipt":
+        return safe_reverse("cooperation:agreement_detail", obj.agreement_id)
+    return None
+
+
+@login_required
+@require_GET
+def drill(request, code):
+    """The records behind one figure (``metrics.records``), limited to those the reader may read."""
+    metric = METRICS.get(code)
+    if metric is None:
+        raise Http404(_("没有这个指标"))
+    scope = _scope_from(request)
+    visible, total = drill_records(metric, scope, request.user)
+    kind = kind_for(visible.model)
+    if kind is not None:
+        queryset = kind.queryset(user=request.user).filter(pk__in=visible.values("pk"))
+        page = paginate(request, queryset)
+        rows = [kind.row(obj) for obj in page]
+        headers = [c for c in kind.columns if c.in_list]
+    else:
+        columns = _simple_columns(visible.model)
+        page = paginate(request, _simple_related(visible).order_by(*visible.query.order_by or ["-pk"]))
+        rows = [build_row(columns, obj, _simple_url(obj)) for obj in page]
+        headers = columns
+    start, end = scope.period
+    context = {
+        "metric": metric,
+        "figure": figure(metric, scope),
+        "scope": scope,
+        "start": start,
+        "end": end,
+        "page": page,
+        "rows": rows,
+        "headers": headers,
+        "total": total,
+        "hidden": total - page.paginator.count,
+        "page_sizes": PAGE_SIZES,
+    }
+    return render(request, "scorecard/drill.html", context)
+
+
+@login_required
+@require_GET
+def overview(request):
+    """创新成绩单: every figure of the batch for each group the reader may see (and the total for city readers)."""
+    batch = current_batch(request.user)
+    if request.GET.get("batch"):
+        batch = Batch.objects.select_related("city").filter(pk=_int(request.GET["batch"])).first() or batch
+    groups = list(group_list(user=request.user, batch=batch)) if batch else []
+    if batch is None or not groups:
+        return render(request, "scorecard/overview.html", {"batch": batch, "groups": [], "rows": []})
+    start, end = _date(request.GET.get("start")), _date(request.GET.get("end"))
+    all_groups = batch.groups.count()
+    show_total = len(groups) == all_groups
+    scopes = [Scope(batch=batch, group=g, start=start, end=end) for g in groups]
+    if show_total:
+        scopes.insert(0, Scope(batch=batch, start=start, end=end))
+    rows = []
+    for metric in SCORECARD_METRICS:
+        rows.append({"metric": metric, "cells": [figure(metric, s) for s in scopes]})
+    period_start, period_end = Scope(batch=batch, start=start, end=end).period
+    context = {
+        "batch": batch,
+        "groups": groups,
+        "show_total": show_total,
+        "rows": rows,
+        "start": period_start,
+        "end": period_end,
+        "members": batch.tenures.count(),
+    }
+    return render(request, "scorecard/overview.html", context)
