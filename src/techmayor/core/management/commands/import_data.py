@@ -1,9 +1,11 @@
-"""``techmayor import KIND FILE [--skip-bad]``: import a file of one kind of record.
+"""``techmayor import KIND FILE [--kind SUBKIND] [--skip-bad]``: import a file of one kind of record.
 
 A thin adapter: it looks the importer up in :data:`IMPORTERS`, runs it with the audit source
 ``import`` and prints the summary; each bad row goes to stderr. A new kind (corpus, enterprises …)
 is one more entry in :data:`IMPORTERS`. Importers are named by dotted path so that ``core`` does
-not import the apps that depend on it.
+not import the apps that depend on it. An importer that reads several kinds of record from the
+same file format (``corpus``: paper / patent / offer) lists them in ``kinds``; ``--kind`` is then
+required and passed to the handler as ``kind=``.
 """
 
 from __future__ import annotations
@@ -19,32 +21,54 @@ from techmayor.core.files import ImportRejected
 
 
 class Importer(NamedTuple):
-    handler: str  # dotted path of ``handler(path, *, skip_bad=False, by=None) -> ImportResult``
+    handler: str  # dotted path of ``handler(path, *, skip_bad=False, by=None[, kind=...]) -> ImportResult``
     unit: str  # counting word for the summary: 新增 3 所
     label: str
+    kinds: tuple[str, ...] = ()  # values of --kind (required when not empty)
 
 
 IMPORTERS: dict[str, Importer] = {
     "universities": Importer("techmayor.resources.importers.import_universities", "所", "高校名单"),
+    "corpus": Importer(
+        "techmayor.matchmaking.importers.import_corpus", "条", "科技成果（JSONL）", ("paper", "patent", "offer")
+    ),
 }
 
 
 class Command(BaseCommand):
-    help = "导入数据文件（.xls / .xlsx / .csv）。KIND: " + "、".join(f"{k}（{v.label}）" for k, v in IMPORTERS.items())
+    help = (
+        "导入数据文件（.xls / .xlsx / .csv；corpus 为 JSONL）。KIND: "
+        + "、".join(f"{k}（{v.label}）" for k, v in IMPORTERS.items())
+        + "。例：techmayor import corpus csl_papers.jsonl --kind paper"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(IMPORTERS), help="导入的数据类型")
         parser.add_argument("file", help="数据文件路径")
+        subkinds = sorted({k for importer in IMPORTERS.values() for k in importer.kinds})
+        parser.add_argument(
+            "--kind",
+            dest="record_kind",
+            choices=subkinds,
+            help="记录类型（仅 corpus：paper 论文 / patent 专利 / offer 技术成果）",
+        )
         parser.add_argument(
             "--skip-bad", action="store_true", help="跳过有错误的行，只导入正确的行（默认：有错误则什么也不写入）"
         )
 
-    def handle(self, *args, kind: str, file: str, skip_bad: bool, **options):
+    def handle(self, *args, kind: str, file: str, skip_bad: bool, record_kind: str | None = None, **options):
         importer = IMPORTERS[kind]
         handler = import_string(importer.handler)
+        extra = {}
+        if importer.kinds:
+            if record_kind not in importer.kinds:
+                raise CommandError(f"导入 {kind} 须指定 --kind（{' / '.join(importer.kinds)}）")
+            extra["kind"] = record_kind
+        elif record_kind:
+            raise CommandError(f"导入 {kind} 不支持 --kind")
         try:
             with audit_source("import"):
-                result = handler(file, skip_bad=skip_bad)
+                result = handler(file, skip_bad=skip_bad, **extra)
         except ImportRejected as exc:
             for line in exc.errors:
                 self.stderr.write(line)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MatchmakingConfig(AppConfig):
+    """The thin Django layer over the matching engine (``techmayor.matching``, Django-free)."""
+
+    name = "techmayor.matchmaking"
+    verbose_name = _("需求匹配")

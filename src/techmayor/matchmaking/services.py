@@ -1,0 +1,309 @@
+"""The Django side of the matching engine: records from the database, the index on disk, feedback.
+
+The engine (``techmayor.matching``) knows nothing of Django. This module
+
+* turns :class:`~techmayor.resources.models.Achievement` rows into the engine's record dicts
+  (:func:`achievement_records`): experts by their primary key, universities by 学校标识码;
+* builds the index into ``MATCHING_INDEX_DIR`` (setting or environment variable; default
+  ``VAR_DIR/matching/index``) with domain words from the GB/T 4754 industry names, labelled
+  titles from ``SHARED_DIR/data/csl_titles_train.tsv`` when present (the label classifier
+  always trains on the pool's own 门类 / 学科 / IPC labels too) and boilerplate learned from the
+  needs in the database (:func:`matching_index_build`);
+* loads it once per process and checks it per call (:func:`matcher_get` → ``Matcher.reloaded()``);
+* keeps it current when achievements change (:func:`achievement_index_sync`, called by the
+  corpus importer): small changes go to the index's delta, large ones rebuild it;
+* records accept / decline judgements (:func:`match_feedback_record`, audited) that the
+  selectors pass back to the engine as :class:`~techmayor.matching.ranker.Feedback`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from techmayor.core.errors import ApplicationError
+from techmayor.core.services import create_record
+from techmayor.matching.analysis import domain_words_from_taxonomy
+from techmayor.matching.ranker import Matcher
+from techmayor.resources.models import Achievement, Expert, University
+
+from .models import DeclineReason, MatchFeedback, MatchTarget
+
+COMPACT_SHARE = 0.1  # rebuild instead of adding to the delta past this share of the pool
+COMPACT_MIN = 2000  # … but small pools take this many pending changes first
+BOILERPLATE_MIN_NEEDS = 200  # learn enterprise boilerplate only from at least this many needs
+
+_lock = threading.Lock()
+_loaded: dict[str, Matcher] = {}
+
+
+# ---------------------------------------------------------------- where the index lives
+
+
+def index_dir() -> Path:
+    """``settings.MATCHING_INDEX_DIR``, else ``$MATCHING_INDEX_DIR``, else ``VAR_DIR/matching/index``."""
+    configured = getattr(settings, "MATCHING_INDEX_DIR", None) or os.environ.get("MATCHING_INDEX_DIR")
+    return Path(configured) if configured else Path(settings.VAR_DIR) / "matching" / "index"
+
+
+def index_exists(directory: Path | None = None) -> bool:
+    return ((directory or index_dir()) / "manifest.json").is_file()
+
+
+# ---------------------------------------------------------------- records
+
+
+def _university_codes() -> dict[int, str]:
+    return dict(University.objects.values_list("pk", "code"))
+
+
+def _expert_links(achievement_ids: Sequence[int] | None = None) -> dict[int, list[str]]:
+    through = Achievement.experts.through.objects.all()
+    if achievement_ids is not None:
+        through = through.filter(achievement_id__in=achievement_ids)
+    links: dict[int, list[str]] = defaultdict(list)
+    for achievement_id, expert_id in through.order_by("achievement_id", "expert_id").values_list(
+        "achievement_id", "expert_id"
+    ):
+        links[achievement_id].append(str(expert_id))
+    return links
+
+
+def _expert_universities() -> dict[str, str]:
+    codes = _university_codes()
+    return {
+        str(pk): codes[u] for pk, u in Expert.objects.filter(university__isnull=False).values_list("pk", "university")
+    }
+
+
+_RECORD_FIELDS = ("pk", "external_id", "kind", "title", "abstract", "keywords", "discipline", "category", "ipc")
+
+
+def achievement_records(queryset=None) -> Iterator[dict]:
+    """The engine's record dicts for achievements (all, or ``queryset``), streamed.
+
+    ``expert_ids``: the experts' primary keys; ``university_id``: the achievement's university's
+    学校标识码, else its first expert's.
+    """
+    queryset = Achievement.objects.all() if queryset is None else queryset
+    codes = _university_codes()
+    links = _expert_links()
+    expert_unis = _expert_universities() if links else {}
+    rows = queryset.order_by("pk").values_list(*_RECORD_FIELDS, "university_id")
+    for pk, ext, kind, title, abstract, keywords, discipline, category, ipc, uni in rows.iterator(chunk_size=2000):
+        experts = links.get(pk, [])
+        university = codes.get(uni, "") if uni else next((expert_unis[e] for e in experts if e in expert_unis), "")
+        yield {
+            "external_id": ext,
+            "kind": kind,
+            "title": title,
+            "abstract": abstract,
+            "keywords": keywords or [],
+            "discipline": discipline,
+            "category": category,
+            "ipc": ipc or [],
+            "expert_ids": experts,
+            "university_id": university,
+        }
+
+
+def records_by_external_id(external_ids: Sequence[str]) -> list[dict]:
+    out: list[dict] = []
+    for i in range(0, len(external_ids), 900):
+        out.extend(achievement_records(Achievement.objects.filter(external_id__in=external_ids[i : i + 900])))
+    return out
+
+
+def need_text(title: str, description: str) -> str:
+    """What the engine reads of a need."""
+    return f"{title}。{description}" if title and description else title or description
+
+
+def _domain_words() -> list[str]:
+    from techmayor.core.models import Industry
+
+    names = list(Industry.objects.values_list("name", flat=True))
+    if not names:  # a database holding only the resource pool: the standard's file, when present
+        path = Path(settings.SHARED_DIR) / "data" / "gbt4754_2017.json"
+        if path.is_file():
+            names = [r["name"] for r in json.loads(path.read_text(encoding="utf-8"))]
+    return domain_words_from_taxonomy(names)
+
+
+def _labelled_texts() -> dict[str, list[tuple[str, str]]]:
+    """Extra labelled titles (CSL train split) when present; the classifier always also trains on
+    the pool's own labels, so without the file nothing is lost but this extra data."""
+    path = Path(settings.SHARED_DIR) / "data" / "csl_titles_train.tsv"
+    if not path.is_file():
+        return {}
+    pairs = []
+    with open(path, encoding="utf-8") as fh:
+        next(fh, None)
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) == 2 and parts[0] and parts[1]:
+                pairs.append((parts[0], parts[1]))
+    return {"category": pairs}
+
+
+def _need_texts() -> list[str]:
+    """Need texts to learn enterprise boilerplate from — only from a large enough set: among a
+    few dozen needs on related topics the topic words themselves (电池, 容量 …) pass the engine's
+    thresholds and would be dropped from every query."""
+    from techmayor.needs.models import Need
+
+    if Need.objects.count() < BOILERPLATE_MIN_NEEDS:
+        return []
+    return [need_text(t, d) for t, d in Need.objects.values_list("title", "description")]
+
+
+# ---------------------------------------------------------------- building and loading
+
+
+def matching_index_build(
+    *, directory: Path | None = None, workers: int = 1, progress: Callable[[int], None] | None = None
+) -> Matcher:
+    """(Re)build the index from every achievement in the database (a full rebuild is also the
+    compaction of incremental changes). Readers that loaded the old index pick the new one up
+    through ``reloaded()``."""
+    directory = directory or index_dir()
+    if not Achievement.objects.exists():
+        raise ApplicationError(
+            "资源池中还没有科技成果：请先运行 techmayor import corpus FILE --kind paper|patent|offer"
+        )
+    matcher = Matcher.build(
+        achievement_records,
+        directory,
+        domain_words=_domain_words(),
+        labelled_texts=_labelled_texts(),
+        need_texts=_need_texts(),
+        workers=workers,
+        progress=progress,
+    )
+    with _lock:
+        _loaded[str(directory)] = matcher
+    return matcher
+
+
+def matcher_get(*, directory: Path | None = None, build: bool = False) -> Matcher | None:
+    """The process's matcher, loaded once and refreshed per call; ``None`` when there is no
+    index (``build=True``: build it now)."""
+    directory = directory or index_dir()
+    key = str(directory)
+    with _lock:
+        current = _loaded.get(key)
+    if current is not None and index_exists(directory):
+        fresh = current.reloaded()
+        if fresh is not current:
+            with _lock:
+                _loaded[key] = fresh
+        return fresh
+    if not index_exists(directory):
+        if not build:
+            return None
+        return matching_index_build(directory=directory)
+    loaded = Matcher.load(directory)
+    with _lock:
+        _loaded[key] = loaded
+    return loaded
+
+
+def matcher_forget() -> None:
+    """Drop the loaded matchers (tests, after moving the index directory)."""
+    with _lock:
+        _loaded.clear()
+
+
+def achievement_index_sync(external_ids: Iterable[str], *, directory: Path | None = None) -> str:
+    """Bring the index in line with the database for these achievements (created, changed or
+    deleted): upsert those that exist, remove the others. Without an index nothing happens
+    (``match index`` builds it). When the pending changes would pass 10 % of the pool the index
+    is rebuilt instead. Returns what was done: ``none`` / ``delta`` / ``rebuilt``."""
+    ids = list(dict.fromkeys(str(e) for e in external_ids))
+    matcher = matcher_get(directory=directory)
+    if matcher is None or not ids:
+        return "none"
+    index = matcher.index
+    if index.pending_changes + len(ids) > max(COMPACT_MIN, COMPACT_SHARE * index.n_rows):
+        matching_index_build(directory=directory or index_dir())
+        return "rebuilt"
+    records = records_by_external_id(ids)
+    present = {r["external_id"] for r in records}
+    if records:
+        index.upsert(records)
+    gone = [e for e in ids if e not in present]
+    if gone:
+        index.remove(gone)
+    return "delta"
+
+
+def matching_index_compact(
+    *, directory: Path | None = None, workers: int = 1, progress: Callable[[int], None] | None = None
+) -> Matcher:
+    """Fold incremental changes into the main index: a rebuild from the database."""
+    return matching_index_build(directory=directory, workers=workers, progress=progress)
+
+
+# ---------------------------------------------------------------- feedback
+
+
+@transaction.atomic
+def match_feedback_record(
+    *,
+    need,
+    user,
+    target: str,
+    target_id: str,
+    accepted: bool,
+    reason: str = "",
+    reason_text: str = "",
+) -> MatchFeedback:
+    """Record that ``user`` accepted or declined (with a coded reason) a match shown for ``need``.
+
+    ``target``: achievement (``target_id`` = external id) / expert (primary key) / university
+    (学校标识码). The caller checks that the user may see the need. Audited like every change.
+    """
+    reason = (reason or "").strip()
+    reason_text = (reason_text or "").strip()
+    if target not in MatchTarget.values:
+        raise ApplicationError(f"匹配对象应为 {' / '.join(MatchTarget.values)}", field="target")
+    if accepted:
+        reason = ""
+    elif reason not in DeclineReason.values:
+        raise ApplicationError(f"婉拒须选择原因：{'、'.join(DeclineReason.values)}", field="reason")
+    if not accepted and reason == DeclineReason.OTHER and not reason_text:
+        raise ApplicationError("原因为「其他」时请填写说明", field="reason_text")
+    fields: dict = {}
+    target_id = str(target_id or "").strip()
+    if target == MatchTarget.ACHIEVEMENT:
+        if not Achievement.objects.filter(external_id=target_id).exists():
+            raise ApplicationError(f"找不到成果 {target_id}", field="target_id")
+        fields["external_id"] = target_id
+    elif target == MatchTarget.EXPERT:
+        expert = Expert.objects.filter(pk=target_id).first() if target_id.isdigit() else None
+        if expert is None:
+            raise ApplicationError(f"找不到专家 {target_id}", field="target_id")
+        fields["expert"] = expert
+    else:
+        university = University.objects.filter(code=target_id).first()
+        if university is None:
+            raise ApplicationError(f"找不到高校 {target_id}", field="target_id")
+        fields["university"] = university
+    return create_record(
+        MatchFeedback,
+        by=user,
+        need=need,
+        target=target,
+        accepted=accepted,
+        reason=reason,
+        reason_text=reason_text,
+        user=user if getattr(user, "pk", None) else None,
+        **fields,
+    )

@@ -1,0 +1,82 @@
+"""Pages of the matching layer: the need page's matches section (loaded by htmx), accept /
+decline, and a search over the resource pool. Who may see a need decides who sees and judges its
+matches (``needs.selectors.need_detail``: 404 otherwise)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from techmayor.core.audit import audit_source
+from techmayor.core.errors import ApplicationError
+from techmayor.needs.selectors import need_detail
+
+from . import selectors, services
+from .models import DeclineReason
+
+SECTION_K = 5
+
+
+def _need(request, pk):
+    need = need_detail(user=request.user, pk=pk)
+    if need is None:
+        raise Http404
+    return need
+
+
+def _section(request, need, error: str = ""):
+    return render(
+        request,
+        "matchmaking/_need_matches.html",
+        {
+            "need": need,
+            "results": selectors.need_matches(need=need, k=SECTION_K),
+            "reasons": DeclineReason.choices,
+            "error": error,
+        },
+    )
+
+
+@login_required
+@require_GET
+def need_matches(request, pk):
+    """The matches section of the need page (an htmx fragment; also readable on its own)."""
+    return _section(request, _need(request, pk))
+
+
+@login_required
+@require_POST
+def need_feedback(request, pk):
+    """Accept, or decline with a reason code, one match of the need; answers the refreshed section."""
+    need = _need(request, pk)
+    error = ""
+    try:
+        with audit_source("web"):
+            services.match_feedback_record(
+                need=need,
+                user=request.user,
+                target=request.POST.get("target", ""),
+                target_id=request.POST.get("target_id", ""),
+                accepted=request.POST.get("decision") == "accept",
+                reason=request.POST.get("reason", ""),
+                reason_text=request.POST.get("reason_text", ""),
+            )
+    except ApplicationError as exc:
+        error = exc.message
+    if request.htmx:
+        return _section(request, need, error)
+    if error:
+        messages.error(request, error)
+    return redirect(reverse("needs:need_detail", args=[need.pk]) + "#matches")
+
+
+@login_required
+@require_GET
+def search(request):
+    """A search box over the resource pool: achievements and experts, with their explanations."""
+    q = request.GET.get("q", "").strip()[:2000]
+    return render(request, "matchmaking/search.html", {"q": q, "results": selectors.pool_search(q=q)})

@@ -1,0 +1,74 @@
+"""Fixtures for the matching layer: the matching core's small corpus put into the database, with
+real Expert and University rows, and an index built into a temporary directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from techmayor.matchmaking import services
+from techmayor.resources.models import Achievement, Expert
+from tests.factories import UniversityFactory
+from tests.matching.conftest import DOCS, QUERIES
+
+__all__ = ["QUERIES"]
+
+
+@pytest.fixture(autouse=True)
+def index_dir(tmp_path, settings):
+    """Indexes go to a temporary directory; the shared data sets are not read (the tests build
+    their own corpus), so results do not depend on ../shared."""
+    settings.MATCHING_INDEX_DIR = str(tmp_path / "matching" / "index")
+    settings.SHARED_DIR = tmp_path / "no-shared"
+    services.matcher_forget()
+    yield tmp_path / "matching" / "index"
+    services.matcher_forget()
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """As in tests/conftest.py, but from the configured SHARED_DIR (``index_dir`` hides it)."""
+    from techmayor.config import settings as configured
+
+    path = Path(configured.SHARED_DIR) / "data"
+    if not path.is_dir():
+        pytest.skip(f"shared data sets not found at {path}")
+    return path
+
+
+@pytest.fixture
+def pool(db):
+    """The 30 achievements of the core's test corpus; experts E1… and universities U1… become
+    Expert and University rows. Returns ``(experts, universities)`` keyed by the corpus's labels."""
+    universities: dict[str, object] = {}
+    experts: dict[str, Expert] = {}
+    for ext, kind, title, abstract, kw, cat, disc, ipc, expert, uni in DOCS:
+        if uni not in universities:
+            universities[uni] = UniversityFactory(name=f"测试大学{uni}")
+        if expert not in experts:
+            experts[expert] = Expert.objects.create(name=f"专家{expert}", university=universities[uni], is_demo=True)
+        a = Achievement.objects.create(
+            kind=kind,
+            external_id=ext,
+            title=title,
+            abstract=abstract,
+            keywords=kw,
+            category=cat,
+            discipline=disc,
+            ipc=ipc,
+            university=universities[uni],
+            is_demo=True,
+        )
+        a.experts.add(experts[expert])
+    return experts, universities
+
+
+def write_queries(path, queries=QUERIES) -> str:
+    path.write_text("qid\tneed\n" + "".join(f"{q}\t{t}\n" for q, t, _ in queries), encoding="utf-8")
+    return str(path)
+
+
+def write_qrels(path, queries=QUERIES) -> str:
+    path.write_text("".join(f"{q} 0 {doc} 2\n" for q, _, doc in queries), encoding="utf-8")
+    return str(path)
