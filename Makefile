@@ -30,6 +30,7 @@ venv: $(STAMP) $(NODE_STAMP)
 run: $(STAMP) $(NODE_STAMP)
 	DEBUG=1 $(BIN)/techmayor migrate --noinput
 	DEBUG=1 $(BIN)/techmayor demo --if-empty
+	DEBUG=1 $(BIN)/techmayor match index --if-missing
 	DEBUG=1 $(BIN)/techmayor runserver $(HOST):$(PORT)
 
 demo: $(STAMP)

@@ -49,6 +49,7 @@ from . import targets as tg
 from . import vocab as V
 from .accounts import build_demo_accounts
 from .plan import ARRIVAL, BATCH_END, BATCH_START, DEFAULT_SEED, DISTRICT, Plan, Rec, plan_demo
+from .resources import build_resource_pool
 
 
 def need_clock(day) -> dt.datetime:
@@ -92,6 +93,7 @@ def build_demo(*, seed: int = DEFAULT_SEED, stdout: TextIO | None = None) -> Dem
         say(load_universities(plan))
         writer = _Writer(plan, say)
         writer.run()
+        say(build_resource_pool(seed=seed))
         say("演示账号：" + "、".join(build_demo_accounts(writer.batch)) + f"（密码 {DEMO_PASSWORD}）")
     seconds = time.perf_counter() - started
     summary = "、".join(f"{_LABELS.get(k, k)} {n}" for k, n in writer.counts.items())

@@ -34,7 +34,7 @@ from techmayor.matching.evaluation import (
 from techmayor.matching.ranker import TARGETS, Matcher
 from techmayor.resources.models import Achievement
 
-from ...services import achievement_records, index_dir, matcher_get, matching_index_build
+from ...services import achievement_records, index_dir, index_exists, matcher_get, matching_index_build
 
 
 class Command(BaseCommand):
@@ -44,6 +44,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True, metavar="{index,batch,eval}")
         index = sub.add_parser("index", help="建立或重建匹配索引（合并增量修改）")
         index.add_argument("--workers", type=int, default=1, help="分词进程数（默认 1）")
+        index.add_argument(
+            "--if-missing", action="store_true", help="已有索引或资源池为空时什么也不做（供 make run 使用）"
+        )
 
         batch = sub.add_parser(
             "batch",
@@ -102,7 +105,10 @@ class Command(BaseCommand):
 
     # -- actions -------------------------------------------------------------------------------
 
-    def _index(self, *, workers: int, **_):
+    def _index(self, *, workers: int, if_missing: bool = False, **_):
+        if if_missing and (index_exists() or not Achievement.objects.exists()):
+            self.stdout.write("匹配索引已存在或资源池为空，未重建")
+            return
         matcher = self._build(workers=max(1, workers))
         self.stdout.write(self.style.SUCCESS(f"匹配索引已建立：{len(matcher.index)} 条成果，{index_dir()}"))
 

@@ -1,0 +1,85 @@
+"""The demo's resource pool: real papers and patents from ``../shared/data`` attached to
+pseudonymous experts at real universities (an expert's profile is their achievements).
+
+Papers are grouped by discipline and patents by their first IPC subclass; each small group of
+related achievements becomes one generated expert, so an expert's profile is coherent. Everything
+generated is marked ``is_demo``. Without ``../shared`` the pool stays empty (``techmayor import
+corpus`` fills it later) and the demo says so.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from pathlib import Path
+
+from django.conf import settings
+
+from techmayor.core import audit
+from techmayor.core.models import AuditAction
+from techmayor.matchmaking.importers import import_corpus
+from techmayor.resources.models import Achievement, Expert, University
+
+from . import vocab as V
+
+PAPERS_PER_EXPERT = 8
+PATENTS_PER_EXPERT = 20
+TITLES = ["教授", "教授", "副教授", "副教授", "研究员", "副研究员", "高级工程师"]
+
+
+def build_resource_pool(*, seed: int) -> str:
+    data = Path(settings.SHARED_DIR) / "data"
+    sources = [(data / "csl_papers.jsonl", "paper"), (data / "patents_ipc.jsonl", "patent")]
+    if not any(path.is_file() for path, _ in sources):
+        return "资源池：未找到 ../shared/data 的论文与专利数据，跳过（可用 techmayor import corpus 导入）"
+    for path, kind in sources:
+        if path.is_file():
+            import_corpus(path, kind=kind, sync_index=False)
+    if Expert.objects.filter(is_demo=True).exists():
+        return "资源池：演示专家已存在"
+    rng = random.Random(seed)
+    universities = list(University.objects.filter(name__in=list(V.UNIVERSITIES), level="本科").order_by("code"))
+    groups: dict[tuple[str, str], list[Achievement]] = defaultdict(list)
+    for achievement in Achievement.objects.filter(experts=None).order_by("kind", "external_id"):
+        if achievement.kind == "paper":
+            groups[("paper", achievement.discipline or achievement.category or "综合")].append(achievement)
+        else:
+            groups[("patent", (achievement.ipc or ["综合"])[0])].append(achievement)
+    names: set[str] = set()
+    experts, links, updated = [], [], []
+    for (kind, label), items in sorted(groups.items()):
+        size = PAPERS_PER_EXPERT if kind == "paper" else PATENTS_PER_EXPERT
+        for start in range(0, len(items), size):
+            university = rng.choice(universities)
+            expert = Expert(
+                name=_name(rng, names),
+                title=rng.choice(TITLES),
+                university=university,
+                disciplines=[label],
+                bio=f"演示专家（化名），研究方向：{label}。简介由其论文与专利生成。",
+                is_demo=True,
+            )
+            experts.append(expert)
+            for achievement in items[start : start + size]:
+                achievement.university = university
+                updated.append(achievement)
+                links.append((expert, achievement))
+    Expert.objects.bulk_create(experts, batch_size=1000)
+    Achievement.objects.bulk_update(updated, ["university"], batch_size=1000)
+    through = Achievement.experts.through
+    through.objects.bulk_create(
+        [through(expert_id=e.pk, achievement_id=a.pk) for e, a in links], batch_size=2000, ignore_conflicts=True
+    )
+    message = f"资源池：{len(updated)} 项成果归属 {len(experts)} 位演示专家（化名），分布于 {len(universities)} 所高校"
+    if experts:
+        audit.record(action=AuditAction.IMPORT, instance=experts[0], after={"experts": len(experts)}, note=message)
+    return message
+
+
+def _name(rng: random.Random, taken: set[str]) -> str:
+    while True:
+        pool = V.GIVEN_MALE if rng.random() < 0.7 else V.GIVEN_FEMALE
+        name = rng.choice(V.SURNAMES) + rng.choice(pool) + (rng.choice(pool) if rng.random() < 0.6 else "")
+        if name not in taken and name not in V.RESERVED_NAMES:
+            taken.add(name)
+            return name
