@@ -10,6 +10,7 @@ from django.db.models import Sum
 
 from techmayor.core.errors import ApplicationError
 from techmayor.core.services import create_record
+from techmayor.core.text import plain_decimal
 from techmayor.roster.services import credited_create
 
 from .choices import AgreementKind
@@ -114,7 +115,9 @@ def agreement_receipt_add(*, agreement: Agreement, date: dt.date, amount_wan, no
     received = agreement.receipts.aggregate(total=Sum("amount_wan"))["total"] or Decimal(0)
     if received + amount > agreement.contract_amount_wan:
         raise ApplicationError(
-            f"累计到账 {received + amount} 万元将超过合同金额 {agreement.contract_amount_wan} 万元", field="amount_wan"
+            f"累计到账 {plain_decimal(received + amount)} 万元"
+            f"将超过合同金额 {plain_decimal(agreement.contract_amount_wan)} 万元",
+            field="amount_wan",
         )
     return create_record(AgreementReceipt, by=by, agreement=agreement, date=date, amount_wan=amount, note=note)
 

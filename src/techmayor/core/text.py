@@ -45,3 +45,13 @@ def normalize_company_name(name: str) -> str:
             text = text[: -len(suffix)]
             break
     return text
+
+
+def plain_decimal(value) -> str:
+    """600.0000 → "600", 3886.50 → "3886.5": amounts in messages read the same on every database."""
+    from decimal import Decimal
+
+    number = Decimal(value)
+    if number == number.to_integral_value():
+        return str(number.quantize(Decimal(1)))
+    return format(number.normalize(), "f")
