@@ -62,8 +62,25 @@ def desktop(browser):
     context.close()
 
 
-def screenshot(page, name: str) -> None:
-    """Keep a screenshot of a main page in docs/screenshots/ (shown in the README)."""
-    if os.environ.get("TECHMAYOR_SCREENSHOTS"):
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+def screenshot(page, name: str, *, height: int | None = None) -> None:
+    """Keep a screenshot of a main page in docs/screenshots/NAME.png (shown in the README), only when
+    TECHMAYOR_SCREENSHOTS=1. The viewport by default; ``height`` (CSS px) takes the page from its top
+    down to that height (or its end), for pages whose point lies below the fold."""
+    if not os.environ.get("TECHMAYOR_SCREENSHOTS"):
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("document.fonts.ready")
+    page.evaluate("window.scrollTo(0, 0)")
+    path = str(SCREENSHOTS / f"{name}.png")
+    if height is None:
+        page.screenshot(path=path)
+        return
+    # A taller viewport rather than a full-page shot, so the phone's fixed tab bar stays at the bottom.
+    viewport = page.viewport_size
+    full = page.evaluate("document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], min(full, height))})
+    try:
+        page.evaluate("document.fonts.ready")
+        page.screenshot(path=path)
+    finally:
+        page.set_viewport_size(viewport)

@@ -57,6 +57,13 @@ def need_clock(day) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
 
 
+def backdate(record, at: dt.datetime):
+    """Date a demo record's creation in the batch's term, so a need's timeline reads in order."""
+    type(record).objects.filter(pk=record.pk).update(created_at=at)
+    record.created_at = at
+    return record
+
+
 @dataclass
 class DemoResult:
     created: bool
@@ -302,9 +309,13 @@ class _Writer:
     def w_report(self, rec: Rec):
         return ledger.report_create(title=rec.data["title"], summary=rec.data["summary"], **self.credit(rec))
 
-    def _lead(self, group: str, lead: dict, enterprise_name: str):
+    def _lead(self, group: str, lead: dict, enterprise_name: str, day: dt.date):
         spec = self.plan_enterprises[enterprise_name]
         visit = self.keyed[lead["visit"]] if lead.get("visit") else None
+        received = need_clock(visit.date if visit else day) - dt.timedelta(hours=1)
+        return backdate(self._lead_create(group, lead, spec, visit), received)
+
+    def _lead_create(self, group: str, lead: dict, spec, visit):
         return needs.lead_create(
             source=lead["source"],
             raw_text=lead["raw_text"],
@@ -317,14 +328,14 @@ class _Writer:
         )
 
     def w_lead(self, rec: Rec):
-        return self._lead(rec.group, rec.data, rec.data["enterprise_name"])
+        return self._lead(rec.group, rec.data, rec.data["enterprise_name"], rec.date)
 
     def w_need(self, rec: Rec):
         d = rec.data
         enterprise = self.enterprises[d["enterprise"]]
         lead = None
         if d["lead"]:
-            lead = self._lead(rec.group, {**d["lead"], "enterprise": d["enterprise"]}, d["enterprise"])
+            lead = self._lead(rec.group, {**d["lead"], "enterprise": d["enterprise"]}, d["enterprise"], rec.date)
             self.counts["lead"] += 1
         need = needs.need_create(
             enterprise=enterprise,
@@ -339,6 +350,7 @@ class _Writer:
             **self.credit(rec),
         )
         clock = [need_clock(need.date)]
+        backdate(need, clock[0])
         for step in d["steps"]:
             need = self._need_step(need, step, clock)
         return need
@@ -362,9 +374,10 @@ class _Writer:
             return need
         if action == "progress":
             _, author, day, status, next_step = step
-            needs.need_progress_add(
+            entry = needs.need_progress_add(
                 need=need, member=self.members[author], date=day, current_status=status, next_step=next_step
             )
+            backdate(entry, need_clock(day) + dt.timedelta(hours=2))
             self.counts["progress"] += 1
             need.refresh_from_db()
             return need
@@ -384,6 +397,7 @@ class _Writer:
                 patents=patents,
                 description=description,
             )
+            backdate(outcome, need_clock(day))
             if approve:
                 needs.outcome_round_approve(outcome=outcome, at=at + dt.timedelta(days=5))
             self.counts["outcome"] += 1

@@ -24,6 +24,7 @@ from techmayor.core.models import Region
 from techmayor.enterprises.models import Enterprise
 from techmayor.enterprises.services import enterprise_create
 from techmayor.roster.models import Group
+from techmayor.web.forms import styled
 
 from . import permissions as perms
 from . import selectors, services
@@ -84,6 +85,7 @@ def _detail(need) -> HttpResponse:
 @login_required
 def need_list(request):
     filterset = selectors.need_filterset(user=request.user, data=request.GET)
+    styled(filterset.form)  # Bootstrap classes on the filter selects
     page = _page(request, filterset.qs)
     context = {
         "filter": filterset,
@@ -411,6 +413,7 @@ def _lead(request, pk):
 @login_required
 def lead_list(request):
     filterset = selectors.lead_filterset(user=request.user, data=request.GET)
+    styled(filterset.form)
     page = _page(request, filterset.qs)
     return render(
         request,
