@@ -20,6 +20,7 @@ from techmayor.accounts.services import DEMO_PASSWORD
 from techmayor.demo.builder import build_demo
 from techmayor.enterprises.models import Enterprise
 from techmayor.enterprises.selectors import initials
+from techmayor.matchmaking.services import matching_index_build
 from techmayor.needs.choices import NeedState
 from techmayor.needs.models import Need
 from techmayor.needs.selectors import need_visible
@@ -62,10 +63,12 @@ def _showcase_enterprise(member: Member) -> Enterprise:
     )
 
 
-def test_screenshots_of_the_main_pages(live_server, browser, settings):
+def test_screenshots_of_the_main_pages(live_server, browser, settings, tmp_path):
     settings.DEMO_MODE = True  # the login page lists the demo accounts
+    settings.MATCHING_INDEX_DIR = str(tmp_path / "index")  # the need page shows its matches
     result = build_demo()
     assert result.created
+    matching_index_build()
     member = Member.objects.get(user__username="demo_member")
     group = member.tenures.select_related("group").get(batch=result.batch).group
     need = _showcase_need(member)
