@@ -155,6 +155,7 @@ def test_need_steps_are_dated_in_the_batch_not_today(demo):
 
     years = {t.at.year for t in NeedTransition.objects.all()}
     assert years <= {2021, 2022}
+    assert {ref[2:6] for ref in Lead.objects.values_list("reference", flat=True)} <= {"2021", "2022"}
     completed = Need.objects.filter(state=NeedState.COMPLETED)
     assert all(n.completed_at.date() >= n.date for n in completed)
 

@@ -68,6 +68,8 @@ def test_lead_from_a_visit_keeps_its_text_and_becomes_a_need(world):
     assert need.lead == lead and need.state == NeedState.PENDING
     second = lead_create(source=LeadSource.PUBLIC, raw_text="另一条")
     assert second.reference != lead.reference
+    late = lead_create(source=LeadSource.TOWN, raw_text="补录", received_on=dt.date(2021, 9, 3))
+    assert late.reference == "XQ202109030001"
 
 
 def test_lead_needs_text_and_a_visit_when_from_a_visit():

@@ -313,10 +313,11 @@ class _Writer:
         spec = self.plan_enterprises[enterprise_name]
         visit = self.keyed[lead["visit"]] if lead.get("visit") else None
         received = need_clock(visit.date if visit else day) - dt.timedelta(hours=1)
-        return backdate(self._lead_create(group, lead, spec, visit), received)
+        return backdate(self._lead_create(group, lead, spec, visit, received.date()), received)
 
-    def _lead_create(self, group: str, lead: dict, spec, visit):
+    def _lead_create(self, group: str, lead: dict, spec, visit, received_on: dt.date):
         return needs.lead_create(
+            received_on=received_on,
             source=lead["source"],
             raw_text=lead["raw_text"],
             title=lead["title"],

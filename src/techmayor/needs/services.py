@@ -39,9 +39,13 @@ def lead_create(
     region=None,
     visit=None,
     consent_at=None,
+    received_on: dt.date | None = None,
     by=None,
 ) -> Lead:
     """Keep a lead's original text and source; returns it with a reference number (受理编号).
+
+    The number carries the day the lead was received (``received_on``, default today), so a lead
+    entered after the fact keeps its own date.
 
     Without a region the lead lies where its enterprise (or its visit's enterprise) lies, so the
     town that should verify it can see it.
@@ -52,7 +56,7 @@ def lead_create(
         raise ApplicationError("需求内容不能为空", field="raw_text")
     if source == LeadSource.VISIT and visit is None:
         raise ApplicationError("来自走访的线索须关联走访记录", field="visit")
-    day = timezone.localdate()
+    day = received_on or timezone.localdate()
     enterprise = enterprise or (visit.enterprise if visit else None)
     if region is None and enterprise is not None:
         region = enterprise.region
