@@ -37,6 +37,38 @@ def _university_field(*, required=False, label=None):
     )
 
 
+def _platform_field(*, label=None):
+    return PickerField(
+        Platform.objects.all(),
+        source="platform",
+        label=label or _("科创平台"),
+        help_text=_("平台不在列表中时，请管理员在“数据管理”中添加"),
+    )
+
+
+class PickerForm(CreditedForm):
+    """A credited form whose links to enterprises, universities or platforms are search pickers.
+
+    ``pickers`` maps a field name (``enterprise`` / ``university`` / ``platform``) to the picker's
+    options; on edit each picker starts at the record's current value.
+    """
+
+    pickers: dict[str, dict] = {}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        for name, options in self.pickers.items():
+            if name == "enterprise":
+                self.fields[name] = _enterprise_field(user, **options)
+            elif name == "university":
+                self.fields[name] = _university_field(**options)
+            else:
+                self.fields[name] = _platform_field(**options)
+            if self.instance is not None:
+                self.initial[name] = getattr(self.instance, f"{name}_id")
+        self.order_fields(self.field_order)
+
+
 class VisitForm(CreditedForm):
     """Editing a visit (the quick log with needs is :class:`VisitLogForm`)."""
 
@@ -73,20 +105,14 @@ class EventForm(CreditedForm):
         return services.event_create(by=by, **data)
 
 
-class VisitorRecordForm(CreditedForm):
+class VisitorRecordForm(PickerForm):
     kind = forms.ChoiceField(label=_("来访类型"), choices=VisitorKind.choices)
     visitor_name = forms.CharField(label=_("来访人"), max_length=120, help_text=_("多人同行时可填写代表姓名"))
     organization = forms.CharField(label=_("所在单位"), max_length=150, required=False)
     person_count = forms.IntegerField(label=_("人次"), min_value=1, initial=1)
     note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     field_order = ["kind", "visitor_name", "organization", "university", "person_count", "date", "group", "members"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["university"] = _university_field(label=_("所在高校"))
-        if self.instance is not None:
-            self.initial["university"] = self.instance.university_id
-        self.order_fields(self.field_order)
+    pickers = {"university": {"label": _("所在高校")}}
 
     def create(self, *, by, **data):
         return services.visitor_record_create(by=by, **data)
@@ -102,87 +128,49 @@ class ReportForm(CreditedForm):
         return services.report_create(by=by, **data)
 
 
-class TalentIntroductionForm(CreditedForm):
+class TalentIntroductionForm(PickerForm):
     talent_name = forms.CharField(label=_("人才/团队"), max_length=120)
     person_count = forms.IntegerField(label=_("人数"), min_value=1, initial=1)
     description = forms.CharField(label=_("说明"), max_length=200, required=False)
     field_order = ["talent_name", "person_count", "enterprise", "university", "date", "group", "members"]
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        self.fields["enterprise"] = _enterprise_field(user, required=False, label=_("引进企业"))
-        self.fields["university"] = _university_field(label=_("来源高校"))
-        if self.instance is not None:
-            self.initial.update(enterprise=self.instance.enterprise_id, university=self.instance.university_id)
-        self.order_fields(self.field_order)
+    pickers = {"enterprise": {"required": False, "label": _("引进企业")}, "university": {"label": _("来源高校")}}
 
     def create(self, *, by, **data):
         return services.talent_introduce(by=by, **data)
 
 
-class ProjectBrokeredForm(CreditedForm):
+class ProjectBrokeredForm(PickerForm):
     title = forms.CharField(label=_("项目名称"), max_length=200)
     is_provincial_major = forms.BooleanField(label=_("列入省重大项目"), required=False)
     amount_wan = forms.DecimalField(label=_("投资额(万元)"), required=False, **AMOUNT)
     field_order = ["title", "enterprise", "university", "amount_wan", "is_provincial_major", "date", "group"]
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        self.fields["enterprise"] = _enterprise_field(user, required=False, label=_("承接企业"))
-        self.fields["university"] = _university_field(label=_("合作高校"))
-        if self.instance is not None:
-            self.initial.update(enterprise=self.instance.enterprise_id, university=self.instance.university_id)
-        self.order_fields(self.field_order)
+    pickers = {"enterprise": {"required": False, "label": _("承接企业")}, "university": {"label": _("合作高校")}}
 
     def create(self, *, by, **data):
         return services.project_broker(by=by, **data)
 
 
-class PlatformIntroductionForm(CreditedForm):
+class PlatformIntroductionForm(PickerForm):
     note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     field_order = ["platform", "date", "group", "members", "note"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["platform"] = PickerField(
-            Platform.objects.all(),
-            source="platform",
-            label=_("科创平台"),
-            help_text=_("平台不在列表中时，请管理员在“数据管理”中添加"),
-        )
-        if self.instance is not None:
-            self.initial["platform"] = self.instance.platform_id
-        self.order_fields(self.field_order)
+    pickers = {"platform": {}}
 
     def create(self, *, by, **data):
         return services.platform_introduce(by=by, **data)
 
 
-class EnterpriseLandingForm(CreditedForm):
+class EnterpriseLandingForm(PickerForm):
     note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     field_order = ["enterprise", "date", "group", "members", "note"]
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        self.fields["enterprise"] = _enterprise_field(user, label=_("落户企业"))
-        if self.instance is not None:
-            self.initial["enterprise"] = self.instance.enterprise_id
-        self.order_fields(self.field_order)
+    pickers = {"enterprise": {"label": _("落户企业")}}
 
     def create(self, *, by, **data):
         return services.enterprise_landing_create(by=by, **data)
 
 
-class EmploymentBaseForm(CreditedForm):
+class EmploymentBaseForm(PickerForm):
     field_order = ["enterprise", "university", "date", "group", "members"]
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        self.fields["enterprise"] = _enterprise_field(user)
-        self.fields["university"] = _university_field(label=_("合作高校"))
-        if self.instance is not None:
-            self.initial.update(enterprise=self.instance.enterprise_id, university=self.instance.university_id)
-        self.order_fields(self.field_order)
+    pickers = {"enterprise": {}, "university": {"label": _("合作高校")}}
 
     def create(self, *, by, **data):
         return services.employment_base_create(by=by, **data)
@@ -197,54 +185,39 @@ class FundLandingForm(CreditedForm):
         return services.fund_landing_create(by=by, **data)
 
 
-class ApplicationSupportedForm(CreditedForm):
+class ApplicationSupportedForm(PickerForm):
     kind = forms.ChoiceField(label=_("申报类型"), choices=ApplicationKind.choices)
     title = forms.CharField(label=_("申报事项"), max_length=200)
     field_order = ["enterprise", "kind", "title", "date", "group", "members"]
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        self.fields["enterprise"] = _enterprise_field(user)
-        if self.instance is not None:
-            self.initial["enterprise"] = self.instance.enterprise_id
-        self.order_fields(self.field_order)
+    pickers = {"enterprise": {}}
 
     def create(self, *, by, **data):
         return services.application_support_create(by=by, **data)
 
 
-class EnterpriseCultivationForm(CreditedForm):
+class EnterpriseCultivationForm(PickerForm):
     kind = forms.ChoiceField(label=_("培育类型"), choices=CultivationKind.choices)
     status = forms.ChoiceField(label=_("状态"), choices=CultivationStatus.choices)
     field_order = ["enterprise", "kind", "status", "date", "group", "members"]
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        self.fields["enterprise"] = _enterprise_field(user)
-        if self.instance is not None:
-            self.initial["enterprise"] = self.instance.enterprise_id
-        self.order_fields(self.field_order)
+    pickers = {"enterprise": {}}
 
     def create(self, *, by, **data):
         return services.cultivation_create(by=by, **data)
 
 
-class UniversityPairingForm(CreditedForm):
+class UniversityPairingForm(PickerForm):
     region = forms.ModelChoiceField(
         label=_("结对园区/镇"), queryset=Region.objects.none(), required=False, empty_label=_("（未指定）")
     )
     field_order = ["university", "region", "date", "group", "members"]
+    pickers = {"university": {"required": True}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["university"] = _university_field(required=True)
         self.fields["region"].queryset = Region.objects.filter(
             parent__parent=self.ctx.batch.city, level__in=[RegionLevel.TOWN, RegionLevel.PARK]
         ).select_related("parent")
         self.fields["region"].label_from_instance = lambda r: f"{r.parent.name} · {r.name}"
-        if self.instance is not None:
-            self.initial["university"] = self.instance.university_id
-        self.order_fields(self.field_order)
 
     def create(self, *, by, **data):
         return services.university_pairing_create(by=by, **data)
