@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from techmayor.matching.ranker import Feedback, Matcher, SearchContext, with_config
+from techmayor.matching.ranker import Assessment, Feedback, Matcher, SearchContext, with_config
 
 from .conftest import QUERIES, records
 
@@ -130,3 +130,39 @@ def test_learned_boilerplate_is_saved(tmp_path):
     learned = m.learn_boilerplate(needs)
     assert "面议" in learned
     assert "面议" not in Matcher.load(tmp_path / "ix").analyzer.words("价格面议", query=True)
+
+
+def test_university_feedback_moves_the_university(matcher):
+    need = "印染废水处理和重金属污染土壤修复"
+    before = [h.id for h in matcher.search(need, target="universities", k=5)]
+    assert len(before) >= 2
+    top, second = before[0], before[1]
+    declined = matcher.search(
+        need, target="universities", k=5, feedback=[Feedback(need, False, university_id=top, reason="已有合作")]
+    )
+    ids = [h.id for h in declined]
+    assert ids.index(top) > 0
+    assert "相似需求中被婉拒（已有合作）" in declined[ids.index(top)].explanation.signals
+    accepted = matcher.search(need, target="universities", k=5, feedback=[Feedback(need, True, university_id=second)])
+    assert accepted[0].id == second
+    assert "相似需求中已被采纳" in accepted[0].explanation.signals
+    # a judgement on an unrelated need leaves the order alone
+    unrelated = [Feedback("茶叶杀青机的温度控制", False, university_id=top, reason="不对口")]
+    assert [h.id for h in matcher.search(need, target="universities", k=5, feedback=unrelated)] == before
+
+
+def test_assess_weighs_the_specific_terms_a_need_shares_with_its_best_result(matcher):
+    clear = matcher.assess(QUERIES[0][1])
+    assert clear.external_id == "p-battery"
+    assert clear.expert_id == "E1"
+    need_terms = set(matcher.analyzer.analyze(QUERIES[0][1], query=True).words)
+    assert clear.matched_terms and set(clear.matched_terms) <= need_terms
+    assert all(len(t) > 1 for t in clear.matched_terms)
+    assert "电池" in "".join(clear.matched_terms)
+    assert len(clear.matched_terms) >= clear.evidence >= Assessment.GOOD
+    assert clear.level == "good"
+    # one generic word in common is weak evidence
+    weak = matcher.assess("我们需要一套企业资源计划系统的实施顾问，还要做财务共享和装置维护")
+    assert weak.evidence < Assessment.FAIR and weak.level == "weak"
+    empty = matcher.assess("完全无关😀")
+    assert empty.evidence == 0.0 and empty.level == "none" and empty.matched_terms == []

@@ -36,6 +36,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -77,13 +78,27 @@ class RankerConfig:
 @dataclass(frozen=True)
 class Feedback:
     """One judgement: for the need ``need_text``, the achievement ``external_id`` (and/or the
-    expert ``expert_id``) was accepted or declined (``reason`` one of :data:`DECLINE_REASONS`)."""
+    expert ``expert_id``, or the university ``university_id``) was accepted or declined
+    (``reason`` one of :data:`DECLINE_REASONS`)."""
 
     need_text: str
     accepted: bool
     external_id: str | None = None
     expert_id: str | None = None
     reason: str = ""
+    university_id: str | None = None
+
+
+@dataclass
+class _Adjustments:
+    """Additive re-ranking adjustments from feedback: per candidate row (``rows``, aligned with
+    the candidates), per expert and per university, with the notes that explain them."""
+
+    rows: np.ndarray
+    notes: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    experts: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    universities: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    university_notes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
 
 @dataclass(frozen=True)
@@ -163,6 +178,36 @@ class Explanation:
 
 
 @dataclass
+class Assessment:
+    """How well the pool answers one need (:meth:`Matcher.assess`).
+
+    ``evidence``: the need's distinct terms (two characters or more, sub-words of a longer
+    matched term dropped) found in the best of its top achievements, each weighted by its
+    specificity in the pool — ln(1 / share of documents holding it) / ln(pool size), so a term in
+    one document counts 1 and a term in every document 0.  "Three specific terms in common" is
+    about 3, whatever the pool's size; generic words (系统, 开发) add little.  For sorting needs by
+    "has a good match" and a coarse :attr:`level`; never shown as a percentage.
+    ``matched_terms``: those terms, most specific first; ``external_id`` / ``title``: that
+    achievement; ``expert_id``: the top expert."""
+
+    evidence: float = 0.0
+    matched_terms: list[str] = field(default_factory=list)
+    external_id: str = ""
+    title: str = ""
+    expert_id: str = ""
+
+    GOOD: ClassVar[float] = 3.0
+    FAIR: ClassVar[float] = 1.5
+
+    @property
+    def level(self) -> str:
+        """good (≈ three specific terms in common or more) / fair / weak / none (no hit)."""
+        if not self.external_id:
+            return "none"
+        return "good" if self.evidence >= self.GOOD else "fair" if self.evidence >= self.FAIR else "weak"
+
+
+@dataclass
 class Hit:
     id: str
     kind: str  # paper | patent | offer | expert | university
@@ -191,11 +236,11 @@ class _Query:
     expansion: dict[str, float] = field(default_factory=dict)
 
 
-def _log_tf(tokens: Sequence[str]) -> dict[str, float]:
+def log_tf(tokens: Sequence[str]) -> dict[str, float]:
     return {t: 1.0 + math.log(n) for t, n in Counter(tokens).items()}
 
 
-def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     if not a or not b:
         return 0.0
     dot = sum(w * b[t] for t, w in a.items() if t in b)
@@ -288,8 +333,8 @@ class Matcher:
 
     def _query(self, text: str) -> _Query:
         analysed = self.analyzer.analyze(text, query=True)
-        words = _log_tf(analysed.words)
-        bigrams = _log_tf(analysed.bigrams)
+        words = log_tf(analysed.words)
+        bigrams = log_tf(analysed.bigrams)
         cap = self.config.max_query_terms
         idx = self.index
         if len(words) > cap:
@@ -409,15 +454,13 @@ class Matcher:
         out[~has] = out[has].mean()
         return out
 
-    def _feedback_adjustment(
-        self, q: _Query, rows: np.ndarray, feedback: Sequence[Feedback]
-    ) -> tuple[np.ndarray, dict[int, list[str]], dict[str, float]]:
-        """Additive adjustments per row and per expert from judgements on similar needs."""
-        adj = np.zeros(len(rows))
-        notes: dict[int, list[str]] = defaultdict(list)
-        expert_adj: dict[str, float] = defaultdict(float)
+    def _feedback_adjustment(self, q: _Query, rows: np.ndarray, feedback: Sequence[Feedback]) -> _Adjustments:
+        """Additive adjustments per row, expert and university from judgements on similar needs
+        (weighted by the cosine similarity of the two needs)."""
+        out = _Adjustments(np.zeros(len(rows)))
         if not feedback:
-            return adj, notes, expert_adj
+            return out
+        adj, notes, expert_adj = out.rows, out.notes, out.experts
         cfg = self.config
         qvec = {t: w * self.index.idf(t, "title") for t, w in q.words.items()}
         pos = {self.index.external_id(int(r)): i for i, r in enumerate(rows)}
@@ -425,8 +468,8 @@ class Matcher:
         sims: dict[str, float] = {}
         for fb in feedback:
             if fb.need_text not in sims:
-                words = _log_tf(self.analyzer.analyze(fb.need_text, query=True).words)
-                sims[fb.need_text] = _cosine(qvec, {t: w * self.index.idf(t, "title") for t, w in words.items()})
+                words = log_tf(self.analyzer.analyze(fb.need_text, query=True).words)
+                sims[fb.need_text] = cosine(qvec, {t: w * self.index.idf(t, "title") for t, w in words.items()})
             sim = sims[fb.need_text]
             if not fb.accepted and fb.reason == "联系不上" and fb.expert_id:
                 # an unreachable expert is unreachable for every need: ranked after the others
@@ -446,11 +489,15 @@ class Matcher:
                         expert_adj[e] += delta / 2
             if fb.expert_id is not None:
                 expert_adj[fb.expert_id] += delta
+            if fb.university_id:
+                out.universities[fb.university_id] += delta
+                if label not in out.university_notes[fb.university_id]:
+                    out.university_notes[fb.university_id].append(label)
         for i, experts in enumerate(row_experts):
             for e in experts:
                 if e in expert_adj and expert_adj[e] and math.isfinite(expert_adj[e]):
                     adj[i] += expert_adj[e] / 2
-        return adj, notes, expert_adj
+        return out
 
     def _context_adjustment(
         self, rows: np.ndarray, context: SearchContext | None
@@ -545,33 +592,33 @@ class Matcher:
         feedback: Sequence[Feedback] = (),
         context: SearchContext | None = None,
         kinds: Iterable[str] | None = None,
-    ) -> tuple[_Query, np.ndarray, np.ndarray, dict[int, list[str]], dict[str, float]]:
+    ) -> tuple[_Query, np.ndarray, np.ndarray, dict[int, list[str]], _Adjustments]:
         """Candidate rows and final scores, best first (the building block of :meth:`search`)."""
         cfg = self.config
         q = self._query(need)
         rows, base = self._candidates(q)
         if len(rows) == 0:
-            return q, rows, base, {}, {}
+            return q, rows, base, {}, _Adjustments(np.zeros(0))
         if kinds is not None:
             wanted = [c for c, v in enumerate(self.index.labels["kind"].values) if v in set(kinds)]
             keep = np.isin(self.index.label_codes("kind", rows), wanted)
             rows, base = rows[keep], base[keep]
             if len(rows) == 0:
-                return q, rows, base, {}, {}
+                return q, rows, base, {}, _Adjustments(np.zeros(0))
         final = base / base[0] if base[0] > 0 else base.copy()
         if cfg.label_weight > 0 and q.labels:
             final = final + cfg.label_weight * self._label_agreement(q, rows)
         notes: dict[int, list[str]] = defaultdict(list)
-        fadj, fnotes, expert_adj = self._feedback_adjustment(q, rows, feedback)
+        fb = self._feedback_adjustment(q, rows, feedback)
         cadj, cnotes = self._context_adjustment(rows, context)
-        final = final + fadj + cadj
-        for d in (fnotes, cnotes):
+        final = final + fb.rows + cadj
+        for d in (fb.notes, cnotes):
             for i, v in d.items():
                 notes[i].extend(v)
         order = np.lexsort((rows, -final))
         remap = {int(old): new for new, old in enumerate(order)}
         notes = {remap[i]: v for i, v in notes.items()}
-        return q, rows[order], final[order], notes, expert_adj
+        return q, rows[order], final[order], notes, fb
 
     def search(
         self,
@@ -589,13 +636,13 @@ class Matcher:
             raise ValueError(f"target must be one of {TARGETS}, not {target!r}")
         if k <= 0:
             return []
-        q, rows, scores, notes, expert_adj = self.rank_rows(need, feedback=feedback, context=context, kinds=kinds)
+        q, rows, scores, notes, fb = self.rank_rows(need, feedback=feedback, context=context, kinds=kinds)
         if target == "achievements":
             return self._achievement_hits(q, rows[:k], scores[:k], notes, explain)
-        experts = self._rank_experts(rows, scores, expert_adj, context)
+        experts = self._rank_experts(rows, scores, fb.experts, context)
         if target == "experts":
             return self._expert_hits(q, rows, experts[:k], notes, explain)
-        return self._university_hits(q, rows, scores, experts, notes, k, explain, context)
+        return self._university_hits(q, rows, scores, experts, notes, k, explain, context, fb)
 
     def search_many(
         self,
@@ -609,6 +656,39 @@ class Matcher:
         """Batch matching: yields ``(qid, hits)`` for ``(qid, need)`` pairs."""
         for qid, need in needs:
             yield qid, self.search(need, target=target, k=k, explain=explain, **kw)
+
+    def assess(
+        self,
+        need: str,
+        *,
+        k: int = 3,
+        feedback: Sequence[Feedback] = (),
+        context: SearchContext | None = None,
+    ) -> Assessment:
+        """How well the pool answers ``need``: the best evidence among its top ``k``
+        achievements (see :class:`Assessment`)."""
+        q, rows, scores, _notes, fb = self.rank_rows(need, feedback=feedback, context=context)
+        if len(rows) == 0 or not q.words:
+            return Assessment()
+        idx = self.index
+        log_n = math.log(max(idx.n_rows, 2))
+        best = Assessment()
+        for row in rows[:k]:
+            one = np.asarray([row], dtype=np.int64)
+            present = [
+                TermMatch(t, []) for t in q.words if len(t) > 1 and any(idx.contains(f, t, one)[0] for f in WORD_FIELDS)
+            ]
+            terms = [m.term for m in _drop_covered(present)]
+            specificity = {t: min(1.0, math.log(1.0 / max(idx.word_doc_share(t), 1e-12)) / log_n) for t in terms}
+            evidence = sum(specificity.values())
+            if evidence > best.evidence or not best.external_id:
+                meta = idx.meta(int(row))
+                terms.sort(key=lambda t: -specificity[t])
+                best = Assessment(round(evidence, 3), terms, meta.external_id, meta.title)
+        experts = self._rank_experts(rows, scores, fb.experts, context)
+        if experts:
+            best.expert_id = experts[0][0]
+        return best
 
     def _achievement_hits(self, q, rows, scores, notes, explain) -> list[Hit]:
         expl = self._explain_rows(q, rows) if explain else [Explanation() for _ in rows]
@@ -692,9 +772,11 @@ class Matcher:
             hits.append(Hit(e, "expert", rank, s, "", uni, ex))
         return hits
 
-    def _university_hits(self, q, rows, scores, experts, notes, k, explain, context) -> list[Hit]:
+    def _university_hits(self, q, rows, scores, experts, notes, k, explain, context, fb: _Adjustments) -> list[Hit]:
         """A university's score is the sum of its ``university_experts`` best experts (or of
-        its best documents for achievements without experts)."""
+        its best documents for achievements without experts), plus feedback on the university
+        for similar needs, scaled by the best university's score so that a judgement on a
+        near-identical need moves it by about the whole range."""
         cfg = self.config
         members: dict[str, list[tuple[float, str | None, list[int]]]] = defaultdict(list)
         for e, s, pos in experts:
@@ -708,8 +790,11 @@ class Matcher:
             m = self.index.meta(int(row))
             if m.university_id and not m.expert_ids and len(members[m.university_id]) < cfg.university_experts:
                 members[m.university_id].append((float(max(scores[i], 0.0)), None, [i]))
+        base = {u: sum(x[0] for x in lst) for u, lst in members.items() if lst}
+        scale = max(base.values(), default=0.0)
         ranked = sorted(
-            ((u, sum(x[0] for x in lst), lst) for u, lst in members.items() if lst), key=lambda x: (-x[1], x[0])
+            ((u, s + fb.universities.get(u, 0.0) * scale, members[u]) for u, s in base.items()),
+            key=lambda x: (-x[1], x[0]),
         )[:k]
         expl = self._explain_positions(
             q, rows, {i for _, _, lst in ranked for x in lst for i in x[2][:1]}, notes, explain
@@ -723,6 +808,7 @@ class Matcher:
                 ex.achievements = self._refs(rows, firsts, expl)
                 if context is not None and u in context.home_university_ids and "成员的后方单位" not in ex.signals:
                     ex.signals.append("成员的后方单位")
+                ex.signals.extend(n for n in fb.university_notes.get(u, ()) if n not in ex.signals)
             hits.append(Hit(u, "university", rank, s, "", u, ex))
         return hits
 
