@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "huey.contrib.djhuey",
     "techmayor.core",
     "techmayor.accounts",
     "techmayor.resources",
@@ -176,6 +177,18 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background jobs (huey): a SQLite file in VAR_DIR by default — no server to run, the consumer
+# is started by `make run` — and Redis when REDIS_URL is set (several workers, several machines).
+# JOBS_IMMEDIATE=1 runs every job in-process at once (the test suite does).
+JOBS_IMMEDIATE = env.bool("JOBS_IMMEDIATE", default=False)
+HUEY = {
+    "name": "techmayor",
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "immediate": JOBS_IMMEDIATE,
+    "connection": {"url": REDIS_URL} if REDIS_URL else {"filename": str(VAR_DIR / "jobs.sqlite3")},
+    "consumer": {"workers": env.int("JOB_WORKERS", default=2), "worker_type": "thread"},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

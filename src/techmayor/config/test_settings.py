@@ -4,3 +4,4 @@ from .settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; Argon2 is configured in settings
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+HUEY = {**HUEY, "immediate": True}  # noqa: F405  jobs run in-process, at once (in memory)

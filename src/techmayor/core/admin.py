@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.html import format_html, format_html_join
 
 from . import audit
-from .models import Attachment, AuditAction, AuditLog, Industry, Region
+from .models import Attachment, AuditAction, AuditLog, Industry, Job, Region
 
 
 def _db_snapshot(obj: models.Model) -> dict | None:
@@ -181,6 +181,34 @@ class AuditLogAdmin(admin.ModelAdmin):
     @admin.display(description="修改后")
     def after_pretty(self, obj: AuditLog):
         return _pretty(obj.after)
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Background jobs, read-only (they are started from the pages that need them)."""
+
+    list_display = ("created_at", "label", "status", "done", "total", "message", "created_by", "finished_at")
+    list_filter = ("kind", "status")
+    list_select_related = ("created_by",)
+    fields = (
+        "kind",
+        "label",
+        "status",
+        "done",
+        "total",
+        "message",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Attachment)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import MatchFeedback
+from .models import MatchFeedback, NeedMatch
 
 
 @admin.register(MatchFeedback)
@@ -9,3 +9,19 @@ class MatchFeedbackAdmin(admin.ModelAdmin):
     list_filter = ("target", "accepted", "reason")
     raw_id_fields = ("need", "expert", "university", "user")
     readonly_fields = ("at",)
+
+
+@admin.register(NeedMatch)
+class NeedMatchAdmin(admin.ModelAdmin):
+    """The engine's standing assessments, read-only (recomputed by jobs)."""
+
+    list_display = ("need", "level", "evidence", "has_accepted", "title", "assessed_at")
+    list_filter = ("level", "has_accepted")
+    raw_id_fields = ("need", "expert")
+    readonly_fields = ("assessed_at",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -7,3 +7,6 @@ class MatchmakingConfig(AppConfig):
 
     name = "techmayor.matchmaking"
     verbose_name = _("需求匹配")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the receivers)

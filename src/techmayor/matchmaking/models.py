@@ -67,3 +67,48 @@ class MatchFeedback(models.Model):
         if self.target == MatchTarget.UNIVERSITY:
             return self.university.code if self.university_id else ""
         return self.external_id
+
+
+class MatchLevel(models.TextChoices):
+    """Coarse levels of :class:`~techmayor.matching.ranker.Assessment` (plus a confirmed match)."""
+
+    GOOD = "good", _("匹配良好")
+    FAIR = "fair", _("有一定匹配")
+    WEAK = "weak", _("匹配较弱")
+    NONE = "none", _("暂无匹配")
+
+
+class NeedMatch(models.Model):
+    """The engine's standing answer for one need, kept so that lists can sort needs by "has a
+    good match": the best result's evidence (specific terms in common), those terms, the result
+    and the top expert. Refreshed by a job when the need's text or the index changes."""
+
+    need = models.OneToOneField(
+        "needs.Need", verbose_name=_("需求"), on_delete=models.CASCADE, related_name="match_summary"
+    )
+    level = models.CharField(_("匹配程度"), max_length=8, choices=MatchLevel.choices, default=MatchLevel.NONE)
+    evidence = models.FloatField(
+        _("匹配依据强度"), default=0.0, help_text=_("与最佳成果共有的专指词数（按专指程度加权）")
+    )
+    matched_terms = models.JSONField(_("共有词"), default=list, blank=True)
+    external_id = models.CharField(_("最佳成果外部编号"), max_length=80, blank=True)
+    title = models.CharField(_("最佳成果"), max_length=500, blank=True)
+    expert = models.ForeignKey(
+        "resources.Expert",
+        verbose_name=_("首位专家"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    has_accepted = models.BooleanField(_("已有采纳的匹配"), default=False)
+    text_digest = models.CharField(_("需求文本摘要"), max_length=40, blank=True, editable=False)
+    assessed_at = models.DateTimeField(_("评估时间"))
+
+    class Meta:
+        verbose_name = _("需求匹配概况")
+        verbose_name_plural = _("需求匹配概况")
+        indexes = [models.Index(fields=["has_accepted", "evidence"])]
+
+    def __str__(self) -> str:
+        return f"{self.need_id} {self.get_level_display()}"

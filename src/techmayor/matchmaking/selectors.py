@@ -5,31 +5,32 @@ engine takes into account. Scope: the caller has already checked that the user m
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from techmayor.matching.ranker import Feedback, Hit, Matcher
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from techmayor.core.models import RegionLevel
+from techmayor.matching.members import MemberHit, MemberProfile, recommend_members
+from techmayor.matching.ranker import Feedback, Hit, Matcher, SearchContext
 from techmayor.resources.models import Achievement, Expert, University
 
 from .models import MatchFeedback, MatchTarget
 from .services import matcher_get, need_text
 
+PAST_NEEDS = 10  # a member's most recent owned needs that count as experience
+
 FEEDBACK_LIMIT = 5000  # the most recent judgements the engine sees
 
 
 def feedback_for_engine(*, limit: int = FEEDBACK_LIMIT) -> list[Feedback]:
-    """Recent judgements as engine :class:`Feedback` (the latest per need and target wins).
-
-    University judgements are kept for the record but the engine has no university signal.
-    """
-    rows = (
-        MatchFeedback.objects.exclude(target=MatchTarget.UNIVERSITY)
-        .select_related("need")
-        .order_by("-at", "-id")[:limit]
-    )
+    """Recent judgements as engine :class:`Feedback` (the latest per need and target wins)."""
+    rows = MatchFeedback.objects.select_related("need", "university").order_by("-at", "-id")[:limit]
     seen: set[tuple] = set()
     out: list[Feedback] = []
     for fb in rows:
-        key = (fb.need_id, fb.target, fb.external_id, fb.expert_id)
+        key = (fb.need_id, fb.target, fb.external_id, fb.expert_id, fb.university_id)
         if key in seen:
             continue
         seen.add(key)
@@ -40,6 +41,7 @@ def feedback_for_engine(*, limit: int = FEEDBACK_LIMIT) -> list[Feedback]:
                 external_id=fb.external_id or None,
                 expert_id=str(fb.expert_id) if fb.expert_id else None,
                 reason=fb.reason,
+                university_id=fb.university.code if fb.university_id else None,
             )
         )
     return out
@@ -60,11 +62,20 @@ class Row:
 
 
 @dataclass
+class MemberRow:
+    """A recommended member with the Member row."""
+
+    hit: MemberHit
+    member: object = None
+
+
+@dataclass
 class MatchResults:
     available: bool
     experts: list[Row] = field(default_factory=list)
     achievements: list[Row] = field(default_factory=list)
     universities: list[Row] = field(default_factory=list)
+    members: list[MemberRow] = field(default_factory=list)
 
 
 def _attach(hits: list[Hit], target: str, judgements: dict[tuple[str, str], MatchFeedback]) -> list[Row]:
@@ -86,25 +97,145 @@ def _attach(hits: list[Hit], target: str, judgements: dict[tuple[str, str], Matc
     ]
 
 
-def need_matches(*, need, k: int = 5, matcher: Matcher | None = None) -> MatchResults:
-    """Ranked, explained experts, achievements and universities for ``need`` (feedback applied),
-    each with this need's latest judgement. ``available`` is False when no index is built."""
+def _district(region):
+    """The district (区/县级市) a region lies in, or None."""
+    node = region
+    while node is not None and node.level not in (RegionLevel.DISTRICT, RegionLevel.CITY):
+        node = node.parent
+    return node if node is not None and node.level == RegionLevel.DISTRICT else None
+
+
+def _city(region):
+    node = region
+    while node is not None and node.level != RegionLevel.CITY:
+        node = node.parent
+    return node
+
+
+def _current_tenures(batch):
+    """The batch's members in office today, with their group's district and home unit."""
+    from techmayor.roster.models import Tenure
+
+    today = timezone.localdate()
+    return list(
+        Tenure.objects.filter(batch=batch, start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .select_related("member", "group__district", "dispatch_unit__university")
+        .order_by("member_id")
+    )
+
+
+def search_context(*, need, user) -> SearchContext:
+    """The context signals for ``need`` as ``user`` sees it: the user's home unit (when they are
+    a member with a university behind them) and the enterprise's city (its universities)."""
+    from techmayor.roster.models import Tenure
+
+    home: set[str] = set()
+    member = getattr(user, "member", None) if getattr(user, "is_authenticated", False) else None
+    if member is not None:
+        home = set(
+            Tenure.objects.filter(member=member, dispatch_unit__university__isnull=False)
+            .order_by("-start_date")
+            .values_list("dispatch_unit__university__code", flat=True)[:1]
+        )
+    city = _city(need.region) if need.region_id else None
+    regional = {}
+    if city is not None:
+        regional = {
+            code: city.name for code in University.objects.filter(location=city.name).values_list("code", flat=True)
+        }
+    return SearchContext(
+        home_university_ids=frozenset(home),
+        region=city.name if city is not None else None,
+        university_regions=regional,
+    )
+
+
+def member_recommendations(*, need, matcher: Matcher, university_hits: list[Hit], k: int = 3) -> list[MemberRow]:
+    """Up to ``k`` current members of the need's batch to own it (or, once it has an owner, to
+    join it), with reasons; the owner and current collaborators are left out."""
+    from techmayor.needs.choices import CollaboratorStatus
+    from techmayor.needs.models import Need
+    from techmayor.needs.state_machine import OPEN_STATES
+
+    tenures = _current_tenures(need.batch)
+    taken = {need.owner_id} | set(
+        need.collaborator_links.exclude(status=CollaboratorStatus.LEFT).values_list("member_id", flat=True)
+    )
+    tenures = [t for t in tenures if t.member_id not in taken]
+    if not tenures:
+        return []
+    ids = [t.member_id for t in tenures]
+    load = dict(
+        Need.objects.filter(owner_id__in=ids, state__in=OPEN_STATES)
+        .values_list("owner_id")
+        .annotate(n=Count("id"))
+        .values_list("owner_id", "n")
+    )
+    past: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for owner_id, title, description in (
+        Need.objects.filter(owner_id__in=ids)
+        .exclude(pk=need.pk)
+        .order_by("-date", "-id")
+        .values_list("owner_id", "title", "description")
+    ):
+        if len(past[owner_id]) < PAST_NEEDS:
+            past[owner_id].append((title, need_text(title, description)))
+    profiles = []
+    for t in tenures:
+        unit = t.dispatch_unit
+        university = unit.university if unit is not None and unit.university_id else None
+        profiles.append(
+            MemberProfile(
+                id=str(t.member_id),
+                name=t.member.name,
+                university_id=university.code if university else "",
+                unit=unit.name if unit is not None else "",
+                district=t.group.district.name if t.group.district_id else "",
+                expertise=t.member.expertise,
+                past_needs=past.get(t.member_id, ()),
+                load=load.get(t.member_id, 0),
+            )
+        )
+    district = _district(need.region) if need.region_id else None
+    hits = recommend_members(
+        matcher,
+        need_text(need.title, need.description),
+        profiles,
+        district=district.name if district else "",
+        university_hits=university_hits,
+        k=k,
+    )
+    members = {t.member_id: t.member for t in tenures}
+    return [MemberRow(hit=h, member=members.get(int(h.id))) for h in hits]
+
+
+def need_matches(*, need, k: int = 5, user=None, matcher: Matcher | None = None) -> MatchResults:
+    """Ranked, explained experts, achievements, universities and members for ``need`` (feedback
+    and the viewer's context applied), each with this need's latest judgement. ``available`` is
+    False when no index is built."""
     matcher = matcher or matcher_get()
     if matcher is None:
         return MatchResults(available=False)
     text = need_text(need.title, need.description)
     feedback = feedback_for_engine()
+    context = search_context(need=need, user=user)
     judgements: dict[tuple[str, str], MatchFeedback] = {}
     for fb in MatchFeedback.objects.filter(need=need).select_related("university").order_by("at", "id"):
         judgements[(fb.target, fb.target_key)] = fb
     results = MatchResults(available=True)
+    universities: list[Hit] = []
     for target, engine_target, attr in (
         (MatchTarget.EXPERT, "experts", "experts"),
         (MatchTarget.ACHIEVEMENT, "achievements", "achievements"),
         (MatchTarget.UNIVERSITY, "universities", "universities"),
     ):
-        hits = matcher.search(text, target=engine_target, k=k, feedback=feedback)
+        n = max(k, 10) if target == MatchTarget.UNIVERSITY else k  # the member signal reads the top 10
+        hits = matcher.search(text, target=engine_target, k=n, feedback=feedback, context=context)
+        if target == MatchTarget.UNIVERSITY:
+            universities, hits = hits, hits[:k]
         setattr(results, attr, _attach(hits, target, judgements))
+    results.members = member_recommendations(need=need, matcher=matcher, university_hits=universities)
     return results
 
 

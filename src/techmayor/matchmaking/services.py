@@ -13,20 +13,30 @@ The engine (``techmayor.matching``) knows nothing of Django. This module
 * keeps it current when achievements change (:func:`achievement_index_sync`, called by the
   corpus importer): small changes go to the index's delta, large ones rebuild it;
 * records accept / decline judgements (:func:`match_feedback_record`, audited) that the
-  selectors pass back to the engine as :class:`~techmayor.matching.ranker.Feedback`.
+  selectors pass back to the engine as :class:`~techmayor.matching.ranker.Feedback`;
+* keeps each need's standing assessment (:class:`~.models.NeedMatch`, "has a good match") up to
+  date (:func:`need_assessments_refresh`);
+* runs index builds as background jobs (:func:`index_build_submit`, ``tasks.py``).
+
+Writers of the index (a build, an incremental sync) hold a file lock beside the index
+directory, so a job, the CLI and an import never write it at once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+from filelock import FileLock
 
 from techmayor.core.errors import ApplicationError
 from techmayor.core.services import create_record
@@ -34,7 +44,7 @@ from techmayor.matching.analysis import domain_words_from_taxonomy
 from techmayor.matching.ranker import Matcher
 from techmayor.resources.models import Achievement, Expert, University
 
-from .models import DeclineReason, MatchFeedback, MatchTarget
+from .models import DeclineReason, MatchFeedback, MatchLevel, MatchTarget, NeedMatch
 
 COMPACT_SHARE = 0.1  # rebuild instead of adding to the delta past this share of the pool
 COMPACT_MIN = 2000  # … but small pools take this many pending changes first
@@ -55,6 +65,19 @@ def index_dir() -> Path:
 
 def index_exists(directory: Path | None = None) -> bool:
     return ((directory or index_dir()) / "manifest.json").is_file()
+
+
+_file_locks: dict[str, FileLock] = {}
+
+
+def index_lock(directory: Path | None = None) -> FileLock:
+    """The writers' lock of an index directory (``<dir>.lock`` beside it; re-entrant)."""
+    path = str(directory or index_dir()) + ".lock"
+    with _lock:
+        if path not in _file_locks:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _file_locks[path] = FileLock(path)
+        return _file_locks[path]
 
 
 # ---------------------------------------------------------------- records
@@ -178,15 +201,16 @@ def matching_index_build(
         raise ApplicationError(
             "资源池中还没有科技成果：请先运行 techmayor import corpus FILE --kind paper|patent|offer"
         )
-    matcher = Matcher.build(
-        achievement_records,
-        directory,
-        domain_words=_domain_words(),
-        labelled_texts=_labelled_texts(),
-        need_texts=_need_texts(),
-        workers=workers,
-        progress=progress,
-    )
+    with index_lock(directory):
+        matcher = Matcher.build(
+            achievement_records,
+            directory,
+            domain_words=_domain_words(),
+            labelled_texts=_labelled_texts(),
+            need_texts=_need_texts(),
+            workers=workers,
+            progress=progress,
+        )
     with _lock:
         _loaded[str(directory)] = matcher
     return matcher
@@ -227,20 +251,23 @@ def achievement_index_sync(external_ids: Iterable[str], *, directory: Path | Non
     (``match index`` builds it). When the pending changes would pass 10 % of the pool the index
     is rebuilt instead. Returns what was done: ``none`` / ``delta`` / ``rebuilt``."""
     ids = list(dict.fromkeys(str(e) for e in external_ids))
-    matcher = matcher_get(directory=directory)
-    if matcher is None or not ids:
+    if not ids or not index_exists(directory):
         return "none"
-    index = matcher.index
-    if index.pending_changes + len(ids) > max(COMPACT_MIN, COMPACT_SHARE * index.n_rows):
-        matching_index_build(directory=directory or index_dir())
-        return "rebuilt"
-    records = records_by_external_id(ids)
-    present = {r["external_id"] for r in records}
-    if records:
-        index.upsert(records)
-    gone = [e for e in ids if e not in present]
-    if gone:
-        index.remove(gone)
+    with index_lock(directory):
+        matcher = matcher_get(directory=directory)  # under the lock: sees every earlier write
+        if matcher is None:
+            return "none"
+        index = matcher.index
+        if index.pending_changes + len(ids) > max(COMPACT_MIN, COMPACT_SHARE * index.n_rows):
+            matching_index_build(directory=directory or index_dir())
+            return "rebuilt"
+        records = records_by_external_id(ids)
+        present = {r["external_id"] for r in records}
+        if records:
+            index.upsert(records)
+        gone = [e for e in ids if e not in present]
+        if gone:
+            index.remove(gone)
     return "delta"
 
 
@@ -249,6 +276,94 @@ def matching_index_compact(
 ) -> Matcher:
     """Fold incremental changes into the main index: a rebuild from the database."""
     return matching_index_build(directory=directory, workers=workers, progress=progress)
+
+
+def index_status(directory: Path | None = None) -> dict:
+    """What the index page shows: whether an index exists, its size, pending incremental
+    changes and when it was built."""
+    directory = directory or index_dir()
+    matcher = matcher_get(directory=directory)
+    if matcher is None:
+        return {"exists": False, "directory": directory, "achievements": Achievement.objects.count()}
+    built = datetime.fromtimestamp((directory / "manifest.json").stat().st_mtime, tz=UTC)
+    return {
+        "exists": True,
+        "directory": directory,
+        "achievements": Achievement.objects.count(),
+        "indexed": len(matcher.index),
+        "pending": matcher.index.pending_changes,
+        "built_at": built,
+    }
+
+
+INDEX_JOB = "matching_index"
+
+
+def index_build_submit(*, by=None):
+    """Queue a rebuild of the index (then a refresh of every need's assessment) as a background
+    job; an unfinished one is returned instead of a second."""
+    from techmayor.core.jobs import job_submit
+
+    from .tasks import index_build_task
+
+    if not Achievement.objects.exists():
+        raise ApplicationError("资源池中还没有科技成果，无法建立索引")
+    return job_submit(kind=INDEX_JOB, label="重建匹配索引", task=index_build_task, by=by)
+
+
+# ---------------------------------------------------------------- need assessments
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def need_assessments_refresh(
+    need_ids: Iterable[int] | None = None,
+    *,
+    force: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Assess these needs (all when None) against the index and store the result
+    (:class:`NeedMatch`). Without ``force`` a need whose text has not changed since its last
+    assessment is skipped. Without an index nothing happens. Returns how many were assessed."""
+    from techmayor.needs.models import Need
+
+    matcher = matcher_get()
+    if matcher is None:
+        return 0
+    needs = Need.objects.all() if need_ids is None else Need.objects.filter(pk__in=list(need_ids))
+    known = dict(NeedMatch.objects.filter(need__in=needs).values_list("need_id", "text_digest"))
+    accepted = set(
+        MatchFeedback.objects.filter(need__in=needs, accepted=True).values_list("need_id", flat=True).distinct()
+    )
+    expert_ids = set(Expert.objects.values_list("pk", flat=True)) if needs.exists() else set()
+    done = 0
+    for i, (pk, title, description) in enumerate(needs.order_by("pk").values_list("pk", "title", "description")):
+        text = need_text(title, description)
+        digest = _digest(text)
+        if progress:
+            progress(i)
+        if not force and known.get(pk) == digest:
+            continue
+        a = matcher.assess(text)
+        expert = int(a.expert_id) if a.expert_id.isdigit() and int(a.expert_id) in expert_ids else None
+        NeedMatch.objects.update_or_create(
+            need_id=pk,
+            defaults={
+                "level": MatchLevel.GOOD if pk in accepted else a.level,
+                "evidence": a.evidence,
+                "matched_terms": a.matched_terms[:12],
+                "external_id": a.external_id,
+                "title": a.title[:500],
+                "expert_id": expert,
+                "has_accepted": pk in accepted,
+                "text_digest": digest,
+                "assessed_at": timezone.now(),
+            },
+        )
+        done += 1
+    return done
 
 
 # ---------------------------------------------------------------- feedback
@@ -296,7 +411,7 @@ def match_feedback_record(
         if university is None:
             raise ApplicationError(f"找不到高校 {target_id}", field="target_id")
         fields["university"] = university
-    return create_record(
+    feedback = create_record(
         MatchFeedback,
         by=user,
         need=need,
@@ -307,3 +422,33 @@ def match_feedback_record(
         user=user if getattr(user, "pk", None) else None,
         **fields,
     )
+    _need_accepted_sync(need)
+    return feedback
+
+
+def _need_accepted_sync(need) -> None:
+    """A need with an accepted match (its latest judgement on that target) counts as well matched."""
+    latest: dict[tuple, bool] = {}
+    for fb in MatchFeedback.objects.filter(need=need).order_by("at", "id"):
+        latest[(fb.target, fb.external_id, fb.expert_id, fb.university_id)] = fb.accepted
+    has = any(latest.values())
+    summary = NeedMatch.objects.filter(need=need).first()
+    if summary is None:
+        if has:
+            NeedMatch.objects.create(need=need, level=MatchLevel.GOOD, has_accepted=True, assessed_at=timezone.now())
+        return
+    if summary.has_accepted != has:
+        summary.has_accepted = has
+        if has:
+            summary.level = MatchLevel.GOOD
+        else:
+            summary.text_digest = ""  # the level came from the acceptance: assess again
+        summary.save(update_fields=["has_accepted", "level", "text_digest"])
+        if not has:
+            transaction.on_commit(lambda: _assess_later([need.pk]))
+
+
+def _assess_later(need_ids: list[int]) -> None:
+    from .tasks import need_assess_task
+
+    need_assess_task(need_ids)

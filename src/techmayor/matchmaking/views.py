@@ -6,13 +6,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from techmayor.accounts.choices import Role
+from techmayor.accounts.scopes import has_role
 from techmayor.core.audit import audit_source
 from techmayor.core.errors import ApplicationError
+from techmayor.core.models import Job
 from techmayor.needs.selectors import need_detail
 
 from . import selectors, services
@@ -34,7 +39,7 @@ def _section(request, need, error: str = ""):
         "matchmaking/_need_matches.html",
         {
             "need": need,
-            "results": selectors.need_matches(need=need, k=SECTION_K),
+            "results": selectors.need_matches(need=need, k=SECTION_K, user=request.user),
             "reasons": DeclineReason.choices,
             "error": error,
         },
@@ -80,3 +85,34 @@ def search(request):
     """A search box over the resource pool: achievements and experts, with their explanations."""
     q = request.GET.get("q", "").strip()[:2000]
     return render(request, "matchmaking/search.html", {"q": q, "results": selectors.pool_search(q=q)})
+
+
+def _index_admin(request) -> None:
+    if not has_role(request.user, Role.CITY_ADMIN):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index(request):
+    """The matching index: its state, a rebuild as a background job, recent jobs (administrators)."""
+    _index_admin(request)
+    if request.method == "POST":
+        try:
+            job = services.index_build_submit(by=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已提交：%(label)s") % {"label": job.label})
+        return redirect("matchmaking:index")
+    jobs = list(Job.objects.filter(kind=services.INDEX_JOB).select_related("created_by")[:5])
+    return render(request, "matchmaking/index.html", {"status": services.index_status(), "jobs": jobs})
+
+
+@login_required
+@require_GET
+def job(request, pk):
+    """One index job's progress (an htmx fragment that polls itself until the job ends)."""
+    _index_admin(request)
+    job = get_object_or_404(Job, pk=pk, kind=services.INDEX_JOB)
+    return render(request, "matchmaking/_job.html", {"job": job})

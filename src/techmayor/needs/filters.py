@@ -6,7 +6,7 @@ The FilterSets only narrow a queryset; the data scope is applied before, by the 
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
@@ -17,6 +17,8 @@ from .choices import CollaboratorStatus, LeadSource, LeadStatus, NeedKind, NeedS
 from .models import STALE_AFTER, Lead, Need
 
 YES_NO = (("1", _("是")), ("0", _("否")))
+# the levels of matchmaking.NeedMatch (kept here so that needs does not import matchmaking)
+MATCH_LEVELS = (("good", _("匹配良好")), ("fair", _("有一定匹配")), ("weak", _("匹配较弱")), ("none", _("暂无匹配")))
 
 
 def stale_q() -> Q:
@@ -81,10 +83,32 @@ class NeedFilterSet(StrictFilterSet):
         label=_("成效"),
         empty_label=_("成效：不限"),
     )
+    match = django_filters.ChoiceFilter(
+        choices=MATCH_LEVELS, method="filter_match", label=_("匹配程度"), empty_label=_("匹配程度：不限")
+    )
+    order = django_filters.ChoiceFilter(
+        choices=(("match", _("匹配好的在前")),),
+        method="filter_order",
+        label=_("排序"),
+        empty_label=_("最新在前"),
+    )
 
     class Meta:
         model = Need
-        fields = ["q", "state", "group", "kind", "urgency", "bottleneck", "stale", "owner", "mine", "outcome"]
+        fields = [
+            "q",
+            "state",
+            "group",
+            "kind",
+            "urgency",
+            "bottleneck",
+            "stale",
+            "owner",
+            "mine",
+            "outcome",
+            "match",
+            "order",
+        ]
 
     def __init__(self, data=None, queryset=None, *, user=None, **kwargs):
         super().__init__(data=data, queryset=queryset, **kwargs)
@@ -128,6 +152,21 @@ class NeedFilterSet(StrictFilterSet):
 
     def filter_outcome(self, queryset, name, value):
         return queryset.filter(pk__in=Need.objects.filter(outcome_rounds__is_approved=False).values("pk"))
+
+    def filter_match(self, queryset, name, value):
+        """By the matching engine's standing assessment; "none" includes needs not assessed yet."""
+        if value == "none":
+            return queryset.filter(Q(match_summary__isnull=True) | Q(match_summary__level=value))
+        return queryset.filter(match_summary__level=value)
+
+    def filter_order(self, queryset, name, value):
+        """Needs with an accepted match first, then by the strength of their best match."""
+        return queryset.order_by(
+            F("match_summary__has_accepted").desc(nulls_last=True),
+            F("match_summary__evidence").desc(nulls_last=True),
+            "-date",
+            "-id",
+        )
 
 
 class LeadFilterSet(StrictFilterSet):

@@ -64,7 +64,7 @@ def lead_visible(user) -> QuerySet[Lead]:
 def need_filterset(*, user, data=None) -> NeedFilterSet:
     queryset = (
         need_visible(user)
-        .select_related("enterprise", "group__batch", "owner", "region", "lead")
+        .select_related("enterprise", "group__batch", "owner", "region", "lead", "match_summary")
         .order_by("-date", "-id")
     )
     return NeedFilterSet(data=data or None, queryset=queryset, user=user)

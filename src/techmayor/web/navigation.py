@@ -14,6 +14,7 @@ NAV = [
     ("ledger:record_index", _("台账"), "bi-journal-text", False),
     ("roster:group_list", _("支团"), "bi-people", True),
     ("scorecard:overview", _("成绩单"), "bi-bar-chart", False),
+    ("matchmaking:search", _("资源池"), "bi-search", False),
 ]
 
 

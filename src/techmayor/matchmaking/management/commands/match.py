@@ -1,7 +1,9 @@
 """``techmayor match index|batch|eval``: the matching engine's command-line contract.
 
-* ``match index [--workers N]`` builds (or rebuilds, folding in incremental changes) the index
-  of every achievement in the database, with a progress bar on stderr.
+* ``match index [--workers N] [--if-missing]`` builds (or rebuilds, folding in incremental
+  changes) the index of every achievement in the database, then assesses every need against it
+  ("has a good match"), with progress bars on stderr. The web page /matching/index/ does the
+  same as a background job.
 * ``match batch --queries FILE.tsv [--k 50] [--target achievements|experts|universities]
   [--format trec]`` reads a TSV with header ``qid<TAB>need`` and prints one line per hit:
   ``qid Q0 id rank score techmayor``; ids are achievements' external ids, experts' primary keys
@@ -32,9 +34,17 @@ from techmayor.matching.evaluation import (
     write_trec_run,
 )
 from techmayor.matching.ranker import TARGETS, Matcher
+from techmayor.needs.models import Need
 from techmayor.resources.models import Achievement
 
-from ...services import achievement_records, index_dir, index_exists, matcher_get, matching_index_build
+from ...services import (
+    achievement_records,
+    index_dir,
+    index_exists,
+    matcher_get,
+    matching_index_build,
+    need_assessments_refresh,
+)
 
 
 class Command(BaseCommand):
@@ -110,7 +120,11 @@ class Command(BaseCommand):
             self.stdout.write("匹配索引已存在或资源池为空，未重建")
             return
         matcher = self._build(workers=max(1, workers))
-        self.stdout.write(self.style.SUCCESS(f"匹配索引已建立：{len(matcher.index)} 条成果，{index_dir()}"))
+        with tqdm(total=Need.objects.count(), desc="评估需求匹配", unit="项", file=sys.stderr, disable=None) as bar:
+            assessed = need_assessments_refresh(force=True, progress=lambda done: bar.update(done - bar.n))
+        self.stdout.write(
+            self.style.SUCCESS(f"匹配索引已建立：{len(matcher.index)} 条成果，{index_dir()}；已评估 {assessed} 项需求")
+        )
 
     def _batch(self, *, queries: str, k: int, target: str, **_):
         if k <= 0:

@@ -1,0 +1,42 @@
+"""Background tasks of the matching layer (huey; found by ``huey.contrib.djhuey``'s autodiscovery).
+
+Each is idempotent: running one twice leaves the same index and the same assessments.
+"""
+
+from __future__ import annotations
+
+from huey.contrib.djhuey import db_task
+
+from techmayor.core.jobs import job_run
+from techmayor.resources.models import Achievement
+
+from . import services
+
+
+@db_task()
+def index_build_task(job_id: int) -> None:
+    """Rebuild the index from the database, then assess every need against it (a job)."""
+    from techmayor.needs.models import Need
+
+    with job_run(job_id) as progress:
+        if progress is None:
+            return
+        progress.stage("正在建立匹配索引")
+        progress.total(Achievement.objects.count())
+        matcher = services.matching_index_build(progress=progress)
+        progress.stage("正在评估各项需求的匹配情况")
+        progress.total(Need.objects.count())
+        assessed = services.need_assessments_refresh(force=True, progress=progress)
+        progress.stage(f"索引已建立：{len(matcher.index)} 条成果；已评估 {assessed} 项需求")
+
+
+@db_task()
+def achievement_sync_task(external_ids: list[str]) -> None:
+    """Bring the index in line with these achievements (created, changed or deleted)."""
+    services.achievement_index_sync(external_ids)
+
+
+@db_task()
+def need_assess_task(need_ids: list[int]) -> None:
+    """Assess these needs again (skipped when their text has not changed)."""
+    services.need_assessments_refresh(need_ids)
