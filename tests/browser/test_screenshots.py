@@ -20,7 +20,7 @@ from techmayor.accounts.services import DEMO_PASSWORD
 from techmayor.demo.builder import build_demo
 from techmayor.enterprises.models import Enterprise
 from techmayor.enterprises.selectors import initials
-from techmayor.matchmaking.services import matching_index_build
+from techmayor.matchmaking.services import matching_index_build, need_assessments_refresh
 from techmayor.needs.choices import NeedState
 from techmayor.needs.models import Need
 from techmayor.needs.selectors import need_visible
@@ -35,7 +35,17 @@ pytestmark = [
     ),
 ]
 
-NAMES = ["login", "home", "visit-log", "need-list", "need-detail", "enterprise", "group", "scorecard"]
+NAMES = [
+    "login",
+    "home",
+    "visit-log",
+    "need-list",
+    "need-detail",
+    "enterprise",
+    "group",
+    "scorecard",
+    "matching-index",
+]
 
 
 def _showcase_need(member: Member) -> Need:
@@ -69,6 +79,7 @@ def test_screenshots_of_the_main_pages(live_server, browser, settings, tmp_path)
     result = build_demo()
     assert result.created
     matching_index_build()
+    need_assessments_refresh()
     member = Member.objects.get(user__username="demo_member")
     group = member.tenures.select_related("group").get(batch=result.batch).group
     need = _showcase_need(member)
@@ -114,8 +125,9 @@ def test_screenshots_of_the_main_pages(live_server, browser, settings, tmp_path)
         # --- on a desktop: the administrator's lists and the scorecard, an enterprise's page
         desk = Actor(browser, base, "demo_admin", DEMO_PASSWORD)
         actors.append(desk)
-        desk.goto(base + reverse("needs:need_list"))
+        desk.goto(base + reverse("needs:need_list") + "?order=match")
         desk.expect_text("共")
+        desk.page.wait_for_selector("[data-match=good]")
         screenshot(desk.page, "need-list")
 
         desk.goto(base + reverse("enterprises:enterprise_detail", args=[enterprise.pk]))
@@ -125,6 +137,12 @@ def test_screenshots_of_the_main_pages(live_server, browser, settings, tmp_path)
         desk.goto(base + reverse("scorecard:overview"))
         desk.expect_text("创新成绩单", group.name)
         screenshot(desk.page, "scorecard", height=1300)
+
+        desk.goto(base + reverse("matchmaking:index"))
+        desk.page.click("text=重建索引")
+        desk.page.wait_for_selector("[data-status=done]", timeout=60_000)
+        desk.expect_text("索引已建立")
+        screenshot(desk.page, "matching-index")
     finally:
         for actor in actors:
             actor.close()

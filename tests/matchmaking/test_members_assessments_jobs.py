@@ -198,7 +198,9 @@ def test_the_index_page_is_for_administrators(client, world, pool, django_captur
     assert client.post(url).status_code == 403
     assert not Job.objects.exists()
 
+    assert f'href="{url}"' not in client.get(reverse("web:home")).content.decode()
     client.force_login(world.users["admin"])
+    assert f'href="{url}"' in client.get(reverse("web:home")).content.decode()  # in the account menu
     assert "尚未建立匹配索引" in client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url)

@@ -3,7 +3,8 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from techmayor.accounts.scopes import active_roles
+from techmayor.accounts.choices import Role
+from techmayor.accounts.scopes import active_roles, has_role
 
 # (url name, label, icon, shown in the phone tab bar)
 NAV = [
@@ -34,4 +35,5 @@ def navigation(request):
         "nav_items": items,
         "tab_items": [i for i in items if i["in_tabs"]][:5],
         "user_roles": roles or (str(_("超级管理员")) if request.user.is_superuser else ""),
+        "can_manage_matching": has_role(request.user, Role.CITY_ADMIN),
     }
