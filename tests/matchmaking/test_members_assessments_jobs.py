@@ -239,3 +239,16 @@ def test_a_new_or_reworded_need_is_assessed(world, indexed, django_capture_on_co
         need.save()
     assert NeedMatch.objects.get(need=need).external_id == "p-battery"
     assert MatchFeedback.objects.count() == 0
+
+
+def test_a_state_change_queues_no_assessment(world, indexed, django_capture_on_commit_callbacks):
+    need = world.needs["jt"]
+    services.need_assessments_refresh([need.pk])
+    with django_capture_on_commit_callbacks() as callbacks:
+        need.state = S.PUBLISHED
+        need.save()
+    assert callbacks == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        need.title = "储能电池容量衰减"
+        need.save()
+    assert len(callbacks) == 1

@@ -314,7 +314,7 @@ def index_build_submit(*, by=None):
 # ---------------------------------------------------------------- need assessments
 
 
-def _digest(text: str) -> str:
+def text_digest(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
@@ -341,7 +341,7 @@ def need_assessments_refresh(
     done = 0
     for i, (pk, title, description) in enumerate(needs.order_by("pk").values_list("pk", "title", "description")):
         text = need_text(title, description)
-        digest = _digest(text)
+        digest = text_digest(text)
         if progress:
             progress(i)
         if not force and known.get(pk) == digest:

@@ -12,6 +12,8 @@ from django.dispatch import receiver
 from techmayor.needs.models import Need
 from techmayor.resources.models import Achievement, Expert
 
+from .models import NeedMatch
+
 
 def _sync_later(external_ids: list[str]) -> None:
     from .tasks import achievement_sync_task
@@ -47,8 +49,16 @@ def expert_changed(sender, instance: Expert, created: bool, raw: bool = False, *
 
 @receiver(post_save, sender=Need)
 def need_saved(sender, instance: Need, raw: bool = False, **kwargs) -> None:
+    """Queue an assessment when the need's text differs from the one last assessed (a state
+    change does not). Without an index there is nothing to assess against: the build job
+    assesses every need."""
+    from .services import index_exists, need_text, text_digest
     from .tasks import need_assess_task
 
-    if not raw:
-        pk = instance.pk
-        transaction.on_commit(lambda: need_assess_task([pk]))
+    if raw or not index_exists():
+        return
+    digest = text_digest(need_text(instance.title, instance.description))
+    if NeedMatch.objects.filter(need_id=instance.pk, text_digest=digest).exists():
+        return
+    pk = instance.pk
+    transaction.on_commit(lambda: need_assess_task([pk]))
