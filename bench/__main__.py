@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     started = time.perf_counter()
+    CACHE.mkdir(parents=True, exist_ok=True)  # a fresh checkout has no var/bench yet
     print(f"techmayor matching bench — {os.cpu_count()} cores; cache {CACHE}; load average {_load()}\n", flush=True)
     if not args.skip_quality:
         from bench.quality import quality

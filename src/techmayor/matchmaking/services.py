@@ -11,7 +11,8 @@ The engine (``techmayor.matching``) knows nothing of Django. This module
   needs in the database (:func:`matching_index_build`);
 * loads it once per process and checks it per call (:func:`matcher_get` → ``Matcher.reloaded()``);
 * keeps it current when achievements change (:func:`achievement_index_sync`, called by the
-  corpus importer): small changes go to the index's delta, large ones rebuild it;
+  corpus importer and, through ``signals.py`` → ``tasks.py``, after any other edit): small
+  changes go to the index's delta, large ones rebuild it;
 * records accept / decline judgements (:func:`match_feedback_record`, audited) that the
   selectors pass back to the engine as :class:`~techmayor.matching.ranker.Feedback`;
 * keeps each need's standing assessment (:class:`~.models.NeedMatch`, "has a good match") up to
