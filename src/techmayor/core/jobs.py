@@ -59,7 +59,7 @@ def job_submit(*, kind: str, label: str, task: Callable, by=None, **kwargs) -> J
 
 class Progress:
     """What a job's work reports to: ``total(n)``, ``stage(message)``, ``__call__(done)``.
-    Writes at most every ``interval`` seconds (the last call always lands via ``flush``)."""
+    Writes at most every ``interval`` seconds; the final count is written when the job ends."""
 
     def __init__(self, job: Job, interval: float = 1.0) -> None:
         self.job = job
