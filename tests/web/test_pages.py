@@ -116,3 +116,11 @@ def test_pages_and_exports_work_in_english(login, world):
     for path in ["/", url("visit", "list"), url("agreement", "detail", world.ly["agreement"].pk), "/enterprises/"]:
         assert client.get(path, HTTP_ACCEPT_LANGUAGE="en").status_code == 200, path
     assert client.get(url("visit", "export"), HTTP_ACCEPT_LANGUAGE="en").status_code == 200
+
+
+def test_form_titles_read_as_english_phrases(login, world):
+    client = login(world.users.admin)
+    html = client.get(url("event", "create"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<title>Record " in html and "Record Record" not in html
+    html = client.get(url("visit", "edit", world.ly["visit"].pk), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<title>Edit " in html and "Update" not in html.split("</title>")[0]
