@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from techmayor.core import attachments
 from techmayor.core.attachments import attachment_add, attachment_remove, attachments_of, check_file
 from techmayor.core.errors import ApplicationError
-from techmayor.core.models import Attachment, Region
+from techmayor.core.models import Attachment, AuditLog, Region
 from techmayor.needs.choices import NeedState as S
 from techmayor.needs.models import ProgressEntry
 from techmayor.needs.services import need_progress_add
@@ -214,3 +214,33 @@ def test_completion_material_is_attached_to_the_need(client, world, settings):
     attachment = attachments_of(need).get()
     assert client.get(reverse("core:attachment_download", args=[attachment.pk])).status_code == 404
     assert Region.objects.exists()
+
+
+def test_the_uploader_or_an_administrator_removes_an_attachment_from_the_page(client, world, entry):
+    attachment = attachment_add(obj=entry, file=upload("协议.pdf", PDF), by=world.users["owner"])
+    need_url = reverse("needs:need_detail", args=[entry.need_id])
+    remove = reverse("core:attachment_remove", args=[attachment.pk])
+
+    client.force_login(world.users["collaborator"])  # can see it, did not upload it
+    assert remove not in client.get(need_url).content.decode()
+    assert client.post(remove, {"next": need_url}).status_code == 403
+    client.force_login(world.users["member"])  # cannot see it
+    assert client.post(remove, {"next": need_url}).status_code == 404
+    client.force_login(world.users["owner"])
+    assert remove in client.get(need_url).content.decode()
+    assert client.get(remove).status_code == 405
+    response = client.post(remove, {"next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/"  # only local redirects
+    attachment.refresh_from_db()
+    assert attachment.is_removed
+    assert client.get(reverse("core:attachment_download", args=[attachment.pk])).status_code == 404
+    assert "协议.pdf" not in client.get(need_url).content.decode()
+    log = AuditLog.objects.filter(model="core.attachment", object_id=str(attachment.pk)).latest("at")
+    assert (log.actor, log.source) == (world.users["owner"], "web")
+
+    other = attachment_add(obj=entry, file=upload("照片.png", PNG), by=world.users["owner"])
+    client.force_login(world.users["admin"])
+    response = client.post(reverse("core:attachment_remove", args=[other.pk]), {"next": need_url})
+    assert response["Location"] == need_url
+    other.refresh_from_db()
+    assert other.is_removed

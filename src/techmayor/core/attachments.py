@@ -217,6 +217,14 @@ def attachment_visible(*, user, attachment: Attachment) -> bool:
     return visible(user).filter(pk=attachment.object_id).exists()
 
 
+def attachment_may_remove(*, user, attachment: Attachment) -> bool:
+    """Who may remove an attachment they can see: whoever uploaded it, and city administrators."""
+    from techmayor.accounts.choices import Role
+    from techmayor.accounts.scopes import has_role
+
+    return attachment.created_by_id == getattr(user, "pk", None) or has_role(user, Role.CITY_ADMIN)
+
+
 def attachment_get(*, user, pk: int) -> Attachment | None:
     """The attachment if the user may download it, else None (callers answer 404)."""
     attachment = Attachment.objects.select_related("content_type").filter(pk=pk, is_removed=False).first()

@@ -21,11 +21,3 @@ STATE_CLASSES = {
 def state_class(state: str) -> str:
     return STATE_CLASSES.get(state, "text-bg-secondary")
 
-
-@register.filter
-def filesize(size: int) -> str:
-    if size is None:
-        return ""
-    if size < 1024 * 1024:
-        return f"{max(size // 1024, 1)} KB"
-    return f"{size / 1024 / 1024:.1f} MB"
