@@ -20,4 +20,3 @@ STATE_CLASSES = {
 @register.filter
 def state_class(state: str) -> str:
     return STATE_CLASSES.get(state, "text-bg-secondary")
-
