@@ -42,8 +42,21 @@ def by_query(parsed) -> dict[str, list[re.Match]]:
 
 def test_index_builds_into_the_configured_directory(pool, index_dir):
     out, _ = match("index")
-    assert "30 条成果" in out
+    assert "30 条成果" in out and "已评估 0 项需求" in out
     assert (index_dir / "manifest.json").is_file()
+
+
+def test_index_assesses_every_need(pool, index_dir):
+    from techmayor.matchmaking.models import NeedMatch
+    from techmayor.needs.models import Need
+    from tests.needs.world import build_world
+
+    build_world()
+    needs = Need.objects.count()
+    assert needs > 0
+    out, _ = match("index")
+    assert f"已评估 {needs} 项需求" in out
+    assert NeedMatch.objects.count() == needs
 
 
 def test_batch_achievements_format_k_and_ranks(pool, tmp_path):

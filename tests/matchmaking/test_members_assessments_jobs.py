@@ -134,6 +134,10 @@ def test_an_accepted_match_marks_the_need_well_matched(world, indexed):
     )
     summary.refresh_from_db()
     assert not summary.has_accepted
+    # the latest judgement counts, in a full refresh too
+    services.need_assessments_refresh([need.pk], force=True)
+    summary.refresh_from_db()
+    assert not summary.has_accepted and summary.level != MatchLevel.GOOD
 
 
 def test_the_need_list_sorts_and_filters_by_match(client, world, indexed):

@@ -131,8 +131,22 @@ def _pretty(value) -> str:
     )
 
 
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """Rows written only by the platform itself (audit trail, jobs, attachments …): listed and
+    shown here, never added, edited or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(ReadOnlyModelAdmin):
     """The audit trail, read-only: nobody adds, edits or deletes its rows here."""
 
     list_display = ("at", "actor", "source", "action", "model", "object_id", "object_repr", "note")
@@ -155,15 +169,6 @@ class AuditLogAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description="变更字段")
     def changes(self, obj: AuditLog):
         if obj.before is None or obj.after is None:
@@ -184,7 +189,7 @@ class AuditLogAdmin(admin.ModelAdmin):
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(ReadOnlyModelAdmin):
     """Background jobs, read-only (they are started from the pages that need them)."""
 
     list_display = ("created_at", "label", "status", "done", "total", "message", "created_by", "finished_at")
@@ -204,15 +209,9 @@ class JobAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(ReadOnlyModelAdmin):
     """Attachments are added through the pages (checked and scoped); here they are only listed."""
 
     list_display = (
@@ -231,12 +230,3 @@ class AttachmentAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     fields = ("original_name", "kind", "content_type", "object_id", "mime_type", "size", "sha256", "note", "is_removed")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -115,6 +115,13 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def ancestor(self, level: str) -> Region | None:
+        """This region or the nearest one above it at ``level`` (e.g. a town's district), else None."""
+        node = self
+        while node is not None and node.level != level:
+            node = node.parent
+        return node
+
     @property
     def full_name(self) -> str:
         parts, node = [], self

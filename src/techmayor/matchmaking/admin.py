@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from techmayor.core.admin import ReadOnlyModelAdmin
+
 from .models import MatchFeedback, NeedMatch
 
 
@@ -12,16 +14,10 @@ class MatchFeedbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(NeedMatch)
-class NeedMatchAdmin(admin.ModelAdmin):
+class NeedMatchAdmin(ReadOnlyModelAdmin):
     """The engine's standing assessments, read-only (recomputed by jobs)."""
 
     list_display = ("need", "level", "evidence", "has_accepted", "title", "assessed_at")
     list_filter = ("level", "has_accepted")
     raw_id_fields = ("need", "expert")
     readonly_fields = ("assessed_at",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -97,21 +97,6 @@ def _attach(hits: list[Hit], target: str, judgements: dict[tuple[str, str], Matc
     ]
 
 
-def _district(region):
-    """The district (区/县级市) a region lies in, or None."""
-    node = region
-    while node is not None and node.level not in (RegionLevel.DISTRICT, RegionLevel.CITY):
-        node = node.parent
-    return node if node is not None and node.level == RegionLevel.DISTRICT else None
-
-
-def _city(region):
-    node = region
-    while node is not None and node.level != RegionLevel.CITY:
-        node = node.parent
-    return node
-
-
 def _current_tenures(batch):
     """The batch's members in office today, with their group's district and home unit."""
     from techmayor.roster.models import Tenure
@@ -138,7 +123,7 @@ def search_context(*, need, user) -> SearchContext:
             .order_by("-start_date")
             .values_list("dispatch_unit__university__code", flat=True)[:1]
         )
-    city = _city(need.region) if need.region_id else None
+    city = need.region.ancestor(RegionLevel.CITY) if need.region_id else None
     regional = {}
     if city is not None:
         regional = {
@@ -197,7 +182,7 @@ def member_recommendations(*, need, matcher: Matcher, university_hits: list[Hit]
                 load=load.get(t.member_id, 0),
             )
         )
-    district = _district(need.region) if need.region_id else None
+    district = need.region.ancestor(RegionLevel.DISTRICT) if need.region_id else None
     hits = recommend_members(
         matcher,
         need_text(need.title, need.description),

@@ -42,7 +42,7 @@ from filelock import FileLock
 from techmayor.core.errors import ApplicationError
 from techmayor.core.services import create_record
 from techmayor.matching.analysis import domain_words_from_taxonomy
-from techmayor.matching.ranker import Matcher
+from techmayor.matching.ranker import Assessment, Matcher
 from techmayor.resources.models import Achievement, Expert, University
 
 from .models import DeclineReason, MatchFeedback, MatchLevel, MatchTarget, NeedMatch
@@ -335,20 +335,21 @@ def need_assessments_refresh(
         return 0
     needs = Need.objects.all() if need_ids is None else Need.objects.filter(pk__in=list(need_ids))
     known = dict(NeedMatch.objects.filter(need__in=needs).values_list("need_id", "text_digest"))
-    accepted = set(
-        MatchFeedback.objects.filter(need__in=needs, accepted=True).values_list("need_id", flat=True).distinct()
-    )
-    expert_ids = set(Expert.objects.values_list("pk", flat=True)) if needs.exists() else set()
-    done = 0
+    accepted = _needs_with_accepted_match(needs)
+    assessed: list[tuple[int, str, Assessment]] = []
     for i, (pk, title, description) in enumerate(needs.order_by("pk").values_list("pk", "title", "description")):
         text = need_text(title, description)
         digest = text_digest(text)
         if progress:
             progress(i)
-        if not force and known.get(pk) == digest:
-            continue
-        a = matcher.assess(text)
-        expert = int(a.expert_id) if a.expert_id.isdigit() and int(a.expert_id) in expert_ids else None
+        if force or known.get(pk) != digest:
+            assessed.append((pk, digest, matcher.assess(text)))
+    # the index may name an expert deleted since it was built: keep only those that exist
+    candidates = {int(a.expert_id) for _, _, a in assessed if a.expert_id.isdigit()}
+    experts = set(Expert.objects.filter(pk__in=candidates).values_list("pk", flat=True)) if candidates else set()
+    now = timezone.now()
+    for pk, digest, a in assessed:
+        expert = int(a.expert_id) if a.expert_id.isdigit() and int(a.expert_id) in experts else None
         NeedMatch.objects.update_or_create(
             need_id=pk,
             defaults={
@@ -360,11 +361,10 @@ def need_assessments_refresh(
                 "expert_id": expert,
                 "has_accepted": pk in accepted,
                 "text_digest": digest,
-                "assessed_at": timezone.now(),
+                "assessed_at": now,
             },
         )
-        done += 1
-    return done
+    return len(assessed)
 
 
 # ---------------------------------------------------------------- feedback
@@ -427,12 +427,23 @@ def match_feedback_record(
     return feedback
 
 
-def _need_accepted_sync(need) -> None:
-    """A need with an accepted match (its latest judgement on that target) counts as well matched."""
+def _needs_with_accepted_match(needs) -> set[int]:
+    """The needs (of a queryset) whose latest judgement on some target is an acceptance: they
+    count as well matched."""
     latest: dict[tuple, bool] = {}
-    for fb in MatchFeedback.objects.filter(need=need).order_by("at", "id"):
-        latest[(fb.target, fb.external_id, fb.expert_id, fb.university_id)] = fb.accepted
-    has = any(latest.values())
+    rows = MatchFeedback.objects.filter(need__in=needs).order_by("at", "id")
+    for need_id, target, ext, expert, university, ok in rows.values_list(
+        "need_id", "target", "external_id", "expert_id", "university_id", "accepted"
+    ):
+        latest[(need_id, target, ext, expert, university)] = ok
+    return {key[0] for key, ok in latest.items() if ok}
+
+
+def _need_accepted_sync(need) -> None:
+    """Keep the need's summary in line with its judgements (see :func:`_needs_with_accepted_match`)."""
+    from techmayor.needs.models import Need
+
+    has = need.pk in _needs_with_accepted_match(Need.objects.filter(pk=need.pk))
     summary = NeedMatch.objects.filter(need=need).first()
     if summary is None:
         if has:

@@ -11,14 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
+from techmayor.matchmaking.models import MatchLevel
 from techmayor.roster.models import Group, Member
 
 from .choices import CollaboratorStatus, LeadSource, LeadStatus, NeedKind, NeedState, Urgency
 from .models import STALE_AFTER, Lead, Need
 
 YES_NO = (("1", _("是")), ("0", _("否")))
-# the levels of matchmaking.NeedMatch (kept here so that needs does not import matchmaking)
-MATCH_LEVELS = (("good", _("匹配良好")), ("fair", _("有一定匹配")), ("weak", _("匹配较弱")), ("none", _("暂无匹配")))
 
 
 def stale_q() -> Q:
@@ -84,7 +83,7 @@ class NeedFilterSet(StrictFilterSet):
         empty_label=_("成效：不限"),
     )
     match = django_filters.ChoiceFilter(
-        choices=MATCH_LEVELS, method="filter_match", label=_("匹配程度"), empty_label=_("匹配程度：不限")
+        choices=MatchLevel.choices, method="filter_match", label=_("匹配程度"), empty_label=_("匹配程度：不限")
     )
     order = django_filters.ChoiceFilter(
         choices=(("match", _("匹配好的在前")),),
@@ -155,7 +154,7 @@ class NeedFilterSet(StrictFilterSet):
 
     def filter_match(self, queryset, name, value):
         """By the matching engine's standing assessment; "none" includes needs not assessed yet."""
-        if value == "none":
+        if value == MatchLevel.NONE:
             return queryset.filter(Q(match_summary__isnull=True) | Q(match_summary__level=value))
         return queryset.filter(match_summary__level=value)
 

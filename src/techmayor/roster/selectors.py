@@ -104,7 +104,7 @@ def current_batch(user) -> Batch | None:
         if assignment.group_id and assignment.group.batch.is_active:
             return assignment.group.batch
         if assignment.region_id:
-            city = _city_of(assignment.region)
+            city = assignment.region.ancestor(RegionLevel.CITY)
             if city is not None:
                 batch = Batch.objects.filter(city=city, is_active=True).select_related("city").first()
                 if batch is not None:
@@ -112,13 +112,6 @@ def current_batch(user) -> Batch | None:
     if getattr(user, "is_superuser", False):
         return Batch.objects.filter(is_active=True).select_related("city").order_by("id").first()
     return None
-
-
-def _city_of(region: Region) -> Region | None:
-    node = region
-    while node is not None and node.level != RegionLevel.CITY:
-        node = node.parent
-    return node
 
 
 def reference_day(batch: Batch, today: dt.date | None = None) -> dt.date:
