@@ -64,7 +64,12 @@ clean:
 	rm -rf $(VENV) var/ node_modules .pytest_cache .ruff_cache
 
 # Collect the translatable strings into src/techmayor/locale/en and compile them (the .po and .mo are
-# committed; every msgstr must be filled in, which tests/core/test_i18n.py checks).
+# committed; every msgstr must be filled in, which tests/core/test_i18n.py checks). Sorted, without
+# source locations or a creation date, so that the catalogue changes only where a string does.
+PO := src/techmayor/locale/en/LC_MESSAGES/django.po
 .PHONY: messages
 messages: $(STAMP)
-	cd src/techmayor && DEBUG=1 ../../$(BIN)/techmayor makemessages -l en --no-obsolete --ignore 'tests/*' && DEBUG=1 ../../$(BIN)/techmayor compilemessages -l en
+	cd src/techmayor && DEBUG=1 ../../$(BIN)/techmayor makemessages -l en --no-obsolete --no-location --ignore 'tests/*'
+	msgattrib --sort-output --no-location --no-wrap -o $(PO) $(PO)
+	sed -i '/^"POT-Creation-Date: /d' $(PO)
+	cd src/techmayor && DEBUG=1 ../../$(BIN)/techmayor compilemessages -l en
