@@ -217,7 +217,7 @@ def _roster_sentence(batch: Batch, group: Group | None) -> str:
 def _ordered_units(batch: Batch, tenures) -> list:
     """Dispatching units in the order they are named: national bodies, provincial bodies, other
     government bodies, then universities, then institutes and the rest; within each, the units
-    sending more members first, then by 学校标识码 (universities) or name."""
+    sending more members first, then by 学校标识码 (universities without one last), then by name."""
     sent = Counter(tenures.values_list("dispatch_unit", flat=True))
     province = batch.city.parent.name if batch.city.parent_id else ""
     units = {t.dispatch_unit for t in tenures.select_related("dispatch_unit__university")}
@@ -229,7 +229,7 @@ def _ordered_units(batch: Batch, tenures) -> list:
         else:
             level = {DispatchUnitKind.UNIVERSITY: 3, DispatchUnitKind.INSTITUTE: 4}.get(unit.kind, 5)
         code = unit.university.code if unit.university_id else ""
-        return (level, -sent[unit.pk], code, unit.name)
+        return (level, -sent[unit.pk], not code, code, unit.name)
 
     return sorted(units, key=rank)
 
