@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from techmayor.core.audit import audit_source
 from techmayor.core.errors import ApplicationError
+from techmayor.core.exports import xlsx_response
 from techmayor.roster.selectors import write_context
-from techmayor.web.exports import xlsx_response
 from techmayor.web.forms import styled
 from techmayor.web.lists import PAGE_SIZES, paginate
 from techmayor.web.records import Column, RecordKind, build_row, members_text

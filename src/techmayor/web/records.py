@@ -25,9 +25,9 @@ from django.views import View
 
 from techmayor.core.audit import audit_source
 from techmayor.core.errors import ApplicationError
+from techmayor.core.exports import xlsx_response
 from techmayor.roster.selectors import can_edit_record, write_context
 
-from .exports import xlsx_response
 from .forms import styled
 from .lists import PAGE_SIZES, paginate
 
