@@ -4,6 +4,8 @@ from . import views
 
 app_name = "enterprises"
 
+# The pages of the 挂钩服务 links (records.py) are added by ``web.records.app_urls`` (config/urls.py).
+
 urlpatterns = [
     path("", views.enterprise_list, name="enterprise_list"),
     path("export/", views.enterprise_export, name="enterprise_export"),
@@ -12,5 +14,4 @@ urlpatterns = [
     path("<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("<int:pk>/contacts/", views.contact_add, name="contact_add"),
     path("<int:pk>/tags/", views.tag_set, name="tag_set"),
-    *views.LINK.urls("links/"),
 ]
