@@ -3,8 +3,6 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from techmayor.web.records import app_urls  # the apps' URLs with the pages of their record kinds
-
 admin.site.site_header = _("科技镇长团工作平台")
 admin.site.site_title = _("科技镇长团工作平台")
 admin.site.index_title = _("数据管理")
@@ -12,12 +10,12 @@ admin.site.index_title = _("数据管理")
 urlpatterns = [
     path("", include("techmayor.web.urls")),
     path("accounts/", include("techmayor.accounts.urls")),
-    path("enterprises/", include(app_urls("techmayor.enterprises.urls"))),
-    path("ledger/", include(app_urls("techmayor.ledger.urls"))),
+    path("enterprises/", include("techmayor.enterprises.urls")),
+    path("ledger/", include("techmayor.ledger.urls")),
     path("needs/", include("techmayor.needs.urls")),
     path("intake/", include("techmayor.needs.intake_urls")),  # public, no login: per-town need intake
     path("files/", include("techmayor.core.urls")),  # attachments, served only after the scope check
-    path("cooperation/", include(app_urls("techmayor.cooperation.urls"))),
+    path("cooperation/", include("techmayor.cooperation.urls")),
     path("roster/", include("techmayor.roster.urls")),
     path("resources/", include("techmayor.resources.urls")),
     path("matching/", include("techmayor.matchmaking.urls")),

@@ -4,7 +4,8 @@ in its own ``records.py`` and registers them here when Django starts (``AppConfi
 A :class:`RecordKind` says everything the pages and reports above need to show a kind: the scoped
 selector, its FilterSet, its columns (list, detail page and export), its form, icon and title, the
 extra context of its detail page and its entry on an enterprise's timeline. ``web`` builds the
-list / detail / export / create / edit pages and their URLs from it; the scorecard's drill-down,
+list / detail / export / create / edit pages from it (each app's ``urls.py`` adds them with
+:meth:`Registry.urls`, under its own namespace); the scorecard's drill-down,
 the roster's recent work and the enterprise timeline read it. Nothing here imports an app, so every
 app may use it (NetBox's ``registry`` and Django's admin site are the pattern).
 """
@@ -17,7 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -157,6 +159,7 @@ class Registry:
     def __init__(self):
         self._kinds: dict[str, RecordKind] = {}
         self.timeline_sources: list[TimelineSource] = []
+        self._views: dict[str, Any] = {}
 
     def register(self, *kinds: RecordKind) -> None:
         for kind in kinds:
@@ -178,6 +181,29 @@ class Registry:
 
     def for_model(self, model) -> RecordKind | None:
         return next((k for k in self._kinds.values() if k.model is model), None)
+
+    # --- the pages -------------------------------------------------------------------------
+
+    # action → the path under the kind's prefix; "create" and "edit" only for kinds with a form
+    ACTIONS = {"list": "", "export": "export/", "detail": "<int:pk>/", "create": "new/", "edit": "<int:pk>/edit/"}
+
+    def set_views(self, views: dict[str, Any]) -> None:
+        """The class-based view of each action (``web`` sets them when it starts), given ``kind=`` by ``as_view``."""
+        self._views = dict(views)
+
+    def urls(self, app: str) -> list:
+        """URL patterns for the pages of ``app``'s kinds, named "<key>_<action>" (in the app's namespace)."""
+        if not self._views:
+            raise ImproperlyConfigured("record pages need techmayor.web in INSTALLED_APPS")
+        patterns = []
+        for kind in self.kinds(app):
+            actions = ["list", "export", "detail"]
+            if kind.form is not None:
+                actions += ["edit"] if kind.custom_create else ["create", "edit"]
+            for action in actions:
+                view = self._views[action].as_view(kind=kind)
+                patterns.append(path(f"{kind.prefix}{self.ACTIONS[action]}", view, name=f"{kind.key}_{action}"))
+        return patterns
 
 
 registry = Registry()

@@ -1,10 +1,10 @@
 from django.urls import path
 
+from techmayor.core.registry import registry
+
 from . import views
 
 app_name = "enterprises"
-
-# The pages of the 挂钩服务 links (records.py) are added by ``web.records.app_urls`` (config/urls.py).
 
 urlpatterns = [
     path("", views.enterprise_list, name="enterprise_list"),
@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("<int:pk>/contacts/", views.contact_add, name="contact_add"),
     path("<int:pk>/tags/", views.tag_set, name="tag_set"),
+    *registry.urls(app_name),  # list / detail / export / create / edit of the kinds in records.py
 ]

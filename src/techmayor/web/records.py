@@ -1,5 +1,5 @@
 """The list, detail, export, create and edit pages of every record kind registered in
-``core.registry`` (visits, events, agreements …), and their URL patterns.
+``core.registry`` (visits, events, agreements …); ``WebConfig.ready`` hands them to the registry.
 
 Every view here checks on the server: a record outside the user's read scope is a 404, a write
 the user may not make is a 403 (``roster.selectors`` has the rules).
@@ -7,14 +7,11 @@ the user may not make is a 403 (``roster.selectors`` has the rules).
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -23,7 +20,7 @@ from techmayor.core.errors import ApplicationError
 from techmayor.core.exports import xlsx_response
 from techmayor.core.forms import styled
 from techmayor.core.lists import PAGE_SIZES, paginate
-from techmayor.core.registry import RecordKind, registry
+from techmayor.core.registry import RecordKind
 from techmayor.roster.selectors import can_edit_record, write_context
 
 
@@ -161,27 +158,11 @@ class RecordEditView(RecordFormMixin, KindView):
         return self.save(form, self.obj)
 
 
-# --- URL patterns -------------------------------------------------------------------------------
-
-
-def kind_urls(kind: RecordKind) -> list:
-    """URL patterns for the kind's pages under its ``prefix`` (e.g. "events/"), named "<key>_list" …"""
-    prefix, key = kind.prefix, kind.key
-    patterns = [
-        path(f"{prefix}", RecordListView.as_view(kind=kind), name=f"{key}_list"),
-        path(f"{prefix}export/", RecordExportView.as_view(kind=kind), name=f"{key}_export"),
-        path(f"{prefix}<int:pk>/", RecordDetailView.as_view(kind=kind), name=f"{key}_detail"),
-    ]
-    if kind.form is not None:
-        if not kind.custom_create:
-            patterns.append(path(f"{prefix}new/", RecordCreateView.as_view(kind=kind), name=f"{key}_create"))
-        patterns.append(path(f"{prefix}<int:pk>/edit/", RecordEditView.as_view(kind=kind), name=f"{key}_edit"))
-    return patterns
-
-
-def app_urls(module: str) -> tuple[list, str]:
-    """An app's URLconf (``module``, e.g. "techmayor.ledger.urls") with the pages of its registered kinds
-    added, for ``include()``; the URL names stay in the app's namespace ("ledger:event_list")."""
-    urlconf = import_module(module)
-    patterns = [p for kind in registry.kinds(urlconf.app_name) for p in kind_urls(kind)]
-    return [*urlconf.urlpatterns, *patterns], urlconf.app_name
+# The views of each kind's pages, by action (``core.registry.Registry.urls`` builds the URL patterns).
+VIEWS = {
+    "list": RecordListView,
+    "export": RecordExportView,
+    "detail": RecordDetailView,
+    "create": RecordCreateView,
+    "edit": RecordEditView,
+}
