@@ -16,10 +16,10 @@ from techmayor.accounts.choices import Role
 from techmayor.accounts.scopes import active_roles
 from techmayor.core.documents import FORMATS, Document
 from techmayor.core.errors import ApplicationError
+from techmayor.core.lists import PAGE_SIZES, paginate
+from techmayor.core.registry import Column, build_row, registry, safe_reverse
 from techmayor.roster.models import Batch
 from techmayor.roster.selectors import current_batch, group_get, group_list, member_get
-from techmayor.web.lists import PAGE_SIZES, paginate
-from techmayor.web.records import Column, build_row, kind_for, safe_reverse
 
 from .briefing import briefing
 from .metrics import METRICS, SCORECARD_METRICS, Scope
@@ -128,7 +128,7 @@ def drill(request, code):
         raise Http404(_("没有这个指标"))
     scope = _scope_from(request)
     visible, total = drill_records(metric, scope, request.user)
-    kind = kind_for(visible.model)
+    kind = registry.for_model(visible.model)
     if kind is not None:
         queryset = kind.queryset(user=request.user).filter(pk__in=visible.values("pk"))
         page = paginate(request, queryset)
