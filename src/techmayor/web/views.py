@@ -94,6 +94,7 @@ def home(request):
         "member": member_of(user),
         "can_write": write_context(user) is not None,
         "today": clock.today(),
+        "today_pinned": clock.pinned_day() is not None,
     }
     if batch is not None:
         day = reference_day(batch)
