@@ -100,8 +100,8 @@ def _last_progress(need, day: dt.date) -> Need:
     [
         (None, True),  # read in 2026, everything claimed in 2022 looks stale
         (PIN, False),  # on the demo's day: 21 days without progress
-        (dt.date(2022, 5, 20), False),  # 30 days, not yet more
-        (dt.date(2022, 5, 21), True),  # 31 days
+        (dt.date(2022, 5, 19), False),  # 29 days and some hours, whatever the real time of day
+        (dt.date(2022, 5, 21), True),  # 30 days and more
     ],
 )
 def test_staleness_is_counted_from_the_business_day(client, world, settings, pin, stale):
