@@ -2,6 +2,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from techmayor.core import clock
 from techmayor.core.models import BaseModel
 from techmayor.roster.models import CreditedRecord
 
@@ -99,6 +100,9 @@ class AgreementReceipt(BaseModel):
         verbose_name = _("协议到账")
         verbose_name_plural = _("协议到账")
         ordering = ["date", "id"]
+
+    def clean(self):
+        clock.check_not_future(self, "date")
 
     def __str__(self) -> str:
         return f"{self.agreement} {self.date} {self.amount_wan}万元"

@@ -14,6 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from techmayor.core import clock
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 100_000  # a sheet this long is a sign of a missing filter; Excel handles it still
 
@@ -63,6 +65,6 @@ def xlsx_response(filename: str, title: str, headers, rows, widths=()) -> HttpRe
     """A download of the rows as ``<filename>-<date>.xlsx``."""
     data = workbook(title, headers, rows, widths)
     response = HttpResponse(data, content_type=XLSX)
-    name = f"{filename!s}-{timezone.localdate():%Y%m%d}.xlsx"
+    name = f"{filename!s}-{clock.today():%Y%m%d}.xlsx"
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
     return response

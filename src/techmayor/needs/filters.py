@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
+from techmayor.core import clock
 from techmayor.matchmaking.models import MatchLevel
 from techmayor.roster.models import Group, Member
 
@@ -22,7 +22,7 @@ YES_NO = (("1", _("是")), ("0", _("否")))
 
 def stale_q() -> Q:
     """Claimed needs with no progress for 30 days (the same rule as ``Need.is_stale``)."""
-    return Q(state=NeedState.CLAIMED, last_progress_at__lt=timezone.now() - STALE_AFTER)
+    return Q(state=NeedState.CLAIMED, last_progress_at__lt=clock.now() - STALE_AFTER)
 
 
 class _GroupField(ModelChoiceField):
