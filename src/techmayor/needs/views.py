@@ -24,6 +24,7 @@ from techmayor.core.models import Region
 from techmayor.enterprises.models import Enterprise
 from techmayor.enterprises.services import enterprise_create
 from techmayor.roster.models import Group
+from techmayor.web.exports import download
 from techmayor.web.forms import styled
 
 from . import permissions as perms
@@ -101,11 +102,7 @@ def need_list(request):
 @login_required
 def need_export(request):
     needs = selectors.need_list(user=request.user, filters=request.GET)
-    content = needs_workbook(needs)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    filename = f"企业需求_{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return download(_("企业需求"), needs_workbook(needs))
 
 
 # ---------------------------------------------------------------- detail
