@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from techmayor.core.errors import ApplicationError
 from techmayor.roster.models import Batch
-from techmayor.roster.selectors import current_batch, group_get, group_list, member_get
+from techmayor.roster.selectors import current_batch, group_get, group_list, member_get, reference_day
+from techmayor.web.exports import download
 from techmayor.web.lists import PAGE_SIZES, paginate
 from techmayor.web.records import Column, build_row, kind_for, safe_reverse
 
+from . import ledger
 from .metrics import METRICS, SCORECARD_METRICS, Scope
 from .selectors import drill_records, figure
 
@@ -149,14 +154,19 @@ def drill(request, code):
     return render(request, "scorecard/drill.html", context)
 
 
+def _readers_groups(request) -> tuple[Batch | None, list]:
+    """The batch asked for (?batch=, else the reader's current one) and the groups of it the reader may see."""
+    batch = current_batch(request.user)
+    if request.GET.get("batch"):
+        batch = Batch.objects.select_related("city").filter(pk=_int(request.GET["batch"])).first() or batch
+    return batch, list(group_list(user=request.user, batch=batch)) if batch else []
+
+
 @login_required
 @require_GET
 def overview(request):
     """创新成绩单: every figure of the batch for each group the reader may see (and the total for city readers)."""
-    batch = current_batch(request.user)
-    if request.GET.get("batch"):
-        batch = Batch.objects.select_related("city").filter(pk=_int(request.GET["batch"])).first() or batch
-    groups = list(group_list(user=request.user, batch=batch)) if batch else []
+    batch, groups = _readers_groups(request)
     if batch is None or not groups:
         return render(request, "scorecard/overview.html", {"batch": batch, "groups": [], "rows": []})
     start, end = _date(request.GET.get("start")), _date(request.GET.get("end"))
@@ -177,5 +187,30 @@ def overview(request):
         "start": period_start,
         "end": period_end,
         "members": batch.tenures.count(),
+        "ledger_month": f"{reference_day(batch):%Y-%m}",
     }
     return render(request, "scorecard/overview.html", context)
+
+
+@login_required
+@require_GET
+def ledger_workbook(request):
+    """The monthly ledger (月度台账) of what the scorecard page shows the reader: ?month=YYYY-MM[&group=id].
+
+    City readers get every group with the totals; others the groups they may see (one group with
+    ?group=). The figures are the groups'; the record sheets hold the records the reader may read.
+    """
+    batch, groups = _readers_groups(request)
+    if batch is None or not groups:
+        raise PermissionDenied(_("你没有可查看的支团"))
+    if request.GET.get("group"):
+        groups = [g for g in groups if g.pk == _int(request.GET["group"])]
+        if not groups:
+            raise Http404(_("支团不存在，或不在你的查看范围内"))
+    text = request.GET.get("month") or f"{reference_day(batch):%Y-%m}"
+    try:
+        book = ledger.ledger_for(batch=batch, month=ledger.parse_month(text), groups=groups, user=request.user)
+    except ApplicationError as err:
+        messages.error(request, err.message)
+        return redirect("scorecard:overview")
+    return download(ledger.ledger_filename(book), ledger.ledger_workbook(book))
