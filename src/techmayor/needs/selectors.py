@@ -9,13 +9,16 @@ can claim it).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from techmayor.accounts.choices import Role
@@ -26,7 +29,8 @@ from techmayor.roster.models import Member
 
 from .choices import CollaboratorStatus, LeadStatus, NeedState
 from .filters import LeadFilterSet, NeedFilterSet
-from .models import Lead, Need, NeedCollaborator, NeedTransition, OutcomeRound, ProgressEntry
+from .models import STALE_AFTER, Lead, Need, NeedCollaborator, NeedTransition, OutcomeRound, ProgressEntry
+from .state_machine import OPEN_STATES
 
 # ---------------------------------------------------------------- scope
 
@@ -343,3 +347,63 @@ def need_todos(*, user) -> list[dict]:
         needs(_("有待审核成效的需求"), outcome="pending")
         needs(_("超过30天未更新的需求"), stale="1")
     return [{"label": label, "count": count, "url": url} for label, count, url in items if count]
+
+
+# ---------------------------------------------------------------- a need as it stood on a day
+
+
+@dataclass(frozen=True)
+class NeedOnDay:
+    """A need as it stood at the end of ``day``: its state, its last update and the 30-day stale rule."""
+
+    need: Need
+    day: dt.date
+    state: str
+    last_update: dt.date  # the latest transition or progress entry by then (else the day it was collected)
+
+    @property
+    def state_label(self) -> str:
+        return str(NeedState(self.state).label)
+
+    @property
+    def days_since_update(self) -> int:
+        return (self.day - self.last_update).days
+
+    @property
+    def is_stale(self) -> bool:
+        """The rule of ``Need.is_stale``, as of ``day``: claimed, and nothing for more than 30 days."""
+        return self.state == NeedState.CLAIMED and self.days_since_update > STALE_AFTER.days
+
+
+def needs_open_on(needs: QuerySet[Need], day: dt.date) -> list[NeedOnDay]:
+    """The needs of ``needs`` collected by ``day`` and still open at its end, with their state then.
+
+    The state is read from the transitions (the last one by then; before the first, its
+    ``from_state``; with none, the need's state now), so a past month's ledger shows the past.
+    """
+    cutoff = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    rows = list(
+        needs.filter(date__lte=day).select_related("enterprise", "group", "owner", "lead").order_by("date", "pk")
+    )
+    ids = [n.pk for n in rows]
+    steps: dict[int, list[NeedTransition]] = {}
+    for step in NeedTransition.objects.filter(need_id__in=ids).only("need_id", "at", "from_state", "to_state"):
+        steps.setdefault(step.need_id, []).append(step)
+    progress = dict(
+        ProgressEntry.objects.filter(need_id__in=ids, date__lte=day)
+        .values("need_id")
+        .annotate(last=Max("date"))
+        .values_list("need_id", "last")
+    )
+    result = []
+    for need in rows:
+        done = [s for s in steps.get(need.pk, []) if s.at < cutoff]
+        later = [s for s in steps.get(need.pk, []) if s.at >= cutoff]
+        state = done[-1].to_state if done else (later[0].from_state if later else need.state)
+        if state not in OPEN_STATES:
+            continue
+        updates = [need.date, *(timezone.localtime(s.at).date() for s in done)]
+        if need.pk in progress:
+            updates.append(progress[need.pk])
+        result.append(NeedOnDay(need=need, day=day, state=state, last_update=max(updates)))
+    return result

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from techmayor.core import clock
 from techmayor.core.errors import ApplicationError
+from techmayor.core.exports import download
 from techmayor.core.forms import styled
 from techmayor.core.models import Region
 from techmayor.enterprises.models import Enterprise
@@ -104,11 +105,7 @@ def need_list(request):
 @login_required
 def need_export(request):
     needs = selectors.need_list(user=request.user, filters=request.GET)
-    content = needs_workbook(needs)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    filename = f"企业需求_{clock.today():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return download(_("企业需求"), needs_workbook(needs))
 
 
 # ---------------------------------------------------------------- detail
