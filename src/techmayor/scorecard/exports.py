@@ -41,7 +41,7 @@ def scorecard_sheet(*, batch, groups, show_total: bool, rows: list[dict], period
 
 
 def drill_sheet(*, metric: Metric, scope: Scope, columns, records: Iterable, total: int, shown: int) -> Sheet:
-    """The records behind one figure that the reader may read (``columns``: ``web.records.Column``)."""
+    """The records behind one figure that the reader may read (``columns``: ``core.registry.Column``)."""
     start, end = scope.period
     where = "·".join(str(x.name) for x in (scope.group, scope.member) if x is not None) or "全部支团"
     title = f"{scope.batch} · {metric.name}（{metric.unit}）· {where} · {start:%Y-%m-%d} 至 {end:%Y-%m-%d}"
