@@ -29,7 +29,7 @@ def load(content: bytes):
 def test_text_that_looks_like_a_formula_is_a_text_cell_without_a_prefix():
     book = load(workbook_bytes([Sheet(name="s", headers=["值"], rows=[[v] for v in TRICKY])]))
     cells = [row[0] for row in book["s"].iter_rows(min_row=2)]
-    assert [c.value for c in cells] == [v.replace("\r", "\n") for v in TRICKY]  # XML reads CR as LF
+    assert [c.value for c in cells] == [v.replace("\r", "\n") for v in TRICKY]  # line ends written as LF
     assert {c.data_type for c in cells} == {"s"}
 
 

@@ -72,7 +72,9 @@ def cell_value(value):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, int | float | dt.date):
         return value
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))[:MAX_TEXT]
+    # Line ends as LF: a bare CR reads back differently with and without lxml installed.
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_TEXT]
 
 
 def _cell(ws, value, *, font=None, fill=None, border=None):
