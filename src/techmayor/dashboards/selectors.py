@@ -143,16 +143,17 @@ def funnels(batch, groups, *, whole_batch: bool) -> dict:
     where = {"batch": batch.pk, "group": group.pk if group else None}
 
     need = need_funnel(needs)
-    labels = {"collected": _("采集"), **{s.value: s.label for s in NeedState}}
+    steps = {"collected": _("采集"), "verified": _("已核实"), "published": _("已发布"), "claimed": _("已认领"),
+             "completed": _("已办结")}  # fmt: skip
     for step in need["steps"]:
-        step["label"] = str(labels[step["state"]])
+        step["label"] = str(steps[step["state"]])
         step["lost_text"] = _share(step["lost_share"])
         if step["state"] == "collected":
             step["url"] = drill_url("needs_collected", scope) if whole_batch or group else None
         else:
             step["url"] = _url("needs:need_list", reached=step["state"], **where)
     for row in need["days"]:
-        row["label"] = str(labels[row["state"]])
+        row["label"] = str(NeedState(row["state"]).label)
 
     counts = cooperation_funnel(intents)
     coop, previous = [], None
