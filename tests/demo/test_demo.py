@@ -229,3 +229,22 @@ def test_demo_universities_are_spelled_as_in_the_ministrys_list(shared_data):
             listed[row[1]] = (str(int(row[2])), row[3], row[4], row[5])
     for name, entry in vocab.UNIVERSITIES.items():
         assert listed.get(name) == entry, name
+
+
+def test_agreements_that_followed_an_intent_name_it_and_intents_name_the_need_they_answer(demo):
+    from techmayor.cooperation.models import Agreement, Intent
+
+    agreements = Agreement.objects.filter(batch=demo.batch)
+    linked = list(agreements.filter(intent__isnull=False).select_related("intent"))
+    assert 0.25 * agreements.count() <= len(linked) < agreements.count()
+    for agreement in linked:
+        intent = agreement.intent
+        assert (intent.group_id, intent.enterprise_id, intent.university_id) == (
+            agreement.group_id,
+            agreement.enterprise_id,
+            agreement.university_id,
+        )
+        assert intent.date <= agreement.date
+    answering = list(Intent.objects.filter(batch=demo.batch, need__isnull=False).select_related("need"))
+    assert answering
+    assert all(i.need.enterprise_id == i.enterprise_id and i.need.date <= i.date for i in answering)

@@ -78,6 +78,15 @@ class Agreement(CreditedRecord):
         on_delete=models.PROTECT,
         related_name="agreements",
     )
+    intent = models.ForeignKey(
+        Intent,
+        verbose_name=_("来自意向"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        help_text=_("这份协议由哪项合作意向促成（可不填）"),
+    )
     contract_amount_wan = models.DecimalField(_("合同金额(万元)"), **WAN)
 
     class Meta(CreditedRecord.Meta):

@@ -1209,6 +1209,7 @@ class _Planner:
                     university=university,
                     contract_amount_wan=contract,
                     need=need,
+                    intent=from_intent.key if from_intent and not local else None,
                     note=note,
                     receipts=receipts,
                 )
