@@ -1,7 +1,7 @@
 """The platform's business day: what "today" and "now" mean for defaults, validation and staleness.
 
 An installation may pin the day (``settings.TECHMAYOR_TODAY``, from the ``TECHMAYOR_TODAY`` environment
-variable or the demo's pin, see decision 0006): the demo of a batch that ended in 2022 then lives on
+variable or the demo's pin, see decision 0008): the demo of a batch that ended in 2022 then lives on
 its own date. Without a pin the business day is the real one. Audit timestamps, job bookkeeping and
 file names on disk keep the real clock (``django.utils.timezone``); everything that means "the
 present" to a user (date defaults, "no later than today", "no progress for 30 days", "this month",

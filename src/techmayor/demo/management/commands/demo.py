@@ -33,7 +33,7 @@ class Command(BaseCommand):
             self._pin_today()
 
     def _pin_today(self) -> None:
-        """The database holds the demo: its installation lives on the demo's day (in demo mode, decision 0006)."""
+        """The database holds the demo: its installation lives on the demo's day (in demo mode, decision 0008)."""
         path = settings.DEMO_TODAY_FILE
         day = DEMO_TODAY.isoformat()
         if not path.is_file() or path.read_text().strip() != day:
