@@ -24,7 +24,6 @@ if env_file.exists():
 DEBUG = env.bool("DEBUG", default=False)
 
 VAR_DIR = Path(env.str("TECHMAYOR_VAR_DIR", default=str(BASE_DIR / "var")))
-SHARED_DIR = Path(env.str("TECHMAYOR_SHARED_DIR", default=str(BASE_DIR.parent / "shared")))
 
 
 def _installation_secret(path: Path) -> str:

@@ -1,20 +1,17 @@
-"""The demo's resource pool: real papers and patents from ``../shared/data`` attached to
+"""The demo's resource pool: the real papers and patents shipped in ``techmayor/data`` attached to
 pseudonymous experts at real universities (an expert's profile is their achievements).
 
 Papers are grouped by discipline and patents by their first IPC subclass; each small group of
 related achievements becomes one generated expert, so an expert's profile is coherent. Everything
-generated is marked ``is_demo``. Without ``../shared`` the pool stays empty (``techmayor import
-corpus`` fills it later) and the demo says so.
+generated is marked ``is_demo``.
 """
 
 from __future__ import annotations
 
 import random
 from collections import defaultdict
-from pathlib import Path
 
-from django.conf import settings
-
+from techmayor import data
 from techmayor.core import audit
 from techmayor.core.models import AuditAction
 from techmayor.matchmaking.importers import import_corpus
@@ -28,13 +25,8 @@ TITLES = ["教授", "教授", "副教授", "副教授", "研究员", "副研究�
 
 
 def build_resource_pool(*, seed: int) -> str:
-    data = Path(settings.SHARED_DIR) / "data"
-    sources = [(data / "csl_papers.jsonl", "paper"), (data / "patents_ipc.jsonl", "patent")]
-    if not any(path.is_file() for path, _ in sources):
-        return "资源池：未找到 ../shared/data 的论文与专利数据，跳过（可用 techmayor import corpus 导入）"
-    for path, kind in sources:
-        if path.is_file():
-            import_corpus(path, kind=kind, sync_index=False)
+    for path, kind in ((data.PAPERS, "paper"), (data.PATENTS, "patent")):
+        import_corpus(path, kind=kind, sync_index=False)
     if Expert.objects.filter(is_demo=True).exists():
         return "资源池：演示专家已存在"
     rng = random.Random(seed)
