@@ -130,6 +130,11 @@ def test_a_damaged_compressed_file_is_refused_in_chinese(tmp_path):
     path.write_bytes(b"not xz at all")
     with pytest.raises(ApplicationError, match="压缩文件已损坏"):
         read_rows(path)
+    cut = tmp_path / "list.csv.gz"  # the head decompresses, the rest is missing
+    text = "序号,学校名称\n" + "".join(f"{i},大学{i * 7919 % 10007}\n" for i in range(2000))
+    cut.write_bytes(gzip.compress(text.encode())[:300])
+    with pytest.raises(ApplicationError, match="压缩文件已损坏"):
+        read_rows(cut)
     with pytest.raises(ApplicationError, match=r"无法识别的文件格式：\.txt"):
         read_rows(tmp_path / "list.txt.gz")
 

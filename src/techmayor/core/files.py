@@ -162,9 +162,13 @@ def open_file(path: str | Path, mode: str = "rb", **kwargs):
     return opener(path, mode + ("t" if "b" not in mode and "t" not in mode else ""), **kwargs)
 
 
-def _read_bytes(path: Path) -> bytes:
-    with open_file(path) as fh:
-        return fh.read()
+def _read_bytes(path: Path, size: int = -1) -> bytes:
+    try:
+        with open_file(path) as fh:
+            return fh.read(size)
+    except (OSError, EOFError, lzma.LZMAError) as exc:
+        problem = "压缩文件已损坏" if is_compressed(path) else "文件无法打开"
+        raise ApplicationError(f"无法读取 {path.name}：{problem}（{exc}）", field="file") from exc
 
 
 def read_rows(path: str | Path) -> TableData:
@@ -180,11 +184,7 @@ def read_rows(path: str | Path) -> TableData:
         raise ApplicationError(f"无法识别的文件格式：{shown}（支持 {_SUPPORTED_TEXT}）", field="file")
     if not path.is_file():
         raise ApplicationError(f"文件不存在：{path}", field="file")
-    try:
-        with open_file(path) as fh:
-            head = fh.read(8)
-    except (OSError, EOFError, lzma.LZMAError) as exc:
-        raise ApplicationError(f"无法读取 {path.name}：压缩文件已损坏（{exc}）", field="file") from exc
+    head = _read_bytes(path, 8)
     if not head:
         raise ApplicationError(f"文件为空：{path.name}", field="file")
 
