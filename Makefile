@@ -34,13 +34,14 @@ venv: $(STAMP) $(NODE_STAMP) $(GEO)
 
 # Create the environment, migrate the embedded SQLite database, load the demo when the
 # database is empty, and serve on 127.0.0.1:8000 with a background-job worker beside it
-# (stopped with the server).
+# (stopped with the server). The matching index, when missing, is built beside the server
+# starting up: need pages show their matches as soon as it is written.
 run: $(STAMP) $(NODE_STAMP) $(GEO)
 	DEBUG=1 $(BIN)/techmayor migrate --noinput
 	DEBUG=1 $(BIN)/techmayor demo --if-empty
-	DEBUG=1 $(BIN)/techmayor match index --if-missing
 	DEBUG=1 $(BIN)/techmayor run_huey --quiet & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 $(BIN)/techmayor match index --if-missing & index=$$!; \
+	trap 'kill $$worker $$index 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/techmayor runserver $(HOST):$(PORT)
 
 demo: $(STAMP)

@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--skip-quality", action="store_true")
     args = ap.parse_args(argv)
     if not shared_available():
-        print("bench: ../shared/data is absent; the benchmarks need the real corpora. Nothing to do.")
+        print("bench: ../shared/eval is absent; the benchmarks need the evaluation sets. Nothing to do.")
         return
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     started = time.perf_counter()

@@ -11,41 +11,43 @@ expert at one of 150 universities.  Synthetic needs recombine clauses of the dev
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-DATA = SHARED / "data"
+from techmayor import data
+from techmayor.core.files import open_file
+
+# The corpora ship with the platform (techmayor/data); the evaluation sets (needs and their
+# judgements) are read from ../shared/eval, or $TECHMAYOR_SHARED_DIR/eval.
+SHARED = Path(os.environ.get("TECHMAYOR_SHARED_DIR") or Path(__file__).resolve().parents[1].parent / "shared")
 EVAL = SHARED / "eval"
 CACHE = Path(__file__).resolve().parents[1] / "var" / "bench"
 
 
 def shared_available() -> bool:
-    return (DATA / "csl_papers.jsonl").exists() and (DATA / "patents_ipc.jsonl").exists()
+    return (EVAL / "needs_dev.tsv").exists() and (EVAL / "needs_dev.qrels").exists()
 
 
 def _read_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
+    with open_file(path, "r", encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
 
 def real_corpus() -> list[dict]:
-    papers = _read_jsonl(DATA / "csl_papers.jsonl")
+    papers = _read_jsonl(data.PAPERS)
     for r in papers:
         r["kind"] = "paper"
-    patents = _read_jsonl(DATA / "patents_ipc.jsonl")
+    patents = _read_jsonl(data.PATENTS)
     for r in patents:
         r["kind"] = "patent"
     return papers + patents
 
 
 def labelled_titles() -> dict[str, list[tuple[str, str]]]:
-    path = DATA / "csl_titles_train.tsv"
-    if not path.exists():
-        return {}
     pairs = []
-    with open(path, encoding="utf-8") as fh:
+    with open_file(data.PAPER_TITLES, "r", encoding="utf-8") as fh:
         next(fh, None)
         for line in fh:
             parts = line.rstrip("\n").split("\t")
@@ -55,12 +57,10 @@ def labelled_titles() -> dict[str, list[tuple[str, str]]]:
 
 
 def taxonomy_words() -> list[str]:
-    path = DATA / "gbt4754_2017.json"
-    if not path.exists():
-        return []
     from techmayor.matching.analysis import domain_words_from_taxonomy
 
-    return domain_words_from_taxonomy(r["name"] for r in json.loads(path.read_text(encoding="utf-8")))
+    with open_file(data.INDUSTRIES, "r", encoding="utf-8") as fh:
+        return domain_words_from_taxonomy(r["name"] for r in json.load(fh))
 
 
 _SENT = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from techmayor.accounts.models import User
 from techmayor.cooperation.models import Agreement, AgreementReceipt, Intent
-from techmayor.core.industries import BUILTIN_PATH, load_industries
+from techmayor.core.industries import load_industries
 from techmayor.core.models import AuditLog, Industry
 from techmayor.core.regions import load_regions, region_by_name
 from techmayor.enterprises.models import Contact, Enterprise, EnterpriseLink, EnterpriseTag
@@ -30,7 +30,7 @@ def superuser(client):
 def world(db):
     """One row of every model, so change lists render their columns and change pages open."""
     load_regions()
-    load_industries(BUILTIN_PATH)
+    load_industries()
     group = GroupFactory()
     batch = group.batch
     tenure = TenureFactory(group=group, batch=batch)

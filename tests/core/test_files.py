@@ -1,10 +1,13 @@
 import datetime as dt
+import gzip
+import lzma
 
 import openpyxl
 import pytest
 
+from techmayor import data
 from techmayor.core.errors import ApplicationError
-from techmayor.core.files import clean_cell, find_header, format_number, read_rows
+from techmayor.core.files import clean_cell, content_suffix, find_header, format_number, open_file, read_rows
 
 HEADER = ["序号", "学校名称", "学校标识码", "主管部门", "所在地", "办学层次", "备注"]
 ROWS = [
@@ -98,11 +101,47 @@ def test_unknown_extension_and_missing_file(tmp_path):
         read_rows(tmp_path / "missing.csv")
 
 
-def test_real_moe_xls(shared_data):
-    table = read_rows(shared_data / "moe_universities_2025.xls")
+def test_real_moe_xls_shipped_compressed():
+    table = read_rows(data.UNIVERSITIES)
     assert table.rows[2].number == 3
     assert list(table.rows[2].cells) == HEADER
     assert table.rows[4].cells[:3] == ("1", "北京大学", "4111010001")  # float cells come back as Excel shows them
+
+
+@pytest.mark.parametrize("compress", [gzip.compress, lzma.compress])
+def test_compressed_files_read_as_what_they_hold(tmp_path, compress):
+    plain = write_csv(tmp_path / "list.csv", ROWS, "gbk")
+    packed = tmp_path / ("list.csv.gz" if compress is gzip.compress else "list.csv.xz")
+    packed.write_bytes(compress(plain.read_bytes()))
+    assert content_suffix(packed) == ".csv"
+    assert read_rows(packed).rows == read_rows(plain).rows
+
+    book = openpyxl.Workbook()
+    for row in ROWS:
+        book.active.append(row)
+    book.save(tmp_path / "list.xlsx")
+    xlsx = tmp_path / "list.xlsx.xz"
+    xlsx.write_bytes(lzma.compress((tmp_path / "list.xlsx").read_bytes()))
+    assert read_rows(xlsx).rows[3].cells[1] == "南京大学"
+
+
+def test_a_damaged_compressed_file_is_refused_in_chinese(tmp_path):
+    path = tmp_path / "list.xls.xz"
+    path.write_bytes(b"not xz at all")
+    with pytest.raises(ApplicationError, match="压缩文件已损坏"):
+        read_rows(path)
+    cut = tmp_path / "list.csv.gz"  # the head decompresses, the rest is missing
+    text = "序号,学校名称\n" + "".join(f"{i},大学{i * 7919 % 10007}\n" for i in range(2000))
+    cut.write_bytes(gzip.compress(text.encode())[:300])
+    with pytest.raises(ApplicationError, match="压缩文件已损坏"):
+        read_rows(cut)
+    with pytest.raises(ApplicationError, match=r"无法识别的文件格式：\.txt"):
+        read_rows(tmp_path / "list.txt.gz")
+
+
+def test_open_file_reads_text_through_the_compression():
+    with open_file(data.PAPER_TITLES, "r", encoding="utf-8") as fh:
+        assert fh.readline().rstrip("\n").split("\t") == ["title", "category"]
 
 
 def test_find_header_is_tolerant_of_width_spaces_and_markers(tmp_path):

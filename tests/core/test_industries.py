@@ -2,21 +2,21 @@ import json
 
 import pytest
 
-from techmayor.core.industries import BUILTIN_PATH, industry_by_code, load_industries, read_industries
+from techmayor import data
+from techmayor.core.files import open_file
+from techmayor.core.industries import industry_by_code, load_industries
 from techmayor.core.models import AuditLog, Industry
 
 
 @pytest.fixture
-def gbt_file(shared_data):
-    path = shared_data / "gbt4754_2017.json"
-    if not path.is_file():
-        pytest.skip(f"{path} not found")
-    return path
+def gbt_file():
+    return data.INDUSTRIES
 
 
 @pytest.mark.django_db
 def test_full_load_keeps_every_row_and_links_parents(gbt_file):
-    raw = json.loads(gbt_file.read_text(encoding="utf-8"))
+    with open_file(gbt_file, "r", encoding="utf-8") as fh:
+        raw = json.load(fh)
     assert len(raw) == 1772
     created = load_industries(gbt_file)
     # The file's 1,772 rows (one 中类 "374 飞机制造" is really 小类 3741) plus the 199 中类
@@ -60,31 +60,18 @@ def test_load_is_idempotent_with_one_summary_audit(gbt_file):
 
 
 @pytest.mark.django_db
-def test_builtin_fallback_loads_sections_and_divisions():
-    assert load_industries(BUILTIN_PATH) == 117
-    assert Industry.objects.filter(level=1).count() == 20
-    assert Industry.objects.filter(level=2).count() == 97
-    assert industry_by_code("38").parent.code == "C"
-    assert load_industries(BUILTIN_PATH) == 0
+def test_an_uncompressed_copy_loads_the_same(tmp_path):
+    plain = tmp_path / "gbt4754_2017.json"
+    with open_file(data.INDUSTRIES, "r", encoding="utf-8") as fh:
+        plain.write_text(fh.read(), encoding="utf-8")
+    assert load_industries(plain) == 1971
+    assert load_industries() == 0
 
 
 @pytest.mark.django_db
-def test_full_load_after_builtin_adds_the_rest(gbt_file):
-    load_industries(BUILTIN_PATH)
-    assert load_industries(gbt_file) == 1971 - 117
-    assert industry_by_code("3841").parent.parent.code == "38"
-
-
-def test_builtin_file_matches_the_shared_file(gbt_file):
-    builtin = json.loads(BUILTIN_PATH.read_text(encoding="utf-8"))
-    shared = {r["code"]: r for r in read_industries(gbt_file) if r["level"] <= 2}
-    assert {r["code"]: r["name"] for r in builtin} == {c: r["name"] for c, r in shared.items()}
-
-
-@pytest.mark.django_db
-def test_management_command(capsys, gbt_file):
+def test_management_command(capsys):
     from django.core.management import call_command
 
-    call_command("load_industries", str(gbt_file))
+    call_command("load_industries")
     assert "新建 1971 条" in capsys.readouterr().out
     assert AuditLog.objects.get(model="core.industry").source == "cli"

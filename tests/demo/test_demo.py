@@ -1,23 +1,33 @@
 """The demo generator: 常州市第十四批科技镇长团 reproduces every figure of the seed article.
 
-The demo is built once for the module, without ``../shared`` (SHARED_DIR points at an empty
-directory, so the built-in universities and industries are used), inside a transaction that is
-rolled back when the module is done, so other test modules never see it.
+The demo is built once for the module, inside a transaction that is rolled back when the module
+is done, so other test modules never see it. It is built as on a fresh clone: with
+``TECHMAYOR_SHARED_DIR`` pointing at nowhere, and watched (by an audit hook on ``open``) to read
+nothing from ``../shared``: everything it needs ships in ``techmayor/data``.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
+import sys
 from decimal import Decimal
+from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
-from django.test import override_settings
+from django.db.models import ForeignKey
+from django.urls import reverse
+from django.utils.html import escape
 from stdnum.cn import uscc
 
+from techmayor import data
+from techmayor.accounts.models import User
+from techmayor.core.files import read_rows
 from techmayor.core.models import AuditLog, Industry
 from techmayor.demo import targets as tg
 from techmayor.demo import vocab
@@ -25,21 +35,50 @@ from techmayor.demo.builder import build_demo
 from techmayor.demo.plan import DEFAULT_SEED, DISTRICT, DISTRICT_CODE, plan_demo
 from techmayor.enterprises.models import Enterprise
 from techmayor.ledger.models import Visit
+from techmayor.matchmaking.selectors import need_matches
+from techmayor.matchmaking.services import matcher_forget, matching_index_build
 from techmayor.needs.choices import LeadSource, NeedState
 from techmayor.needs.models import Lead, Need, OutcomeRound, ProgressEntry
-from techmayor.resources.models import Platform, University
+from techmayor.resources.models import Achievement, Expert, Platform, University
 from techmayor.roster.models import Member, Tenure
 from techmayor.scorecard.services import scorecard
 
 pytestmark = pytest.mark.django_db
 
 
+SHARED_DIR = Path(__file__).resolve().parents[3] / "shared"  # where ../shared sits beside the project
+_opened_in_shared: list[str] | None = None  # collecting while not None
+
+
+def _watch_shared(event: str, args: tuple) -> None:
+    if event == "open" and _opened_in_shared is not None and isinstance(args[0], str | Path):
+        path = os.path.abspath(args[0])
+        if any(path.startswith(str(root) + os.sep) for root in (SHARED_DIR, SHARED_DIR.resolve())):
+            _opened_in_shared.append(path)
+
+
+sys.addaudithook(_watch_shared)  # audit hooks cannot be removed; it records only while the demo is built
+
+
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    empty_shared = tmp_path_factory.mktemp("no-shared")
-    with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(SHARED_DIR=empty_shared):
+def opened_in_shared() -> list[str]:
+    return []
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory, opened_in_shared):
+    global _opened_in_shared
+    nowhere = str(tmp_path_factory.mktemp("fresh-clone") / "no-shared")
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        mock.patch.dict(os.environ, {"TECHMAYOR_SHARED_DIR": nowhere}),
+    ):
+        _opened_in_shared = opened_in_shared
+        try:
             result = build_demo(seed=DEFAULT_SEED)
+        finally:
+            _opened_in_shared = None
         yield result
         transaction.set_rollback(True)
 
@@ -162,7 +201,6 @@ def test_need_steps_are_dated_in_the_batch_not_today(demo):
 
 def test_one_demo_account_per_role_with_its_scope(demo):
     from techmayor.accounts.choices import Role
-    from techmayor.accounts.models import User
 
     users = {u.username: u for u in User.objects.filter(is_demo=True).prefetch_related("roles")}
     roles = {name: {a.role for a in u.roles.all()} for name, u in users.items()}
@@ -178,10 +216,54 @@ def test_one_demo_account_per_role_with_its_scope(demo):
     assert town.parent.name == "溧阳市" and Need.objects.filter(region=town).exists()
 
 
-def test_without_shared_the_builtin_lists_are_used(demo):
-    assert University.objects.count() < 100  # the built-in list, not the Ministry's 2,919
-    assert Industry.objects.filter(level__gt=2).count() == 0  # the built-in 门类 + 大类
+def test_without_shared_the_demo_is_complete_from_the_shipped_data(demo, opened_in_shared):
+    assert opened_in_shared == []
+    assert ForeignKey.validate.__name__ == "validate"  # the demo's shortcut is undone once it is built
+    assert University.objects.count() == 2919  # the Ministry's whole list
+    assert Industry.objects.count() == 1971 and Industry.objects.filter(level=4).exists()
     assert Enterprise.objects.filter(industry=None).count() == 0
+    assert not Enterprise.objects.exclude(industry__level=4).exists()  # every company has its 小类
+    assert Achievement.objects.filter(kind="paper").count() == 2000
+    assert Achievement.objects.filter(kind="patent").count() == 9740
+    assert not Achievement.objects.filter(experts=None).exists()
+    assert Expert.objects.filter(is_demo=True, university__isnull=False).count() > 1000
+
+
+@pytest.fixture(scope="module")
+def demo_index(demo, django_db_blocker, tmp_path_factory):
+    directory = tmp_path_factory.mktemp("matching") / "index"
+    with django_db_blocker.unblock():
+        matcher = matching_index_build(directory=directory)
+    yield directory, matcher
+    matcher_forget()
+
+
+def test_the_index_builds_and_a_demo_need_gets_every_kind_of_match(demo, demo_index):
+    matcher = demo_index[1]
+    assert len(matcher.index) == Achievement.objects.count()
+    admin = User.objects.get(username="demo_admin")
+    needs = Need.objects.filter(batch=demo.batch, state=NeedState.PUBLISHED).order_by("pk")[:5]
+    assert len(needs) == 5
+    for need in needs:
+        results = need_matches(need=need, user=admin, matcher=matcher)
+        assert results.available, need
+        assert results.experts and results.achievements and results.universities, need
+        assert all(row.obj is not None for row in results.experts + results.achievements + results.universities)
+        assert results.members and all(row.member is not None for row in results.members), need
+
+
+def test_the_need_page_shows_the_matches(demo, demo_index, client, settings):
+    directory, _ = demo_index
+    settings.MATCHING_INDEX_DIR = str(directory)
+    need = Need.objects.filter(batch=demo.batch, state=NeedState.PUBLISHED).order_by("pk").first()
+    client.force_login(User.objects.get(username="demo_admin"))
+    page = client.get(reverse("matchmaking:need_matches", args=[need.pk]))
+    assert page.status_code == 200
+    results = page.context["results"]
+    html = page.content.decode()
+    shown = [results.experts[0].obj.name, results.achievements[0].obj.title, results.universities[0].obj.name]
+    for text in [*shown, results.members[0].member.name]:
+        assert escape(text) in html
 
 
 def test_scorecard_command_prints_json(demo):
@@ -217,16 +299,11 @@ def test_rounding_rules(value, rule, number, ok):
     assert tg.satisfies(value, rule, number) is ok
 
 
-@pytest.mark.shared
-def test_demo_universities_are_spelled_as_in_the_ministrys_list(shared_data):
-    import xlrd
-
-    sheet = xlrd.open_workbook(shared_data / "moe_universities_2025.xls").sheet_by_index(0)
+def test_demo_universities_are_spelled_as_in_the_ministrys_list():
     listed = {}
-    for r in range(sheet.nrows):
-        row = sheet.row_values(r)
-        if isinstance(row[2], float):
-            listed[row[1]] = (str(int(row[2])), row[3], row[4], row[5])
+    for row in read_rows(data.UNIVERSITIES):
+        if row.get(2).isdigit():
+            listed[row.get(1)] = (row.get(2), row.get(3), row.get(4), row.get(5))
     for name, entry in vocab.UNIVERSITIES.items():
         assert listed.get(name) == entry, name
 

@@ -1,15 +1,15 @@
 import pytest
-from django.test import override_settings
 
+from techmayor import data
 from techmayor.demo.resources import build_resource_pool
-from techmayor.resources.importers import load_builtin_universities
+from techmayor.resources.importers import import_universities
 from techmayor.resources.models import Achievement, Expert
 
 pytestmark = pytest.mark.django_db
 
 
-def test_real_achievements_are_attached_to_pseudonymous_experts(shared_data):
-    load_builtin_universities()
+def test_real_achievements_are_attached_to_pseudonymous_experts():
+    import_universities(data.UNIVERSITIES)
     message = build_resource_pool(seed=14)
     assert Achievement.objects.count() == 2000 + 9740
     assert not Achievement.objects.filter(experts=None).exists()
@@ -24,9 +24,3 @@ def test_real_achievements_are_attached_to_pseudonymous_experts(shared_data):
         assert all(a.university_id == expert.university_id for a in expert.achievements.all())
     assert "演示专家" in message
     assert build_resource_pool(seed=14) == "资源池：演示专家已存在"
-
-
-def test_without_shared_data_the_pool_stays_empty(tmp_path):
-    with override_settings(SHARED_DIR=tmp_path):
-        message = build_resource_pool(seed=14)
-    assert "跳过" in message and not Achievement.objects.exists()

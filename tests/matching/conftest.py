@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-SHARED = Path(__file__).resolve().parents[3] / "shared"
 
 # 30 achievements across unrelated fields; ids are what the regression test expects back.
 DOCS = [

@@ -22,7 +22,7 @@ from techmayor.matching.evaluation import (
     write_trec_run,
 )
 
-from .conftest import QUERIES, SHARED, records
+from .conftest import QUERIES, records
 
 TREC_LINE = re.compile(r"^\S+ Q0 \S+ [1-9][0-9]* -?[0-9]+\.[0-9]{6} techmayor$")
 
@@ -86,20 +86,21 @@ def test_plain_baseline_on_the_tiny_corpus():
 
 
 @pytest.mark.shared
-@pytest.mark.skipif(not (SHARED / "eval" / "needs_dev.qrels").exists(), reason="../shared is absent")
-def test_dev_set_quality_floor(tmp_path):
+def test_dev_set_quality_floor(tmp_path, eval_dir):
     """The engine on the real corpus: a floor well under the measured 0.85 nDCG@10 (bench has the figures)."""
     import json
 
+    from techmayor import data
+    from techmayor.core.files import open_file
     from techmayor.matching.ranker import Matcher
 
     corpus = []
-    for name, kind in (("csl_papers.jsonl", "paper"), ("patents_ipc.jsonl", "patent")):
-        with open(SHARED / "data" / name, encoding="utf-8") as fh:
+    for path, kind in ((data.PAPERS, "paper"), (data.PATENTS, "patent")):
+        with open_file(path, "r", encoding="utf-8") as fh:
             corpus += [dict(json.loads(line), kind=kind) for line in fh if line.strip()]
     m = Matcher.build(corpus, tmp_path / "ix")
-    queries = read_queries(SHARED / "eval" / "needs_dev.tsv")
-    qrels = read_qrels(SHARED / "eval" / "needs_dev.qrels")
+    queries = read_queries(eval_dir / "needs_dev.tsv")
+    qrels = read_qrels(eval_dir / "needs_dev.qrels")
     run = {q: [h.id for h in m.search(t, k=50, explain=False)] for q, t in queries}
     res = evaluate(run, qrels)
     assert res["ndcg@10"] >= 0.78 and res["recall@50"] >= 0.9

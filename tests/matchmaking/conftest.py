@@ -3,8 +3,6 @@ real Expert and University rows, and an index built into a temporary directory."
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from techmayor.matchmaking import services
@@ -17,24 +15,11 @@ __all__ = ["QUERIES"]
 
 @pytest.fixture(autouse=True)
 def index_dir(tmp_path, settings):
-    """Indexes go to a temporary directory; the shared data sets are not read (the tests build
-    their own corpus), so results do not depend on ../shared."""
+    """Indexes go to a temporary directory."""
     settings.MATCHING_INDEX_DIR = str(tmp_path / "matching" / "index")
-    settings.SHARED_DIR = tmp_path / "no-shared"
     services.matcher_forget()
     yield tmp_path / "matching" / "index"
     services.matcher_forget()
-
-
-@pytest.fixture
-def shared_data() -> Path:
-    """As in tests/conftest.py, but from the configured SHARED_DIR (``index_dir`` hides it)."""
-    from techmayor.config import settings as configured
-
-    path = Path(configured.SHARED_DIR) / "data"
-    if not path.is_dir():
-        pytest.skip(f"shared data sets not found at {path}")
-    return path
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from collections import defaultdict
 import pytest
 from django.core.management import CommandError, call_command
 
+from techmayor import data
 from techmayor.matchmaking import services
 from techmayor.resources.models import Expert, University
 
@@ -136,13 +137,9 @@ def test_incremental_sync_after_an_import(pool, tmp_path):
 
 
 @pytest.mark.shared
-def test_eval_on_the_shared_dev_set(shared_data, tmp_path, settings):
-    settings.SHARED_DIR = shared_data.parent
-    eval_dir = shared_data.parent / "eval"
-    if not (eval_dir / "needs_dev.tsv").is_file():
-        pytest.skip("needs_dev.tsv not found")
-    for name, kind in (("csl_papers.jsonl", "paper"), ("patents_ipc.jsonl", "patent")):
-        call_command("import_data", "corpus", str(shared_data / name), "--kind", kind, stdout=io.StringIO())
+def test_eval_on_the_shared_dev_set(eval_dir, tmp_path):
+    for path, kind in ((data.PAPERS, "paper"), (data.PATENTS, "patent")):
+        call_command("import_data", "corpus", str(path), "--kind", kind, stdout=io.StringIO())
     out, _ = match("eval", "--queries", str(eval_dir / "needs_dev.tsv"), "--qrels", str(eval_dir / "needs_dev.qrels"))
     rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()[3:5]}
     assert float(rows["engine"][0]) >= float(rows["baseline"][0])  # nDCG@10

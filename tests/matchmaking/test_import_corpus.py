@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from techmayor import data
+from techmayor.core.errors import ApplicationError
 from techmayor.core.files import ImportRejected
 from techmayor.core.models import AuditLog
 from techmayor.matchmaking.importers import import_corpus
@@ -145,6 +148,14 @@ def test_ten_thousand_records_import_quickly(tmp_path):
     assert AuditLog.objects.filter(model="resources.achievement").count() == 1
 
 
-def test_real_corpora_import(shared_data):
-    result = import_corpus(shared_data / "patents_ipc.jsonl", kind="patent")
+def test_a_damaged_compressed_file_is_refused_in_chinese(tmp_path):
+    path = tmp_path / "papers.jsonl.gz"
+    path.write_bytes(gzip.compress(b'{"id": "p1", "title": "x"}\n')[:-12])
+    with pytest.raises(ApplicationError, match="压缩文件已损坏"):
+        import_corpus(path, kind="paper")
+    assert not Achievement.objects.exists()
+
+
+def test_real_corpora_import():
+    result = import_corpus(data.PATENTS, kind="patent")
     assert result.created > 9000 and not result.errors

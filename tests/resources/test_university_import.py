@@ -4,10 +4,11 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
+from techmayor import data
 from techmayor.core.errors import ApplicationError
 from techmayor.core.files import ImportRejected, read_rows
 from techmayor.core.models import AuditAction, AuditLog
-from techmayor.resources.importers import BUILTIN_UNIVERSITIES, import_universities, load_builtin_universities
+from techmayor.resources.importers import import_universities
 from techmayor.resources.models import University
 from tests.factories import UserFactory
 
@@ -35,8 +36,8 @@ def write_csv(path, rows, encoding="utf-8"):
 # the real file
 
 
-def test_real_moe_list_imports_every_university_and_reimport_changes_nothing(shared_data):
-    path = shared_data / "moe_universities_2025.xls"
+def test_real_moe_list_imports_every_university_and_reimport_changes_nothing():
+    path = data.UNIVERSITIES
     result = import_universities(path)
     assert (result.created, result.updated, result.unchanged, result.skipped, result.errors) == (2919, 0, 0, 0, [])
     assert University.objects.count() == 2919
@@ -105,15 +106,6 @@ def test_float_code_text_from_a_csv_is_accepted(tmp_path):
     path = write_csv(tmp_path / "list.csv", [HEADER, ["1", "南京大学", "4132010284.0", "教育部", "南京市", "本科", ""]])
     import_universities(path)
     assert University.objects.get().code == "4132010284"
-
-
-def test_builtin_list():
-    result = load_builtin_universities()
-    assert result.created == University.objects.count() == 44
-    assert University.objects.filter(province_code="32").count() == 30
-    assert University.objects.filter(name="常州大学", location="常州市").exists()
-    assert load_builtin_universities().unchanged == 44
-    assert BUILTIN_UNIVERSITIES.read_bytes()[:3] != b"\xef\xbb\xbf"
 
 
 # --------------------------------------------------------------------------------------------

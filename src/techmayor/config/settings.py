@@ -25,7 +25,16 @@ if env_file.exists():
 DEBUG = env.bool("DEBUG", default=False)
 
 VAR_DIR = Path(env.str("TECHMAYOR_VAR_DIR", default=str(BASE_DIR / "var")))
-SHARED_DIR = Path(env.str("TECHMAYOR_SHARED_DIR", default=str(BASE_DIR.parent / "shared")))
+
+
+def _writable_dir(path: Path) -> Path:
+    """Create a directory the platform writes into (the database's, the job queue's), wherever the
+    settings point, so that a fresh installation starts without anyone making it by hand."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ImproperlyConfigured(f"the directory {path} cannot be created: {exc}") from exc
+    return path
 
 
 def _installation_secret(path: Path) -> str:
@@ -36,7 +45,7 @@ def _installation_secret(path: Path) -> str:
     """
     try:
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _writable_dir(path.parent)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_urlsafe(50))
@@ -154,6 +163,8 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'techmayor.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DATABASES["default"]["NAME"] not in ("", ":memory:") and not DATABASES["default"]["NAME"].startswith("file:"):
+        _writable_dir(Path(DATABASES["default"]["NAME"]).parent)
     # WAL + a busy timeout keep the embedded database usable by the web server, the CLI and jobs at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
@@ -208,6 +219,8 @@ else:
 # is started by `make run` — and Redis when REDIS_URL is set (several workers, several machines).
 # JOBS_IMMEDIATE=1 runs every job in-process at once (the test suite does).
 JOBS_IMMEDIATE = env.bool("JOBS_IMMEDIATE", default=False)
+if not REDIS_URL:
+    _writable_dir(VAR_DIR)  # huey opens its SQLite file when the app loads, before any command runs
 HUEY = {
     "name": "techmayor",
     "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",

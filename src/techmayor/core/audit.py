@@ -64,7 +64,7 @@ def snapshot(instance: models.Model, m2m: bool = True) -> dict[str, Any]:
         data[field.name] = _jsonable(field.value_from_object(instance))
     if m2m and instance.pk is not None:
         for field in instance._meta.many_to_many:
-            data[field.name] = sorted(o.pk for o in field.value_from_object(instance))
+            data[field.name] = sorted(getattr(instance, field.attname).values_list("pk", flat=True))
     return data
 
 

@@ -8,13 +8,18 @@ header row by the column names it must contain, wherever the title rows above it
 Cells keep their characters as written (full-width brackets in ``中国矿业大学（北京）`` stay);
 only white space is trimmed and collapsed. Header names are matched width- and space-insensitively.
 Numbers Excel stores as floats come back as Excel shows them: ``4111010001.0`` → ``"4111010001"``.
+
+Files compressed with gzip or xz (``list.xls.xz``, ``corpus.jsonl.gz``) are read as what they hold:
+:func:`open_file` decompresses by the last suffix, and :func:`content_suffix` names the one before it.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 import io
+import lzma
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +29,7 @@ from .errors import ApplicationError
 from .text import clean_text
 
 SUPPORTED = (".xls", ".xlsx", ".csv")
+_DECOMPRESSORS = {".gz": gzip.open, ".xz": lzma.open}
 _SUPPORTED_TEXT = "、".join(SUPPORTED)
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the legacy .xls container
@@ -137,6 +143,34 @@ def _rows(raw: Iterable[Sequence[object]], first: int = 1) -> list[Row]:
 # readers
 
 
+def is_compressed(path: str | Path) -> bool:
+    return Path(path).suffix.lower() in _DECOMPRESSORS
+
+
+def content_suffix(path: str | Path) -> str:
+    """The suffix that says what a file holds: ``.xls`` for ``list.xls`` and for ``list.xls.xz``."""
+    path = Path(path)
+    return (path.with_suffix("") if is_compressed(path) else path).suffix.lower()
+
+
+def open_file(path: str | Path, mode: str = "rb", **kwargs):
+    """``open()`` that decompresses ``.gz`` and ``.xz`` files transparently (text modes take ``encoding`` …)."""
+    path = Path(path)
+    opener = _DECOMPRESSORS.get(path.suffix.lower())
+    if opener is None:
+        return open(path, mode, **kwargs)
+    return opener(path, mode + ("t" if "b" not in mode and "t" not in mode else ""), **kwargs)
+
+
+def _read_bytes(path: Path, size: int = -1) -> bytes:
+    try:
+        with open_file(path) as fh:
+            return fh.read(size)
+    except (OSError, EOFError, lzma.LZMAError) as exc:
+        problem = "压缩文件已损坏" if is_compressed(path) else "文件无法打开"
+        raise ApplicationError(f"无法读取 {path.name}：{problem}（{exc}）", field="file") from exc
+
+
 def read_rows(path: str | Path) -> TableData:
     """Read the first sheet of an ``.xls``/``.xlsx`` file or a CSV file (UTF-8, UTF-8 with BOM, GBK/GB18030).
 
@@ -144,14 +178,13 @@ def read_rows(path: str | Path) -> TableData:
     of an unknown type or unreadable.
     """
     path = Path(path)
-    suffix = path.suffix.lower()
+    suffix = content_suffix(path)
     if suffix not in SUPPORTED:
         shown = suffix or "（无扩展名）"
         raise ApplicationError(f"无法识别的文件格式：{shown}（支持 {_SUPPORTED_TEXT}）", field="file")
     if not path.is_file():
         raise ApplicationError(f"文件不存在：{path}", field="file")
-    with path.open("rb") as fh:
-        head = fh.read(8)
+    head = _read_bytes(path, 8)
     if not head:
         raise ApplicationError(f"文件为空：{path.name}", field="file")
 
@@ -179,7 +212,7 @@ def _read_xls(path: Path) -> TableData:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(str(path), on_demand=True)
+        book = xlrd.open_workbook(file_contents=_read_bytes(path), on_demand=True)
     except Exception as exc:  # xlrd raises many types for damaged files
         raise ApplicationError(f"无法读取 {path.name}：文件已损坏或不是 .xls 文件（{exc}）", field="file") from exc
     try:
@@ -213,7 +246,7 @@ def _read_xlsx(path: Path) -> TableData:
     import openpyxl
 
     # A file object, not the path: openpyxl refuses names not ending in .xlsx, and a ".xls" may be an .xlsx.
-    with path.open("rb") as fh:
+    with io.BytesIO(_read_bytes(path)) as fh:
         try:
             book = openpyxl.load_workbook(fh, read_only=True, data_only=True)
         except Exception as exc:  # zipfile / XML errors for damaged files
@@ -251,7 +284,7 @@ def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
 
 
 def _read_csv(path: Path) -> TableData:
-    data = path.read_bytes()
+    data = _read_bytes(path)
     text, encoding = decode_text(data, path.name)
     if not text.strip():
         raise ApplicationError(f"文件为空：{path.name}", field="file")

@@ -1,10 +1,8 @@
 """GB/T 4754-2017 国民经济行业分类: loading the taxonomy and finding an industry by code.
 
-Source: the shared data set ``../shared/data/gbt4754_2017.json`` (the standard's text as
+Source: the shipped data set ``techmayor/data/gbt4754_2017.json.xz`` (the standard's text as
 transcribed in the public repository zmshe/capital; 1,772 rows of ``code``, ``level``,
-``section``, ``name``, ``note``). Without it the loader falls back to the bundled
-``core/data/gbt4754_builtin.json``: the 20 门类 and 97 大类 taken once from the same file
-(see ``core/data/README.md``).
+``section``, ``name``, ``note``; see ``techmayor/data/NOTICE``).
 
 Code shapes: 门类 ``C`` → 大类 ``38`` → 中类 ``384`` → 小类 ``3841``. Two things in the
 transcription are repaired on load, so that every 小类 hangs under its 中类:
@@ -23,23 +21,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 
-from . import audit
-from .models import AuditAction, AuditLog, Industry
+from techmayor import data
 
-BUILTIN_PATH = Path(__file__).resolve().parent / "data" / "gbt4754_builtin.json"
+from . import audit
+from .files import open_file
+from .models import AuditAction, AuditLog, Industry
 
 # Transcription slips in the shared file: (code, name) as written → the right code.
 _CORRECTIONS = {("374", "飞机制造"): "3741"}
 _FIELDS = ("level", "section", "name", "note")
-
-
-def default_path() -> Path:
-    """The shared data set when present, else the bundled 门类 + 大类 file."""
-    shared = Path(settings.SHARED_DIR) / "data" / "gbt4754_2017.json"
-    return shared if shared.is_file() else BUILTIN_PATH
 
 
 def _level(code: str) -> int:
@@ -58,7 +50,8 @@ def _parent_code(code: str, section: str, known: set[str]) -> str | None:
 
 def read_industries(path: str | Path) -> list[dict[str, Any]]:
     """The file's rows, cleaned (names trimmed, slips corrected, missing 中类 restored)."""
-    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    with open_file(path, "r", encoding="utf-8") as fh:
+        raw = json.load(fh)
     if isinstance(raw, dict):
         raw = raw["items"]
     rows: dict[str, dict[str, Any]] = {}
@@ -88,13 +81,13 @@ def read_industries(path: str | Path) -> list[dict[str, Any]]:
 
 
 def load_industries(path: str | Path | None = None, *, by=None) -> int:
-    """Load the GB/T 4754-2017 taxonomy from ``path`` (default: :func:`default_path`).
+    """Load the GB/T 4754-2017 taxonomy from ``path`` (default: the shipped data set).
 
     Idempotent: rows are matched by code, new ones bulk-created, changed names or notes
     updated, parents linked; re-running changes nothing. One AuditLog row (action ``import``)
     summarises a load that changed something. Returns how many industries were created.
     """
-    path = Path(path or default_path())
+    path = Path(path or data.INDUSTRIES)
     rows = read_industries(path)
     with transaction.atomic():
         existing = {i.code: i for i in Industry.objects.all()}

@@ -32,9 +32,26 @@ def _full_clean(instance: models.Model, exclude: Iterable[str] | None = None) ->
         ) from exc
 
 
-def _set_m2m(instance: models.Model, m2m: Mapping[str, Iterable[Any]] | None) -> None:
-    for name, values in (m2m or {}).items():
-        getattr(instance, name).set(list(values))
+def _set_m2m(instance: models.Model, m2m: Mapping[str, list[Any]], *, created: bool = False) -> None:
+    for name, values in m2m.items():
+        if created:  # a new record has no rows to compare with
+            getattr(instance, name).add(*values)
+        else:
+            getattr(instance, name).set(values)
+
+
+def _m2m_snapshot(
+    instance: models.Model, m2m: Mapping[str, list[Any]], before: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The record's snapshot after its many-to-many values were set from ``m2m``, without reading them
+    back: those set are the ones given, the others are as ``before`` (a new record has none)."""
+    data = audit.snapshot(instance, m2m=False)
+    for field in instance._meta.many_to_many:
+        if field.name in m2m:
+            data[field.name] = sorted({getattr(v, "pk", v) for v in m2m[field.name]})
+        else:
+            data[field.name] = before[field.name] if before is not None else []
+    return data
 
 
 @transaction.atomic
@@ -46,6 +63,7 @@ def create_record(
     audit_note: str = "",
     **fields: Any,
 ) -> M:
+    m2m = {name: list(values) for name, values in (m2m or {}).items()}
     instance = model(**fields)
     if hasattr(instance, "created_by_id") and getattr(by, "pk", None):
         instance.created_by = by
@@ -56,8 +74,9 @@ def create_record(
             instance.save()
     except IntegrityError as exc:
         raise ApplicationError(f"{model._meta.verbose_name}: 与已有记录重复或引用无效（{exc}）") from exc
-    _set_m2m(instance, m2m)
-    audit.record(action=AuditAction.CREATE, instance=instance, actor=by, note=audit_note)
+    _set_m2m(instance, m2m, created=True)
+    after = _m2m_snapshot(instance, m2m)
+    audit.record(action=AuditAction.CREATE, instance=instance, actor=by, after=after, note=audit_note)
     return instance
 
 
@@ -71,6 +90,7 @@ def update_record(
     audit_note: str = "",
     **changes: Any,
 ) -> M:
+    m2m = {name: list(values) for name, values in (m2m or {}).items()}
     before = audit.snapshot(instance)
     for name, value in changes.items():
         setattr(instance, name, value)
@@ -83,7 +103,7 @@ def update_record(
     except IntegrityError as exc:
         raise ApplicationError(f"{instance._meta.verbose_name}: 与已有记录重复或引用无效（{exc}）") from exc
     _set_m2m(instance, m2m)
-    after = audit.snapshot(instance)
+    after = _m2m_snapshot(instance, m2m, before)
     if after != before:
         audit.record(action=action, instance=instance, actor=by, before=before, after=after, note=audit_note)
     return instance

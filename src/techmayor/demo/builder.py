@@ -1,8 +1,8 @@
 """Build the demo: 常州市第十四批科技镇长团 (2021-08-01 – 2022-05-31) with every record behind the seed's figures.
 
-:func:`build_demo` loads the reference data (regions, GB/T 4754 industries, universities: the
-Ministry's full list from ``../shared/data`` when it is there, else the built-in list), plans the
-demo from the seed (:mod:`techmayor.demo.plan`) and writes it, all through the services, inside
+:func:`build_demo` loads the reference data (regions, GB/T 4754 industries, the Ministry's list
+of universities: all shipped in ``techmayor/data``), plans the demo from the seed
+(:mod:`techmayor.demo.plan`) and writes it, all through the services, inside
 ``audit_source("demo")`` and one transaction. When the batch already exists nothing is written,
 so running it twice creates nothing new.
 
@@ -13,19 +13,19 @@ company); every generated company has a made-up name and a valid made-up 统一�
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import datetime as dt
-import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TextIO
 
-from django.conf import settings
 from django.db import transaction
+from django.db.models import ForeignKey
 from django.utils import timezone
 
+from techmayor import data
 from techmayor.accounts.services import DEMO_PASSWORD
 from techmayor.cooperation.services import agreement_receipt_add, agreement_sign, intent_create
 from techmayor.core.audit import audit_source
@@ -40,7 +40,7 @@ from techmayor.enterprises.services import enterprise_create, enterprise_link
 from techmayor.ledger import services as ledger
 from techmayor.needs import services as needs
 from techmayor.needs.choices import CollaboratorStatus
-from techmayor.resources.importers import import_universities, load_builtin_universities
+from techmayor.resources.importers import import_universities
 from techmayor.resources.models import Platform, University
 from techmayor.roster.models import Batch, DispatchUnit
 from techmayor.roster.services import batch_create, dispatch_unit_create, group_create, member_create, tenure_create
@@ -73,6 +73,29 @@ class DemoResult:
     message: str = ""
 
 
+@contextlib.contextmanager
+def _references_checked_once() -> Iterator[None]:
+    """Foreign-key validation asks the database once per referenced row instead of once per record.
+
+    The same as Django's check inside the demo's one transaction, which deletes nothing: a row found
+    there once still exists. References with ``limit_choices_to`` are always asked again.
+    """
+    validate = ForeignKey.validate
+    found: set[tuple] = set()
+
+    def validate_once(field, value, model_instance):
+        key = (field.remote_field.model, field.remote_field.field_name, value)
+        if value is None or key not in found or field.get_limit_choices_to():
+            validate(field, value, model_instance)
+            found.add(key)
+
+    ForeignKey.validate = validate_once
+    try:
+        yield
+    finally:
+        ForeignKey.validate = validate
+
+
 def demo_batch() -> Batch | None:
     return Batch.objects.filter(city__name=tg.CITY, number=tg.BATCH_NUMBER).select_related("city").first()
 
@@ -92,12 +115,12 @@ def build_demo(*, seed: int = DEFAULT_SEED, stdout: TextIO | None = None) -> Dem
         return DemoResult(created=False, batch=existing, message=message)
 
     plan = plan_demo(seed)
-    with audit_source("demo"), transaction.atomic():
+    with audit_source("demo"), transaction.atomic(), _references_checked_once():
         created = load_regions()
         say(f"行政区域：新增 {created} 个")
         created = load_industries()
         say(f"国民经济行业分类：新增 {created} 条")
-        say(load_universities(plan))
+        say(load_universities())
         writer = _Writer(plan, say)
         writer.run()
         say(build_resource_pool(seed=seed))
@@ -109,31 +132,10 @@ def build_demo(*, seed: int = DEFAULT_SEED, stdout: TextIO | None = None) -> Dem
     return DemoResult(created=True, batch=writer.batch, seconds=seconds, counts=writer.counts, message=message)
 
 
-def load_universities(plan: Plan) -> str:
-    """The Ministry's full list when ``../shared`` has it, else the built-in list; then any university the
-    plan needs that is still missing, from the demo's own table (same columns, same codes)."""
-    full = Path(settings.SHARED_DIR) / "data" / "moe_universities_2025.xls"
-    if full.is_file():
-        result = import_universities(full)
-        source = full.name
-    else:
-        result = load_builtin_universities()
-        source = "内置高校名单"
-    message = f"高校（{source}）：新增 {result.created} 所"
-    needed = {V.UNIVERSITIES[name][0]: name for name in plan.universities()}
-    present = set(University.objects.filter(code__in=needed).values_list("code", flat=True))
-    missing = [name for code, name in needed.items() if code not in present]
-    if missing:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "demo_universities.csv"
-            with path.open("w", encoding="utf-8", newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(["学校名称", "学校标识码", "主管部门", "所在地", "办学层次"])
-                for name in missing:
-                    writer.writerow([name, *V.UNIVERSITIES[name]])
-            import_universities(path)
-        message += f"；补充演示所需高校 {len(missing)} 所"
-    return message
+def load_universities() -> str:
+    """The Ministry's full list, shipped with the platform (every university the demo names is in it)."""
+    result = import_universities(data.UNIVERSITIES)
+    return f"高校（{data.UNIVERSITIES.name}）：新增 {result.created} 所"
 
 
 _LABELS = {
@@ -175,8 +177,7 @@ class _Writer:
         self.places: dict[tuple[str, str], Region] = {}
         for region in Region.objects.filter(parent__parent=self.city).select_related("parent"):
             self.places[(region.parent.name, region.name)] = region
-        self.industries = dict(Industry.objects.values_list("code", "id"))
-        self._industry_objs: dict[int, Industry] = {}
+        self.industries = {i.code: i for i in Industry.objects.all()}
         codes = {V.UNIVERSITIES[name][0]: name for name in plan.universities() + list(V.UNIVERSITIES)}
         self.universities = {codes[u.code]: u for u in University.objects.filter(code__in=codes)}
         self.members = {}
@@ -199,15 +200,11 @@ class _Writer:
         except KeyError as exc:
             raise ApplicationError(f"演示数据：找不到{district}{name}，请检查行政区域数据") from exc
 
-    def industry(self, code: str) -> Industry | None:
-        """The 小类 when the full taxonomy is loaded, else its 中类 or 大类 (the built-in list has 大类 only)."""
-        for candidate in (code, code[:3], code[:2]):
-            pk = self.industries.get(candidate)
-            if pk is not None:
-                if pk not in self._industry_objs:
-                    self._industry_objs[pk] = Industry.objects.get(pk=pk)
-                return self._industry_objs[pk]
-        return None
+    def industry(self, code: str) -> Industry:
+        try:
+            return self.industries[code]
+        except KeyError as exc:
+            raise ApplicationError(f"演示数据：找不到行业代码 {code}，请检查国民经济行业分类数据") from exc
 
     def university(self, name: str | None) -> University | None:
         return self.universities[name] if name else None

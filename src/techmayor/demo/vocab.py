@@ -1,7 +1,7 @@
 """Words the demo generator builds its records from.
 
 Real: the universities (names and 学校标识码 exactly as in the Ministry of Education's list of
-2025-06-20, so they resolve against either the full list or the built-in one), the dispatching
+2025-06-20, shipped in ``techmayor/data``, so they resolve against it), the dispatching
 units, the towns and parks (from ``core/data/changzhou_regions.json``), the GB/T 4754-2017
 industry codes and the kinds of provincial and municipal programmes enterprises apply for.
 Made up: every person's name, every generated company name and every need's wording (written the
@@ -10,8 +10,8 @@ way enterprises in these industries describe their problems).
 
 from __future__ import annotations
 
-# name → (学校标识码, 主管部门, 所在地, 办学层次): every university the demo refers to. All are in the
-# built-in list (resources/data/universities_builtin.csv) and in the Ministry's full list.
+# name → (学校标识码, 主管部门, 所在地, 办学层次): every university the demo refers to, as in the
+# Ministry's list (tests/demo checks it).
 UNIVERSITIES: dict[str, tuple[str, str, str, str]] = {
     "北京大学": ("4111010001", "教育部", "北京市", "本科"),
     "清华大学": ("4111010003", "教育部", "北京市", "本科"),

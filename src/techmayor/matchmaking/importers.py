@@ -1,6 +1,7 @@
 """Importing the resource pool from JSON lines: ``techmayor import corpus FILE.jsonl --kind paper``.
 
-:func:`import_corpus` reads one record per line, shaped like ``../shared/data/csl_papers.jsonl``
+:func:`import_corpus` reads one record per line (the file may be compressed: ``.jsonl.gz``,
+``.jsonl.xz``), shaped like the shipped ``techmayor/data/csl_papers.jsonl.xz``
 (``id``, ``title``, ``abstract``, ``keywords``, ``discipline``, ``category``) or
 ``patents_ipc.jsonl`` (``id``, ``title``, ``ipc``); ``text`` is accepted for ``abstract`` and
 keywords / IPC may be a list or a ``;``-separated string. The external id is kept and the import
@@ -23,6 +24,7 @@ writing, the matching index (when one exists) is updated for the changed records
 from __future__ import annotations
 
 import json
+import lzma
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,7 +36,7 @@ from tqdm import tqdm
 
 from techmayor.core.audit import current_source
 from techmayor.core.errors import ApplicationError
-from techmayor.core.files import ImportRejected, ImportResult
+from techmayor.core.files import ImportRejected, ImportResult, is_compressed, open_file
 from techmayor.core.models import AuditAction, AuditLog
 from techmayor.resources.choices import AchievementKind
 from techmayor.resources.models import Achievement
@@ -107,9 +109,9 @@ def _read(path: Path, progress: bool | None) -> tuple[list[_Good], list[str], in
     errors: list[str] = []
     bad = 0
     seen: dict[str, int] = {}
-    size = path.stat().st_size
+    size = None if is_compressed(path) else path.stat().st_size  # progress in the file's own bytes
     with (
-        open(path, encoding="utf-8-sig", errors="strict") as fh,
+        open_file(path, "r", encoding="utf-8-sig", errors="strict") as fh,
         tqdm(
             total=size,
             unit="B",
@@ -125,6 +127,8 @@ def _read(path: Path, progress: bool | None) -> tuple[list[_Good], list[str], in
                 line = fh.readline()
             except UnicodeDecodeError as exc:
                 raise ApplicationError(f"{path.name} 不是 UTF-8 编码的文本（第{number + 1}行附近）") from exc
+            except (OSError, EOFError, lzma.LZMAError) as exc:
+                raise ApplicationError(f"无法读取 {path.name}：压缩文件已损坏（{exc}）", field="file") from exc
             if not line:
                 break
             number += 1

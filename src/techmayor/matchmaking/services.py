@@ -6,8 +6,8 @@ The engine (``techmayor.matching``) knows nothing of Django. This module
   (:func:`achievement_records`): experts by their primary key, universities by 学校标识码;
 * builds the index into ``MATCHING_INDEX_DIR`` (setting or environment variable; default
   ``VAR_DIR/matching/index``) with domain words from the GB/T 4754 industry names, labelled
-  titles from ``SHARED_DIR/data/csl_titles_train.tsv`` when present (the label classifier
-  always trains on the pool's own 门类 / 学科 / IPC labels too) and boilerplate learned from the
+  titles from the shipped ``techmayor/data/csl_titles_train.tsv.xz`` (the label classifier
+  also trains on the pool's own 门类 / 学科 / IPC labels) and boilerplate learned from the
   needs in the database (:func:`matching_index_build`);
 * loads it once per process and checks it per call (:func:`matcher_get` → ``Matcher.reloaded()``);
 * keeps it current when achievements change (:func:`achievement_index_sync`, called by the
@@ -26,7 +26,6 @@ directory, so a job, the CLI and an import never write it at once.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import threading
 from collections import defaultdict
@@ -39,7 +38,10 @@ from django.db import transaction
 from django.utils import timezone
 from filelock import FileLock
 
+from techmayor import data
 from techmayor.core.errors import ApplicationError
+from techmayor.core.files import open_file
+from techmayor.core.industries import read_industries
 from techmayor.core.services import create_record
 from techmayor.matching.analysis import domain_words_from_taxonomy
 from techmayor.matching.ranker import Assessment, Matcher
@@ -154,21 +156,16 @@ def _domain_words() -> list[str]:
     from techmayor.core.models import Industry
 
     names = list(Industry.objects.values_list("name", flat=True))
-    if not names:  # a database holding only the resource pool: the standard's file, when present
-        path = Path(settings.SHARED_DIR) / "data" / "gbt4754_2017.json"
-        if path.is_file():
-            names = [r["name"] for r in json.loads(path.read_text(encoding="utf-8"))]
+    if not names:  # a database holding only the resource pool: the standard's shipped file
+        names = [r["name"] for r in read_industries(data.INDUSTRIES)]
     return domain_words_from_taxonomy(names)
 
 
 def _labelled_texts() -> dict[str, list[tuple[str, str]]]:
-    """Extra labelled titles (CSL train split) when present; the classifier always also trains on
-    the pool's own labels, so without the file nothing is lost but this extra data."""
-    path = Path(settings.SHARED_DIR) / "data" / "csl_titles_train.tsv"
-    if not path.is_file():
-        return {}
+    """Extra labelled titles (the shipped CSL train split); the classifier also trains on the
+    pool's own labels."""
     pairs = []
-    with open(path, encoding="utf-8") as fh:
+    with open_file(data.PAPER_TITLES, "r", encoding="utf-8") as fh:
         next(fh, None)
         for line in fh:
             parts = line.rstrip("\n").split("\t")

@@ -143,7 +143,8 @@ def need_transition(
 
     ``at`` dates the step when it is entered after the fact (imports, the demo); default now.
     """
-    need = Need.objects.select_for_update().get(pk=need.pk)
+    # Lock the need only (not the joined rows); its batch and group come along for the model's clean().
+    need = Need.objects.select_for_update(of=("self",)).select_related("batch", "group").get(pk=need.pk)
     target = next_state(need.state, action)
     if target is None:
         action_label = NeedAction(action).label if action in NeedAction.values else action

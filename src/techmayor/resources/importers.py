@@ -31,8 +31,6 @@ from techmayor.core.text import fold_width
 from .choices import UniversityLevel
 from .models import PROVINCE_CODES, University
 
-BUILTIN_UNIVERSITIES = Path(__file__).resolve().parent / "data" / "universities_builtin.csv"
-
 # column in the file → model field
 UNIVERSITY_COLUMNS = {
     "学校名称": "name",
@@ -184,8 +182,3 @@ def import_universities(path: str | Path, *, skip_bad: bool = False, by=None) ->
                 result.errors.append(line)
                 result.skipped += 1
     return result
-
-
-def load_builtin_universities(by=None) -> ImportResult:
-    """Import the ~40 universities shipped with the project (used when ``../shared`` is absent)."""
-    return import_universities(BUILTIN_UNIVERSITIES, by=by)

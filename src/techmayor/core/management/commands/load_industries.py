@@ -1,21 +1,21 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from techmayor import data
 from techmayor.core.audit import audit_source
-from techmayor.core.industries import default_path, load_industries
+from techmayor.core.industries import load_industries
 from techmayor.core.models import Industry
 
 
 class Command(BaseCommand):
-    help = (
-        "载入 GB/T 4754-2017 国民经济行业分类。默认读取共享数据集 gbt4754_2017.json，"
-        "缺失时载入内置的门类和大类。重复运行不会新建重复记录。"
-    )
+    help = "载入 GB/T 4754-2017 国民经济行业分类。默认读取随平台发布的 gbt4754_2017.json.xz。重复运行不会新建重复记录。"
 
     def add_arguments(self, parser):
-        parser.add_argument("path", nargs="?", help="行业分类 JSON 文件（默认：共享数据集，否则内置文件）")
+        parser.add_argument(
+            "path", nargs="?", help="行业分类 JSON 文件，可为 .gz / .xz 压缩文件（默认：随平台发布的数据集）"
+        )
 
     def handle(self, *args, path=None, **options):
-        source = path or default_path()
+        source = path or data.INDUSTRIES
         try:
             with audit_source("cli"):
                 created = load_industries(source)
