@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.shortcuts import render
 from django.urls import reverse_lazy
 
+from . import throttle
 from .selectors import demo_accounts
 from .services import DEMO_PASSWORD, user_password_changed
 
@@ -17,6 +19,15 @@ class LoginView(auth_views.LoginView):
             context["demo_accounts"] = demo_accounts()
             context["demo_password"] = DEMO_PASSWORD
         return context
+
+    def post(self, request, *args, **kwargs):
+        if throttle.login_blocked(request):
+            return render(request, "accounts/locked_out.html", {"per_address": True}, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        throttle.login_failed(self.request)
+        return super().form_invalid(form)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -102,6 +102,11 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Password spraying (many usernames from one address) and distributed guessing: failed logins are also
+# counted per client address and across the whole installation, in the shared cache (``CACHES`` below),
+# so the counts add up across workers and survive restarts. Rates are "N/period" (django-ratelimit).
+LOGIN_FAILURES_PER_ADDRESS = env.str("LOGIN_FAILURES_PER_ADDRESS", default="10/15m")
+LOGIN_FAILURES_GLOBAL = env.str("LOGIN_FAILURES_GLOBAL", default="300/15m")
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
@@ -199,10 +204,13 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# The cache holds rate-limit counters (logins, the public intake page), so it is shared by every worker
+# and survives restarts: Redis when REDIS_URL is set, else a table in the database (created by
+# ``techmayor migrate``, see core's migration 0004).
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "techmayor_cache"}}
 
 # Background jobs (huey): a SQLite file in VAR_DIR by default — no server to run, the consumer
 # is started by `make run` — and Redis when REDIS_URL is set (several workers, several machines).
