@@ -37,7 +37,12 @@ def _date(text: str | None) -> dt.date | None:
 
 
 def _scope_from(request) -> Scope:
-    """The scope named by ?batch=&group=&member=&start=&end=, each part checked against the reader's rights."""
+    """The scope named by ?batch=&group=&member=&start=&end=, each part checked against the reader's rights.
+
+    The batch must be one with a group the reader may see. A batch-wide figure (no group, no member) is
+    only for readers who see every group of the batch; a reader who sees one group gets that group's,
+    anyone else a 404: a figure is never shown for more than the reader may see.
+    """
     user = request.user
     group = member = None
     if request.GET.get("group"):
@@ -54,6 +59,13 @@ def _scope_from(request) -> Scope:
     batch = batch or (group.batch if group is not None else current_batch(user))
     if batch is None or (group is not None and group.batch_id != batch.pk):
         raise Http404(_("没有可查看的批次"))
+    visible = list(group_list(user=user, batch=batch))
+    if not visible and member is None:
+        raise Http404(_("没有可查看的批次"))
+    if group is None and member is None and len(visible) < batch.groups.count():
+        if len(visible) != 1:
+            raise Http404(_("请选择一个你可查看的支团"))
+        group = visible[0]
     return Scope(
         batch=batch,
         group=group,
