@@ -28,7 +28,7 @@ from techmayor.core.models import Region
 from techmayor.enterprises.models import Enterprise
 from techmayor.enterprises.services import enterprise_create
 from techmayor.roster.models import Group
-from techmayor.roster.selectors import reference_day
+from techmayor.roster.selectors import group_list, reference_day
 
 from . import permissions as perms
 from . import selectors, services
@@ -471,11 +471,14 @@ def _lead_enterprises(lead) -> list[Enterprise]:
 
 
 def _lead_groups(lead, user):
-    """The visit's group, or the groups of the active batch in the lead's city."""
+    """The visit's group, or the groups of the active batch in the lead's city that the user may see
+    (a town's staff the group serving their district, not another district's)."""
     if lead.visit_id:
         return Group.objects.filter(pk=lead.visit.group_id).select_related("batch__city")
     city_id = perms.actor(user).city_of(lead.region_id)
-    return Group.objects.filter(batch__city_id=city_id, batch__is_active=True).select_related("batch__city")
+    return Group.objects.filter(
+        batch__city_id=city_id, batch__is_active=True, pk__in=group_list(user=user).values("pk")
+    ).select_related("batch__city")
 
 
 def _default_group(lead, groups):
