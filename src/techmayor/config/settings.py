@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "csp",
     "huey.contrib.djhuey",
     "techmayor.core",
     "techmayor.accounts",
@@ -80,12 +81,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "techmayor.core.middleware.RequestSizeLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "techmayor.core.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "techmayor.accounts.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "techmayor.accounts.middleware.ForcePasswordChangeMiddleware",
@@ -108,6 +112,35 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # so the counts add up across workers and survive restarts. Rates are "N/period" (django-ratelimit).
 LOGIN_FAILURES_PER_ADDRESS = env.str("LOGIN_FAILURES_PER_ADDRESS", default="10/15m")
 LOGIN_FAILURES_GLOBAL = env.str("LOGIN_FAILURES_GLOBAL", default="300/15m")
+
+# A session ends after SESSION_IDLE_MINUTES without a request (accounts.middleware): its expiry is moved
+# forward at most once a minute, so an active user is not logged out and a session is not written on
+# every request.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=120)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+
+# Content-Security-Policy (django-csp): scripts only from our own static files (no inline scripts or
+# handlers; data for charts travels in json_script blocks), no plugins, no framing, forms post only to
+# us. Inline styles stay allowed: ECharts writes its tooltips as HTML with style attributes, and a
+# style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Permissions-Policy: the platform uses no camera, microphone, location, payment or USB.
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY", default="camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+)
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"

@@ -25,3 +25,16 @@ class RequestSizeLimitMiddleware:
             response["Connection"] = "close"  # the unread body must not be taken for the next request
             return response
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Send the ``Permissions-Policy`` header of the ``PERMISSIONS_POLICY`` setting with every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.PERMISSIONS_POLICY:
+            response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
