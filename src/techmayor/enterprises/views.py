@@ -82,7 +82,8 @@ def enterprise_list(request):
 def enterprise_export(request):
     _filterset, records = _filtered(request)
     rows = ([c.value(e) for c in COLUMNS] for e in records.iterator(chunk_size=500))
-    return xlsx_response(_("企业"), _("企业"), [c.label for c in COLUMNS], rows, [c.width for c in COLUMNS])
+    headers, widths = [c.label for c in COLUMNS], [c.width for c in COLUMNS]
+    return xlsx_response(_("企业"), _("企业"), headers, rows, widths, request=request)
 
 
 def _get(request, pk):

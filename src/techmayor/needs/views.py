@@ -33,7 +33,7 @@ from techmayor.roster.selectors import group_list, reference_day
 from . import permissions as perms
 from . import selectors, services
 from .choices import LeadStatus, NeedAction
-from .exports import needs_workbook
+from .exports import needs_sheet
 from .forms import (
     NEW_ENTERPRISE,
     CompletionForm,
@@ -105,7 +105,7 @@ def need_list(request):
 @login_required
 def need_export(request):
     needs = selectors.need_list(user=request.user, filters=request.GET)
-    return download(_("企业需求"), needs_workbook(needs))
+    return download(_("企业需求"), [needs_sheet(needs)], request=request)
 
 
 # ---------------------------------------------------------------- detail
