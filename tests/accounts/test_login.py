@@ -63,3 +63,63 @@ def test_passwords_are_hashed_with_argon2_in_production_settings():
 
     assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     assert django_settings.AUTH_USER_MODEL == "accounts.User"
+
+
+def _fail(client, username, address):
+    return client.post(reverse("accounts:login"), {"username": username, "password": "wrong"}, REMOTE_ADDR=address)
+
+
+def test_password_spraying_from_one_address_is_blocked(client):
+    user_create(username="zhao", password="Right-pass-123", must_change_password=False)
+    for i in range(10):  # one try for each of 10 usernames: axes alone never locks any of them
+        assert _fail(client, f"user{i}", "10.0.0.2").status_code == 200
+    response = client.post(
+        reverse("accounts:login"), {"username": "zhao", "password": "Right-pass-123"}, REMOTE_ADDR="10.0.0.2"
+    )
+    assert response.status_code == 429
+    assert "登录失败次数过多" in response.content.decode()
+    # Another address is not affected.
+    response = client.post(
+        reverse("accounts:login"), {"username": "zhao", "password": "Right-pass-123"}, REMOTE_ADDR="10.0.0.3"
+    )
+    assert response.status_code == 302
+
+
+@override_settings(LOGIN_FAILURES_GLOBAL="3/15m")
+def test_failed_logins_from_many_addresses_add_up_to_a_global_limit(client):
+    user_create(username="qian", password="Right-pass-123", must_change_password=False)
+    for i in range(3):
+        assert _fail(client, f"user{i}", f"10.1.0.{i}").status_code == 200
+    response = client.post(
+        reverse("accounts:login"), {"username": "qian", "password": "Right-pass-123"}, REMOTE_ADDR="10.1.0.99"
+    )
+    assert response.status_code == 429
+
+
+def test_successful_logins_do_not_count(client):
+    user_create(username="sun", password="Right-pass-123", must_change_password=False)
+    for _ in range(12):
+        response = client.post(
+            reverse("accounts:login"), {"username": "sun", "password": "Right-pass-123"}, REMOTE_ADDR="10.0.0.4"
+        )
+        assert response.status_code == 302
+        client.logout()
+
+
+def test_login_counters_live_in_the_database_cache_not_in_process_memory(client):
+    from django.conf import settings as django_settings
+    from django.core.cache.backends.db import DatabaseCache
+    from django.db import connection
+
+    from techmayor.config import settings as production
+
+    assert production.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
+    _fail(client, "nobody", "10.0.0.5")
+    # A new cache object (as in another worker, or after a restart) reads the same counters from the table.
+    location = django_settings.CACHES["default"]["LOCATION"]
+    assert location in connection.introspection.table_names()
+    fresh = DatabaseCache(location, {})
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cache_key FROM {connection.ops.quote_name(location)}")
+        keys = [row[0] for row in cursor.fetchall()]
+    assert keys and all(fresh.get(key.split(":", 2)[-1]) is not None for key in keys)

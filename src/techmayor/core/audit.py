@@ -68,6 +68,28 @@ def snapshot(instance: models.Model, m2m: bool = True) -> dict[str, Any]:
     return data
 
 
+def record_read(*, request, action: str, object_repr: str, object_id: str = "", rows: int | None = None) -> AuditLog:
+    """A read that carries data away (an export, an attachment download): who, which page with which
+    filters, under which roles (their scope), what (file name, object) and how many rows."""
+    user = request.user
+    roles = user.roles.filter(is_active=True).select_related("region", "group") if user.is_authenticated else []
+    match = request.resolver_match
+    return AuditLog.objects.create(
+        actor=user if user.is_authenticated else None,
+        source="web",
+        action=action,
+        model=(match.view_name if match else request.path)[:80],
+        object_id=object_id,
+        object_repr=object_repr[:255],
+        after={
+            "path": request.path,
+            "filters": {k: v for k, v in request.GET.lists()},
+            "scope": [f"{r.get_role_display()} {r.region or r.group or ''}".strip() for r in roles],
+            "rows": rows,
+        },
+    )
+
+
 def record(
     *,
     action: str,

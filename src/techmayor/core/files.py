@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ApplicationError
-from .text import clean_text
+from .text import DROPPED, clean_text
 
 SUPPORTED = (".xls", ".xlsx", ".csv")
 _DECOMPRESSORS = {".gz": gzip.open, ".xz": lzma.open}
@@ -35,7 +35,6 @@ _SUPPORTED_TEXT = "、".join(SUPPORTED)
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the legacy .xls container
 _ZIP_MAGIC = b"PK\x03\x04"  # .xlsx is a zip archive
 _SPACES = re.compile(r"\s+")
-_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
 
 
 @dataclass(frozen=True)
@@ -98,7 +97,8 @@ class Header:
 
 
 def clean_cell(value: object) -> str:
-    """A cell as the user sees it: trimmed, inner white space (also full-width) collapsed."""
+    """A cell as the user sees it: trimmed, control and invisible characters dropped, inner white space
+    (also full-width) collapsed."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -109,7 +109,7 @@ def clean_cell(value: object) -> str:
         return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
-    return _SPACES.sub(" ", str(value).translate(_INVISIBLE)).strip()
+    return _SPACES.sub(" ", str(value).translate(DROPPED)).strip()
 
 
 def format_number(value: float) -> str:
@@ -123,7 +123,7 @@ def format_number(value: float) -> str:
 
 def header_key(value: object) -> str:
     """A column name folded for comparison: width folded, spaces and ``*`` / ``:`` markers dropped."""
-    text = _SPACES.sub("", clean_text(value).translate(_INVISIBLE))
+    text = _SPACES.sub("", clean_text(value))
     return text.strip("*:")
 
 

@@ -40,6 +40,8 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("删除")
     TRANSITION = "transition", _("状态变更")
     IMPORT = "import", _("导入")
+    EXPORT = "export", _("导出")
+    DOWNLOAD = "download", _("下载附件")
 
 
 class AuditLog(models.Model):

@@ -18,6 +18,13 @@ _COMPANY_SUFFIXES = (
 )
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "〔": "(", "〕": ")"})
 _SPACES = re.compile(r"\s+")
+# Characters no text keeps: control characters (NUL …; tab and line ends are white space) and invisible
+# marks (byte-order mark, zero-width spaces and joiners) that make equal names look different.
+DROPPED = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]) | dict.fromkeys(
+    map(ord, "\ufeff\u200b\u200c\u200d\u2060")
+)
+# A cell beginning with one of these is taken for a formula by spreadsheet programs.
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def fold_width(text: str) -> str:
@@ -26,10 +33,19 @@ def fold_width(text: str) -> str:
 
 
 def clean_text(value: object) -> str:
-    """Trim a cell or form value, fold width and collapse inner white space."""
+    """Trim a cell or form value, fold width, drop control and invisible characters, collapse white space."""
     if value is None:
         return ""
-    return _SPACES.sub(" ", fold_width(str(value))).strip()
+    return _SPACES.sub(" ", fold_width(str(value)).translate(DROPPED)).strip()
+
+
+def formula_problem(name: str) -> str | None:
+    """Why ``name`` (a name or title, already cleaned) cannot be stored: it would read as a spreadsheet
+    formula (``=HYPERLINK(…)``, ``@SUM(…)``, ``+cmd|…``); None when it is fine. A minus before a digit
+    (``-40℃低温电池``) is a number, not a formula."""
+    if name.startswith(FORMULA_STARTS) and not (name[0] in "+-" and name[1:2].isdigit()):
+        return f"不能以「{name[0]}」开头（会被电子表格当作公式）"
+    return None
 
 
 def normalize_company_name(name: str) -> str:

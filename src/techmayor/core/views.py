@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .attachments import attachment_get, attachment_may_remove, attachment_remove
-from .audit import audit_source
+from .audit import audit_source, record_read
+from .models import AuditAction
 
 
 @login_required
@@ -30,6 +31,9 @@ def attachment_download(request, pk: int):
         content_type=attachment.mime_type,
         as_attachment=not attachment.is_image,  # only images are shown in the page; documents are downloaded
         filename=attachment.original_name,
+    )
+    record_read(
+        request=request, action=AuditAction.DOWNLOAD, object_repr=attachment.original_name, object_id=str(attachment.pk)
     )
     response["Cache-Control"] = "private, max-age=0, no-store"
     response["X-Content-Type-Options"] = "nosniff"

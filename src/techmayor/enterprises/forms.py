@@ -11,15 +11,7 @@ from techmayor.roster.forms import CreditedForm
 
 from . import services
 from .choices import EnterpriseTagKind
-from .selectors import enterprise_pickable
-
-
-def region_queryset():
-    return (
-        Region.objects.filter(level__in=[RegionLevel.DISTRICT, RegionLevel.TOWN, RegionLevel.PARK])
-        .select_related("parent")
-        .order_by("parent__code", "parent__name", "level", "code", "name")
-    )
+from .selectors import assignable_regions, enterprise_pickable
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -47,7 +39,7 @@ class EnterpriseForm(BaseForm):
     description = forms.CharField(label=_("简介"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     confirm_new = forms.BooleanField(label=_("我已核对，确实是另一家企业，仍然新建"), required=False)
 
-    def __init__(self, *args, instance=None, **kwargs):
+    def __init__(self, *args, user, instance=None, **kwargs):
         self.instance = instance
         if instance is not None:
             kwargs.setdefault(
@@ -62,7 +54,12 @@ class EnterpriseForm(BaseForm):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = region_queryset()
+        # Only where the user may place an enterprise: a town's staff cannot move one into another district.
+        self.fields["region"].queryset = (
+            assignable_regions(user)
+            .select_related("parent")
+            .order_by("parent__code", "parent__name", "level", "code", "name")
+        )
         self.fields["industry"].queryset = Industry.objects.filter(level__lte=2).order_by("code")
         if instance is not None:
             del self.fields["confirm_new"]

@@ -203,6 +203,25 @@ def enterprise_region_choices(user):
     return [(d, children.get(d.pk, [])) for d in districts]
 
 
+def assignable_regions(user) -> QuerySet:
+    """The districts, towns and parks ``user`` may place an enterprise in: those of their role's region
+    (a town's staff their town), and for writers of records every one of their batch's city (members
+    visit companies across the district border, as they may pick them)."""
+    from techmayor.core.models import Region, RegionLevel
+
+    regions = Region.objects.filter(level__in=[RegionLevel.DISTRICT, RegionLevel.TOWN, RegionLevel.PARK])
+    if getattr(user, "is_superuser", False):
+        return regions
+    ids: set[int] = set()
+    for a in active_roles(user):
+        if a.role in (Role.CITY_ADMIN, Role.DISTRICT_STAFF, Role.TOWN_STAFF) and a.region_id:
+            ids.update(regions_under(a.region))
+    ctx = write_context(user)
+    if ctx is not None:
+        ids.update(regions_under(ctx.batch.city))
+    return regions.filter(pk__in=ids)
+
+
 def can_create_enterprise(user) -> bool:
     """Writers of records (members, group leaders, city admins) and town staff may add enterprises."""
     return (

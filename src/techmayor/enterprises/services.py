@@ -12,7 +12,7 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 
 from techmayor.core.errors import ApplicationError
 from techmayor.core.services import create_record, update_record
-from techmayor.core.text import clean_text, normalize_company_name
+from techmayor.core.text import clean_text, formula_problem, normalize_company_name
 from techmayor.roster.services import check_credit
 
 from .choices import EnterpriseTagKind
@@ -42,6 +42,16 @@ def enterprise_duplicates(*, name: str, credit_code: str | None = None) -> Query
     return Enterprise.objects.filter(condition)
 
 
+def _clean_name(name) -> str:
+    """An enterprise's name cleaned as every text is, and never empty or formula-looking."""
+    name = clean_text(name)
+    if not name:
+        raise ApplicationError("企业名称不能为空", field="name")
+    if problem := formula_problem(name):
+        raise ApplicationError(f"企业名称{problem}", field="name")
+    return name
+
+
 @transaction.atomic
 def enterprise_create(
     *,
@@ -56,9 +66,7 @@ def enterprise_create(
     is_demo: bool = False,
     by=None,
 ) -> Enterprise:
-    name = clean_text(name)
-    if not name:
-        raise ApplicationError("企业名称不能为空", field="name")
+    name = _clean_name(name)
     code = clean_credit_code(credit_code)
     if code and Enterprise.objects.filter(credit_code=code).exists():
         existing = Enterprise.objects.get(credit_code=code)
@@ -92,7 +100,7 @@ def enterprise_update(*, enterprise: Enterprise, by=None, **changes) -> Enterpri
     if "credit_code" in changes:
         changes["credit_code"] = clean_credit_code(changes["credit_code"])
     if "name" in changes:
-        changes["name"] = clean_text(changes["name"])
+        changes["name"] = _clean_name(changes["name"])
     return update_record(enterprise, by=by, **changes)
 
 

@@ -82,7 +82,8 @@ def enterprise_list(request):
 def enterprise_export(request):
     _filterset, records = _filtered(request)
     rows = ([c.value(e) for c in COLUMNS] for e in records.iterator(chunk_size=500))
-    return xlsx_response(_("企业"), _("企业"), [c.label for c in COLUMNS], rows, [c.width for c in COLUMNS])
+    headers, widths = [c.label for c in COLUMNS], [c.width for c in COLUMNS]
+    return xlsx_response(_("企业"), _("企业"), headers, rows, widths, request=request)
 
 
 def _get(request, pk):
@@ -134,7 +135,7 @@ def _duplicates(request, form) -> list:
 def enterprise_create(request):
     if not selectors.can_create_enterprise(request.user):
         raise PermissionDenied(_("你没有新建企业的权限"))
-    form = forms.EnterpriseForm(request.POST or None, initial={"name": request.GET.get("name", "")})
+    form = forms.EnterpriseForm(request.POST or None, user=request.user, initial={"name": request.GET.get("name", "")})
     if request.method == "POST" and form.is_valid():
         try:
             with audit_source("web"):
@@ -162,7 +163,7 @@ def enterprise_edit(request, pk):
     enterprise = _get(request, pk)
     if not selectors.can_edit_enterprise(request.user, enterprise):
         raise PermissionDenied(_("你不能修改这家企业的资料"))
-    form = forms.EnterpriseForm(request.POST or None, instance=enterprise)
+    form = forms.EnterpriseForm(request.POST or None, user=request.user, instance=enterprise)
     if request.method == "POST" and form.is_valid():
         try:
             with audit_source("web"):

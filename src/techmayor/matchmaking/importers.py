@@ -38,6 +38,7 @@ from techmayor.core.audit import current_source
 from techmayor.core.errors import ApplicationError
 from techmayor.core.files import ImportRejected, ImportResult, is_compressed, open_file
 from techmayor.core.models import AuditAction, AuditLog
+from techmayor.core.text import clean_text, formula_problem
 from techmayor.resources.choices import AchievementKind
 from techmayor.resources.models import Achievement
 
@@ -55,10 +56,9 @@ def _as_list(value, field: str) -> list[str]:
     if value is None or value == "":
         return []
     if isinstance(value, str):
-        parts = value.replace("；", ";").split(";")
-        return [p.strip() for p in parts if p.strip()]
+        value = value.replace("；", ";").split(";")
     if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
-        return [str(v).strip() for v in value if str(v).strip()]
+        return [c for c in map(clean_text, value) if c]
     raise ValueError(f"{field} 应为字符串列表")
 
 
@@ -66,7 +66,7 @@ def _text(value, field: str) -> str:
     if value is None:
         return ""
     if isinstance(value, str | int | float):
-        return str(value).strip()
+        return clean_text(value)  # as forms and the tabular reader clean text: no NUL, no invisible marks
     raise ValueError(f"{field} 应为文本")
 
 
@@ -88,6 +88,8 @@ def parse_line(line: str) -> dict:
     title = _text(data.get("title"), "title")
     if not title:
         raise ValueError("缺少 title")
+    if problem := formula_problem(title):
+        raise ValueError(f"title {problem}")
     values = {
         "external_id": external_id,
         "title": title,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from techmayor.core.exports import Sheet, workbook_bytes
+from techmayor.core.exports import Sheet
 from techmayor.roster.models import Member
 
 from .models import Need
@@ -50,14 +50,13 @@ def _row(need: Need) -> list:
     ]
 
 
-def needs_workbook(needs: QuerySet[Need]) -> bytes:
+def needs_sheet(needs: QuerySet[Need]) -> Sheet:
     rows = needs.select_related("enterprise", "group", "owner", "lead").prefetch_related(
         Prefetch("members", queryset=Member.objects.only("id", "name"))
     )[:MAX_ROWS]
-    sheet = Sheet(
+    return Sheet(
         name="企业需求",
         headers=[title for title, _ in COLUMNS],
         rows=(_row(need) for need in rows),
         widths=[width for _, width in COLUMNS],
     )
-    return workbook_bytes([sheet])

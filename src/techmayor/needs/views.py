@@ -28,12 +28,12 @@ from techmayor.core.models import Region
 from techmayor.enterprises.models import Enterprise
 from techmayor.enterprises.services import enterprise_create
 from techmayor.roster.models import Group
-from techmayor.roster.selectors import reference_day
+from techmayor.roster.selectors import group_list, reference_day
 
 from . import permissions as perms
 from . import selectors, services
 from .choices import LeadStatus, NeedAction
-from .exports import needs_workbook
+from .exports import needs_sheet
 from .forms import (
     NEW_ENTERPRISE,
     CompletionForm,
@@ -105,7 +105,7 @@ def need_list(request):
 @login_required
 def need_export(request):
     needs = selectors.need_list(user=request.user, filters=request.GET)
-    return download(_("企业需求"), needs_workbook(needs))
+    return download(_("企业需求"), [needs_sheet(needs)], request=request)
 
 
 # ---------------------------------------------------------------- detail
@@ -471,11 +471,14 @@ def _lead_enterprises(lead) -> list[Enterprise]:
 
 
 def _lead_groups(lead, user):
-    """The visit's group, or the groups of the active batch in the lead's city."""
+    """The visit's group, or the groups of the active batch in the lead's city that the user may see
+    (a town's staff the group serving their district, not another district's)."""
     if lead.visit_id:
         return Group.objects.filter(pk=lead.visit.group_id).select_related("batch__city")
     city_id = perms.actor(user).city_of(lead.region_id)
-    return Group.objects.filter(batch__city_id=city_id, batch__is_active=True).select_related("batch__city")
+    return Group.objects.filter(
+        batch__city_id=city_id, batch__is_active=True, pk__in=group_list(user=user).values("pk")
+    ).select_related("batch__city")
 
 
 def _default_group(lead, groups):

@@ -26,7 +26,7 @@ from techmayor.core.files import (
     rows_after,
 )
 from techmayor.core.services import create_record, update_record
-from techmayor.core.text import fold_width
+from techmayor.core.text import fold_width, formula_problem
 
 from .choices import UniversityLevel
 from .models import PROVINCE_CODES, University
@@ -116,6 +116,10 @@ def _validate(row: Row, header: Header, seen: dict[str, int]) -> tuple[dict[str,
 
     if not values["name"]:
         error("学校名称", "不能为空")
+    for column, field in UNIVERSITY_COLUMNS.items():
+        problem = formula_problem(values.get(field, "")) if field != "code" else None
+        if problem:
+            error(column, problem)
 
     level = values["level"] = values["level"].replace(" ", "")
     if level and level not in UniversityLevel.values:

@@ -247,9 +247,13 @@ def platforms_sheet(ledger: Ledger) -> Sheet:
 SHEETS = (overview_sheet, visits_sheet, events_sheet, needs_sheet, cooperation_sheet, platforms_sheet)
 
 
+def ledger_sheets(ledger: Ledger) -> list[Sheet]:
+    return [build(ledger) for build in SHEETS]
+
+
 def ledger_workbook(ledger: Ledger) -> bytes:
     """The ledger as an .xlsx file."""
-    return workbook_bytes([build(ledger) for build in SHEETS])
+    return workbook_bytes(ledger_sheets(ledger))
 
 
 def ledger_filename(ledger: Ledger) -> str:

@@ -15,10 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from techmayor.accounts.choices import Role
 from techmayor.accounts.scopes import active_roles
+from techmayor.core.audit import record_read
 from techmayor.core.documents import FORMATS, Document
 from techmayor.core.errors import ApplicationError
-from techmayor.core.exports import download, workbook_bytes
+from techmayor.core.exports import download
 from techmayor.core.lists import PAGE_SIZES, paginate
+from techmayor.core.models import AuditAction
 from techmayor.core.registry import Column, build_row, registry, safe_reverse
 from techmayor.roster.models import Batch
 from techmayor.roster.selectors import current_batch, group_get, group_list, member_get, reference_day
@@ -37,7 +39,12 @@ def _date(text: str | None) -> dt.date | None:
 
 
 def _scope_from(request) -> Scope:
-    """The scope named by ?batch=&group=&member=&start=&end=, each part checked against the reader's rights."""
+    """The scope named by ?batch=&group=&member=&start=&end=, each part checked against the reader's rights.
+
+    The batch must be one with a group the reader may see. A batch-wide figure (no group, no member) is
+    only for readers who see every group of the batch; a reader who sees one group gets that group's,
+    anyone else a 404: a figure is never shown for more than the reader may see.
+    """
     user = request.user
     group = member = None
     if request.GET.get("group"):
@@ -54,6 +61,13 @@ def _scope_from(request) -> Scope:
     batch = batch or (group.batch if group is not None else current_batch(user))
     if batch is None or (group is not None and group.batch_id != batch.pk):
         raise Http404(_("没有可查看的批次"))
+    visible = list(group_list(user=user, batch=batch))
+    if not visible and member is None:
+        raise Http404(_("没有可查看的批次"))
+    if group is None and member is None and len(visible) < batch.groups.count():
+        if len(visible) != 1:
+            raise Http404(_("请选择一个你可查看的支团"))
+        group = visible[0]
     return Scope(
         batch=batch,
         group=group,
@@ -171,7 +185,7 @@ def drill_export(request, code):
     sheet = exports.drill_sheet(
         metric=metric, scope=scope, columns=columns, records=records.iterator(chunk_size=500), total=total, shown=shown
     )
-    return download(metric.name, workbook_bytes([sheet]))
+    return download(metric.name, [sheet], request=request)
 
 
 def _readers_groups(request) -> tuple[Batch | None, list]:
@@ -231,10 +245,11 @@ def _may_edit_briefing(user, batch) -> bool:
     )
 
 
-def _document_response(document: Document, fmt: str) -> HttpResponse:
+def _document_response(request, document: Document, fmt: str) -> HttpResponse:
     content_type, write = FORMATS[fmt]
     response = HttpResponse(write(document), content_type=content_type)
     name = f"{document.title}.{fmt}"
+    record_read(request=request, action=AuditAction.EXPORT, object_repr=name)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
     return response
 
@@ -271,7 +286,7 @@ def briefing_view(request):
     if draft is not None and fmt in FORMATS:
         try:
             document = Document.from_markdown(text) if request.method == "POST" else draft.document()
-            return _document_response(document, fmt)
+            return _document_response(request, document, fmt)
         except ApplicationError as exc:
             error = exc.message
     context = {
@@ -298,7 +313,7 @@ def overview_export(request):
         raise PermissionDenied(_("你没有可查看的支团"))
     keys = ("batch", "groups", "show_total", "rows", "period", "compare")
     sheet = exports.scorecard_sheet(**{k: context[k] for k in keys})
-    return download(_("创新成绩单"), workbook_bytes([sheet]))
+    return download(_("创新成绩单"), [sheet], request=request)
 
 
 @login_required
@@ -322,4 +337,4 @@ def ledger_workbook(request):
     except ApplicationError as err:
         messages.error(request, err.message)
         return redirect("scorecard:overview")
-    return download(ledger.ledger_filename(book), ledger.ledger_workbook(book))
+    return download(ledger.ledger_filename(book), ledger.ledger_sheets(book), request=request)

@@ -76,7 +76,8 @@ class RecordExportView(KindView):
         _filterset, records = filtered(kind, request)
         headers = [c.label for c in kind.columns]
         rows = ([c.value(obj) for c in kind.columns] for obj in records.iterator(chunk_size=500))
-        return xlsx_response(kind.label, kind.label, headers, rows, [c.width for c in kind.columns])
+        widths = [c.width for c in kind.columns]
+        return xlsx_response(kind.label, kind.label, headers, rows, widths, request=request)
 
 
 def render_detail(kind: RecordKind, request, obj):

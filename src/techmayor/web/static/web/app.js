@@ -83,4 +83,20 @@
       if (warn) { warn.innerHTML = ""; }
     }
   });
+  /* Behaviours that would otherwise be inline handlers, which the Content-Security-Policy forbids:
+     a select that submits its form, a form that asks first, copy to the clipboard, print. */
+  document.addEventListener("change", function (ev) {
+    if (ev.target.matches("select[data-tm-autosubmit]")) { ev.target.form.submit(); }
+  });
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target.closest("form[data-tm-confirm]");
+    if (form && !window.confirm(form.dataset.tmConfirm)) { ev.preventDefault(); }
+  });
+  document.addEventListener("click", function (ev) {
+    var copy = ev.target.closest("[data-tm-copy]");
+    if (copy && navigator.clipboard) {
+      navigator.clipboard.writeText(document.getElementById(copy.dataset.tmCopy).value);
+    }
+    if (ev.target.closest("[data-tm-print]")) { window.print(); }
+  });
 })();
