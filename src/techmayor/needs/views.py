@@ -171,11 +171,31 @@ SIMPLE_ACTIONS = (
 )
 
 
+def _claimed_by_another(request, pk) -> HttpResponse | None:
+    """A member who tried to claim a need someone claimed first is told so (not a 403 or a 404: a
+    claimed need leaves the members' view); None when the need is not claimed."""
+    member = perms.actor(request.user).member
+    need = selectors.need_detail(user=request.user, pk=pk)
+    if need is not None and need.owner_id is not None:
+        messages.error(request, services.claimed_message(need, member))
+        return _detail(need)
+    if need is None and member is not None:
+        taken = Need.objects.filter(pk=pk, owner__isnull=False, batch__tenures__member=member).first()
+        if taken is not None:
+            messages.error(request, services.claimed_message(taken, member))
+            return redirect("needs:need_list")
+    return None
+
+
 @login_required
 @require_POST
 def need_action(request, pk, action):
     if action not in SIMPLE_ACTIONS:
         raise Http404
+    if action == NeedAction.CLAIM:
+        taken = _claimed_by_another(request, pk)
+        if taken is not None:
+            return taken
     need = _need(request, pk)
     perms.require_need(request.user, action, need)
     form = ReasonForm(request.POST)
