@@ -20,7 +20,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from techmayor.core import clock
+from techmayor.core import clock, versions
 from techmayor.core.errors import ApplicationError
 from techmayor.core.exports import download
 from techmayor.core.forms import styled
@@ -223,15 +223,19 @@ def need_edit(request, pk):
     need = _need(request, pk)
     perms.require_need(request.user, perms.EDIT, need)
     initial = {f: getattr(need, f) for f in ("title", "description", "kind", "urgency", "is_bottleneck")}
-    form = NeedEditForm(request.POST or None, initial=initial)
+    form = versions.attach(NeedEditForm(request.POST or None, initial=initial), need)
     if request.method == "POST" and form.is_valid():
         try:
-            services.need_update(need=need, by=request.user, **form.cleaned_data)
+            with transaction.atomic():
+                current = versions.check(form, need)
+                if current is not None:
+                    services.need_update(need=current, by=request.user, **form.cleaned_data)
         except ApplicationError as exc:
             _error(form, exc)
         else:
-            messages.success(request, _("需求已修改"))
-            return _detail(need)
+            if current is not None:
+                messages.success(request, _("需求已修改"))
+                return _detail(need)
     return render(request, "needs/need_form.html", {"need": need, "form": form, "title": _("修改需求")})
 
 
