@@ -21,6 +21,7 @@ from techmayor.core.exports import xlsx_response
 from techmayor.core.forms import styled
 from techmayor.core.lists import PAGE_SIZES, paginate
 from techmayor.core.registry import Column, build_row
+from techmayor.core.submissions import once
 from techmayor.roster.selectors import write_context
 
 from . import filters, forms, selectors, services
@@ -133,6 +134,7 @@ def _duplicates(request, form) -> list:
 
 
 @login_required
+@once
 def enterprise_create(request):
     if not selectors.can_create_enterprise(request.user):
         raise PermissionDenied(_("你没有新建企业的权限"))
@@ -199,6 +201,7 @@ def _edit_guard(request, pk):
 
 @login_required
 @require_POST
+@once
 def contact_add(request, pk):
     enterprise = _edit_guard(request, pk)
     form = forms.ContactForm(request.POST)

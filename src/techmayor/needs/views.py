@@ -25,6 +25,7 @@ from techmayor.core.errors import ApplicationError
 from techmayor.core.exports import download
 from techmayor.core.forms import styled
 from techmayor.core.models import Region
+from techmayor.core.submissions import once
 from techmayor.enterprises.models import Enterprise
 from techmayor.enterprises.services import enterprise_create
 from techmayor.roster.models import Group
@@ -287,6 +288,7 @@ def need_merge(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def need_progress(request, pk):
     need = _need(request, pk)
     perms.require_need(request.user, perms.PROGRESS, need)
@@ -309,7 +311,9 @@ def need_progress(request, pk):
             messages.success(request, _("进展已填报"))
             return _detail(need)
     return render(
-        request, "needs/need_form.html", {"need": need, "form": form, "title": _("填报进展"), "multipart": True}
+        request,
+        "needs/need_form.html",
+        {"need": need, "form": form, "title": _("填报进展"), "multipart": True, "once": True},
     )
 
 
@@ -394,6 +398,7 @@ def collaborator_leave(request, pk, link_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def outcome_add(request, pk):
     need = _need(request, pk)
     perms.require_need(request.user, perms.OUTCOME_ADD, need)
@@ -406,7 +411,8 @@ def outcome_add(request, pk):
         else:
             messages.success(request, _("成效已登记，审核后计入统计"))
             return _detail(need)
-    return render(request, "needs/need_form.html", {"need": need, "form": form, "title": _("登记成效（本轮增量）")})
+    context = {"need": need, "form": form, "title": _("登记成效（本轮增量）"), "once": True}
+    return render(request, "needs/need_form.html", context)
 
 
 @login_required
@@ -453,6 +459,7 @@ def lead_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def lead_create(request):
     if not perms.can_create_lead(request.user):
         raise PermissionDenied(_("只有镇（街道）工作人员和市级管理员可以录入需求线索"))
@@ -545,6 +552,7 @@ def lead_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def lead_convert(request, pk):
     lead = _lead(request, pk)
     perms.require_lead(request.user, perms.LEAD_CONVERT, lead)

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -23,6 +24,7 @@ from techmayor.core.exports import xlsx_response
 from techmayor.core.forms import styled
 from techmayor.core.lists import PAGE_SIZES, paginate
 from techmayor.core.registry import RecordKind
+from techmayor.core.submissions import once
 from techmayor.roster.selectors import can_edit_record, write_context
 
 
@@ -139,6 +141,7 @@ class RecordCreateView(RecordFormMixin, KindView):
         initial = {k: request.GET[k] for k in self.PREFILL if request.GET.get(k)}
         return self.render_form(self.kind.form(ctx=self.ctx, user=request.user, initial=initial))
 
+    @method_decorator(once)
     def post(self, request):
         form = self.kind.form(request.POST, ctx=self.ctx, user=request.user)
         if not form.is_valid():
