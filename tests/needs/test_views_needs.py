@@ -203,8 +203,9 @@ def test_the_loop_through_the_pages(client, world):
     act("admin", "publish")
     act("owner", "claim")
     assert need.state == S.CLAIMED and need.owner == world.members["owner"]
-    act("member", "claim", status=404)  # already claimed: the member cannot even see it any more
+    act("member", "claim")  # already claimed: the member, who cannot see it any more, is told so
     assert need.owner == world.members["owner"]
+    assert "已被他人认领" in client.get(reverse("needs:need_list")).content.decode()
 
     client.force_login(world.users["owner"])
     page = client.get(detail).content.decode()

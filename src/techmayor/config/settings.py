@@ -205,8 +205,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if DATABASES["default"]["NAME"] not in ("", ":memory:") and not DATABASES["default"]["NAME"].startswith("file:"):
         _writable_dir(Path(DATABASES["default"]["NAME"]).parent)
     # WAL + a busy timeout keep the embedded database usable by the web server, the CLI and jobs at once.
+    # IMMEDIATE transactions take the write lock when they begin, so concurrent writers wait their turn
+    # (up to the timeout) instead of failing with "database is locked" (decision 0011).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

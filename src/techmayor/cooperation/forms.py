@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from techmayor.core.forms import BaseForm, DateInput, PickerField
+from techmayor.core.forms import BaseForm, DateInput, PickerField, WanField
 from techmayor.core.models import Region, RegionLevel
 from techmayor.enterprises.selectors import enterprise_pickable
 from techmayor.needs.choices import NeedState
@@ -15,8 +15,6 @@ from techmayor.roster.forms import CreditedForm
 
 from . import selectors, services
 from .choices import AgreementKind
-
-AMOUNT = {"max_digits": 14, "decimal_places": 4, "min_value": 0}
 
 
 class _PartiesMixin:
@@ -83,7 +81,7 @@ class IntentForm(_PartiesMixin, CreditedForm):
 class AgreementForm(_PartiesMixin, CreditedForm):
     kind = forms.ChoiceField(label=_("协议类型"), choices=AgreementKind.choices)
     title = forms.CharField(label=_("协议名称"), max_length=200)
-    contract_amount_wan = forms.DecimalField(label=_("合同金额(万元)"), **AMOUNT)
+    contract_amount_wan = WanField(label=_("合同金额(万元)"))
     region = forms.ModelChoiceField(
         label=_("合作地方"),
         queryset=Region.objects.none(),
@@ -137,5 +135,5 @@ class AgreementForm(_PartiesMixin, CreditedForm):
 
 class ReceiptForm(BaseForm):
     date = forms.DateField(label=_("到账日期"), widget=DateInput())
-    amount_wan = forms.DecimalField(label=_("到账金额(万元)"), **AMOUNT)
+    amount_wan = WanField(label=_("到账金额(万元)"))
     note = forms.CharField(label=_("备注"), max_length=200, required=False)

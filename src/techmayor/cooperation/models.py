@@ -1,14 +1,12 @@
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from techmayor.core import clock
+from techmayor.core.limits import WAN, wan_in_range
 from techmayor.core.models import BaseModel
 from techmayor.roster.models import CreditedRecord
 
 from .choices import AgreementKind
-
-WAN = {"max_digits": 14, "decimal_places": 4, "validators": [MinValueValidator(0)]}
 
 
 class Intent(CreditedRecord):
@@ -92,6 +90,7 @@ class Agreement(CreditedRecord):
     class Meta(CreditedRecord.Meta):
         verbose_name = _("合作协议")
         verbose_name_plural = _("合作协议")
+        constraints = [wan_in_range("contract_amount_wan", name="agreement_contract_amount_wan_range")]
 
     def __str__(self) -> str:
         return self.title
@@ -109,6 +108,7 @@ class AgreementReceipt(BaseModel):
         verbose_name = _("协议到账")
         verbose_name_plural = _("协议到账")
         ordering = ["date", "id"]
+        constraints = [wan_in_range("amount_wan", name="agreementreceipt_amount_wan_range")]
 
     def clean(self):
         clock.check_not_future(self, "date")

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from techmayor.core.errors import ApplicationError
+from techmayor.core.limits import MAX_WAN
 from techmayor.core.services import create_record
 from techmayor.core.text import plain_decimal
 from techmayor.roster.services import credited_create
@@ -29,6 +30,8 @@ def parse_wan(value, *, field: str, label: str, allow_zero: bool = True) -> Deci
         raise ApplicationError(f"{label}不能为{'负数' if amount < 0 else '0'}：{value}", field=field)
     if amount.as_tuple().exponent < -4:
         raise ApplicationError(f"{label}最多保留4位小数（万元）：{value}", field=field)
+    if amount > MAX_WAN:
+        raise ApplicationError(f"{label}不能超过{MAX_WAN}万元（1000亿元）：{value}", field=field)
     return amount
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from techmayor.core.audit import audit_source
 from techmayor.core.errors import ApplicationError
+from techmayor.core.submissions import once
 from techmayor.core.text import wan
 from techmayor.roster.selectors import can_edit_record
 
@@ -22,6 +23,7 @@ from .records import AGREEMENT
 
 @login_required
 @require_POST
+@once
 def receipt_add(request, pk):
     """Record money received under an agreement (an increment); same rights as editing the agreement."""
     agreement = selectors.agreement_list(user=request.user).filter(pk=pk).first()

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.html import format_html, format_html_join
 
 from . import audit
-from .models import Attachment, AuditAction, AuditLog, Industry, Job, Region
+from .models import Attachment, AuditAction, AuditLog, Industry, Job, Region, Submission
 
 
 def _db_snapshot(obj: models.Model) -> dict | None:
@@ -229,4 +229,14 @@ class AttachmentAdmin(ReadOnlyModelAdmin):
     search_fields = ("original_name", "sha256", "note")
     date_hierarchy = "created_at"
     fields = ("original_name", "kind", "content_type", "object_id", "mime_type", "size", "sha256", "note", "is_removed")
+    readonly_fields = fields
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyModelAdmin):
+    """Create forms' one-time keys (``core.submissions``), read-only: kept a day, then forgotten."""
+
+    list_display = ("created_at", "user", "result_url")
+    list_select_related = ("user",)
+    fields = ("key", "user", "result_url", "created_at")
     readonly_fields = fields

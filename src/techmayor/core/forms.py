@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from techmayor.core.errors import ApplicationError
+from techmayor.core.limits import MAX_COUNT, MAX_WAN, PLAUSIBLE_WAN
+from techmayor.core.text import wan
 
 
 class BootstrapMixin:
@@ -34,7 +37,87 @@ def styled(form):
     return form
 
 
-class BaseForm(BootstrapMixin, forms.Form):
+def count_field(label, *, minimum: int = 0, **kwargs) -> forms.IntegerField:
+    """A head count or a number of items on one record: ``minimum`` to ``MAX_COUNT``, errors naming the field."""
+    return forms.IntegerField(
+        label=label,
+        min_value=minimum,
+        max_value=MAX_COUNT,
+        error_messages={
+            "min_value": format_lazy(_("{label}不能小于{limit}"), label=label, limit=minimum),
+            "max_value": format_lazy(_("{label}不能超过{limit}，请核对"), label=label, limit=MAX_COUNT),
+        },
+        **kwargs,
+    )
+
+
+class WanField(forms.DecimalField):
+    """An amount in 万元 on one record: 0 to ``MAX_WAN``; above ``PLAUSIBLE_WAN`` the form asks to confirm it."""
+
+    def __init__(self, *, label, **kwargs):
+        too_large = format_lazy(
+            _("{label}不能超过{limit}万元（1000亿元），请核对单位是否为万元"), label=label, limit=wan(MAX_WAN)
+        )
+        super().__init__(
+            label=label,
+            max_digits=14,
+            decimal_places=4,
+            min_value=0,
+            max_value=MAX_WAN,
+            error_messages={
+                "min_value": format_lazy(_("{label}不能为负数"), label=label),
+                "max_value": too_large,
+                "max_digits": too_large,
+                "max_whole_digits": too_large,
+                "max_decimal_places": format_lazy(_("{label}最多保留4位小数"), label=label),
+            },
+            **kwargs,
+        )
+
+
+CONFIRM_AMOUNTS = "confirm_amounts"
+
+
+class PlausibleAmountsMixin:
+    """An amount above ``PLAUSIBLE_WAN`` 万元 is saved only once the user ticks "确认金额无误".
+
+    Not a refusal: the first submission shows a warning on each such amount and adds the checkbox;
+    ticked, the same values save. Any form with :class:`WanField` fields gets this from ``clean``.
+    """
+
+    def _confirm_field(self) -> forms.BooleanField:
+        return forms.BooleanField(
+            label=_("确认金额无误"),
+            required=False,
+            widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        )
+
+    def full_clean(self):
+        if self.is_bound and self.data.get(CONFIRM_AMOUNTS) and CONFIRM_AMOUNTS not in self.fields:
+            self.fields[CONFIRM_AMOUNTS] = self._confirm_field()
+        super().full_clean()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.pop(CONFIRM_AMOUNTS, False):
+            return cleaned
+        large = [
+            name
+            for name, field in self.fields.items()
+            if isinstance(field, WanField) and (cleaned.get(name) or 0) > PLAUSIBLE_WAN
+        ]
+        for name in large:
+            self.add_error(
+                name,
+                _("%(amount)s万元（%(yi)s亿元）超过常见金额，请核对；无误请勾选“确认金额无误”后再提交")
+                % {"amount": wan(cleaned[name]), "yi": wan(cleaned[name] / 10000)},
+            )
+        if large:
+            self.fields[CONFIRM_AMOUNTS] = self._confirm_field()
+        return cleaned
+
+
+class BaseForm(PlausibleAmountsMixin, BootstrapMixin, forms.Form):
     field_aliases: dict[str, str] = {}  # service error field → form field
 
     def __init__(self, *args, **kwargs):

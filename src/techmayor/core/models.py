@@ -254,3 +254,27 @@ class Job(models.Model):
         if not self.total:
             return None
         return min(1.0, self.done / self.total)
+
+
+class Submission(models.Model):
+    """One use of a create form's one-time key (``core.submissions``): the same form posted twice
+    (a double click, a resent request) creates once and then leads to what the first post made."""
+
+    key = models.CharField(_("提交标识"), max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    result_url = models.CharField(_("结果地址"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("表单提交")
+        verbose_name_plural = _("表单提交")
+
+    def __str__(self) -> str:
+        return self.key

@@ -7,18 +7,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from techmayor.core import versions
 from techmayor.core.audit import audit_source
 from techmayor.core.errors import ApplicationError
 from techmayor.core.exports import xlsx_response
 from techmayor.core.forms import styled
 from techmayor.core.lists import PAGE_SIZES, paginate
 from techmayor.core.registry import Column, build_row
+from techmayor.core.submissions import once
 from techmayor.roster.selectors import write_context
 
 from . import filters, forms, selectors, services
@@ -132,6 +135,7 @@ def _duplicates(request, form) -> list:
 
 
 @login_required
+@once
 def enterprise_create(request):
     if not selectors.can_create_enterprise(request.user):
         raise PermissionDenied(_("你没有新建企业的权限"))
@@ -163,16 +167,22 @@ def enterprise_edit(request, pk):
     enterprise = _get(request, pk)
     if not selectors.can_edit_enterprise(request.user, enterprise):
         raise PermissionDenied(_("你不能修改这家企业的资料"))
-    form = forms.EnterpriseForm(request.POST or None, user=request.user, instance=enterprise)
+    form = versions.attach(
+        forms.EnterpriseForm(request.POST or None, user=request.user, instance=enterprise), enterprise
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            with audit_source("web"):
-                form.save(by=request.user)
+            with audit_source("web"), transaction.atomic():
+                current = versions.check(form, enterprise)
+                if current is not None:
+                    form.instance = current
+                    form.save(by=request.user)
         except ApplicationError as err:
             form.add_service_error(err)
         else:
-            messages.success(request, _("已保存"))
-            return redirect("enterprises:enterprise_detail", enterprise.pk)
+            if current is not None:
+                messages.success(request, _("已保存"))
+                return redirect("enterprises:enterprise_detail", enterprise.pk)
     return render(
         request,
         "enterprises/enterprise_form.html",
@@ -194,6 +204,7 @@ def _edit_guard(request, pk):
 
 @login_required
 @require_POST
+@once
 def contact_add(request, pk):
     enterprise = _edit_guard(request, pk)
     form = forms.ContactForm(request.POST)

@@ -6,7 +6,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from techmayor.core.forms import MultiPickerField, PickerField
+from techmayor.core.forms import MultiPickerField, PickerField, WanField, count_field
 from techmayor.core.models import Region, RegionLevel
 from techmayor.enterprises.selectors import enterprise_pickable
 from techmayor.resources.models import Platform, University
@@ -14,8 +14,6 @@ from techmayor.roster.forms import CreditedForm
 
 from . import services
 from .choices import ApplicationKind, CultivationKind, CultivationStatus, EventKind, VisitorKind
-
-AMOUNT = {"max_digits": 14, "decimal_places": 4, "min_value": 0}
 
 
 def _enterprise_field(user, *, required=True, label=None):
@@ -120,7 +118,7 @@ class VisitorRecordForm(PickerForm):
     kind = forms.ChoiceField(label=_("来访类型"), choices=VisitorKind.choices)
     visitor_name = forms.CharField(label=_("来访人"), max_length=120, help_text=_("多人同行时可填写代表姓名"))
     organization = forms.CharField(label=_("所在单位"), max_length=150, required=False)
-    person_count = forms.IntegerField(label=_("人次"), min_value=1, initial=1)
+    person_count = count_field(_("人次"), minimum=1, initial=1)
     note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     field_order = ["kind", "visitor_name", "organization", "university", "person_count", "date", "group", "members"]
     pickers = {"university": {"label": _("所在高校")}}
@@ -141,7 +139,7 @@ class ReportForm(LedgerForm):
 
 class TalentIntroductionForm(PickerForm):
     talent_name = forms.CharField(label=_("人才/团队"), max_length=120)
-    person_count = forms.IntegerField(label=_("人数"), min_value=1, initial=1)
+    person_count = count_field(_("人数"), minimum=1, initial=1)
     description = forms.CharField(label=_("说明"), max_length=200, required=False)
     field_order = ["talent_name", "person_count", "enterprise", "university", "date", "group", "members"]
     pickers = {"enterprise": {"required": False, "label": _("引进企业")}, "university": {"label": _("来源高校")}}
@@ -153,7 +151,7 @@ class TalentIntroductionForm(PickerForm):
 class ProjectBrokeredForm(PickerForm):
     title = forms.CharField(label=_("项目名称"), max_length=200)
     is_provincial_major = forms.BooleanField(label=_("列入省重大项目"), required=False)
-    amount_wan = forms.DecimalField(label=_("投资额(万元)"), required=False, **AMOUNT)
+    amount_wan = WanField(label=_("投资额(万元)"), required=False)
     field_order = ["title", "enterprise", "university", "amount_wan", "is_provincial_major", "date", "group"]
     pickers = {"enterprise": {"required": False, "label": _("承接企业")}, "university": {"label": _("合作高校")}}
 
@@ -189,7 +187,7 @@ class EmploymentBaseForm(PickerForm):
 
 class FundLandingForm(LedgerForm):
     fund_name = forms.CharField(label=_("基金名称"), max_length=150)
-    amount_wan = forms.DecimalField(label=_("规模(万元)"), **AMOUNT)
+    amount_wan = WanField(label=_("规模(万元)"))
     field_order = ["fund_name", "amount_wan", "date", "group", "members"]
 
     def create(self, *, by, **data):

@@ -1,12 +1,10 @@
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from techmayor.core.limits import WAN, count_validators, in_range, wan_in_range
 from techmayor.roster.models import CreditedRecord
 
 from .choices import ApplicationKind, CultivationKind, CultivationStatus, EventKind, VisitorKind
-
-WAN = {"max_digits": 14, "decimal_places": 4, "validators": [MinValueValidator(0)]}
 
 
 class Visit(CreditedRecord):
@@ -59,11 +57,12 @@ class VisitorRecord(CreditedRecord):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    person_count = models.PositiveSmallIntegerField(_("人次"), default=1, validators=[MinValueValidator(1)])
+    person_count = models.PositiveSmallIntegerField(_("人次"), default=1, validators=count_validators(1))
 
     class Meta(CreditedRecord.Meta):
         verbose_name = _("来访记录")
         verbose_name_plural = _("来访记录")
+        constraints = [in_range("person_count", minimum=1, name="visitorrecord_person_count_range")]
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.visitor_name}"
@@ -87,7 +86,7 @@ class TalentIntroduction(CreditedRecord):
     """引才 (人): talents brought to local enterprises; a team is one record with its head count."""
 
     talent_name = models.CharField(_("人才/团队"), max_length=120)
-    person_count = models.PositiveSmallIntegerField(_("人数"), default=1, validators=[MinValueValidator(1)])
+    person_count = models.PositiveSmallIntegerField(_("人数"), default=1, validators=count_validators(1))
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         verbose_name=_("引进企业"),
@@ -109,6 +108,7 @@ class TalentIntroduction(CreditedRecord):
     class Meta(CreditedRecord.Meta):
         verbose_name = _("引进人才")
         verbose_name_plural = _("引进人才")
+        constraints = [in_range("person_count", minimum=1, name="talentintroduction_person_count_range")]
 
     def __str__(self) -> str:
         return self.talent_name
@@ -140,6 +140,7 @@ class ProjectBrokered(CreditedRecord):
     class Meta(CreditedRecord.Meta):
         verbose_name = _("牵线科技项目")
         verbose_name_plural = _("牵线科技项目")
+        constraints = [wan_in_range("amount_wan", name="projectbrokered_amount_wan_range")]
 
     def __str__(self) -> str:
         return self.title
@@ -207,6 +208,7 @@ class FundLanding(CreditedRecord):
     class Meta(CreditedRecord.Meta):
         verbose_name = _("基金落地")
         verbose_name_plural = _("基金落地")
+        constraints = [wan_in_range("amount_wan", name="fundlanding_amount_wan_range")]
 
     def __str__(self) -> str:
         return self.fund_name

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from techmayor.core.audit import audit_source
 from techmayor.core.errors import ApplicationError
 from techmayor.core.registry import registry
+from techmayor.core.submissions import once
 from techmayor.enterprises.selectors import enterprise_pickable, enterprise_region_choices
 from techmayor.enterprises.services import clean_credit_code, enterprise_duplicates
 from techmayor.roster.selectors import write_context
@@ -68,6 +69,7 @@ def _render_visit_log(request, form, status=200):
 
 
 @login_required
+@once
 def visit_log(request):
     """走访登记: one form on a phone — enterprise, date, fellow members, notes, needs found."""
     ctx = write_context(request.user)

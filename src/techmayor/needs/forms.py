@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from techmayor.core.attachments import ALL_TYPES
+from techmayor.core.forms import PlausibleAmountsMixin, WanField, count_field
 from techmayor.core.text import fold_width
 from techmayor.roster.models import Group
 from techmayor.roster.selectors import reference_day
@@ -242,13 +243,13 @@ class MergeForm(BootstrapMixin, forms.Form):
         return data
 
 
-class OutcomeForm(BootstrapMixin, forms.Form):
+class OutcomeForm(PlausibleAmountsMixin, BootstrapMixin, forms.Form):
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    signed_amount_wan = forms.DecimalField(label=_("新增签约金额（万元）"), min_value=0, decimal_places=4, initial=0)
-    received_amount_wan = forms.DecimalField(label=_("新增到账金额（万元）"), min_value=0, decimal_places=4, initial=0)
-    investment_wan = forms.DecimalField(label=_("新增投资（万元）"), min_value=0, decimal_places=4, initial=0)
-    talents = forms.IntegerField(label=_("新增人才（人）"), min_value=0, initial=0)
-    patents = forms.IntegerField(label=_("新增专利（项）"), min_value=0, initial=0)
+    signed_amount_wan = WanField(label=_("新增签约金额（万元）"), initial=0)
+    received_amount_wan = WanField(label=_("新增到账金额（万元）"), initial=0)
+    investment_wan = WanField(label=_("新增投资（万元）"), initial=0)
+    talents = count_field(_("新增人才（人）"), initial=0)
+    patents = count_field(_("新增专利（项）"), initial=0)
     description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, need, **kwargs):

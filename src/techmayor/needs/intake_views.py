@@ -11,6 +11,7 @@ from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
 from techmayor.core.errors import ApplicationError
+from techmayor.core.submissions import once
 
 from .forms import IntakeForm
 from .models import IntakeChannel
@@ -34,6 +35,7 @@ def _too_many(request, channel):
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def intake_form(request, token):
     channel = get_object_or_404(IntakeChannel.objects.select_related("region__parent"), token=token)
     if not channel.is_active:

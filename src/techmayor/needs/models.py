@@ -2,19 +2,20 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from techmayor.core import clock
+from techmayor.core.limits import WAN as WAN_RANGE
+from techmayor.core.limits import count_validators, in_range, wan_in_range
 from techmayor.core.models import BaseModel
 from techmayor.core.text import normalize_company_name
 from techmayor.roster.models import CreditedRecord
 
 from .choices import CollaboratorStatus, LeadSource, LeadStatus, NeedKind, NeedState, Urgency
 
-WAN = {"max_digits": 14, "decimal_places": 4, "validators": [MinValueValidator(0)], "default": 0}
+WAN = {**WAN_RANGE, "default": 0}
 
 # A claimed need with no progress for this long is flagged stale (computed, never stored).
 STALE_AFTER = dt.timedelta(days=30)
@@ -240,8 +241,8 @@ class OutcomeRound(BaseModel):
     signed_amount_wan = models.DecimalField(_("新增签约金额(万元)"), **WAN)
     received_amount_wan = models.DecimalField(_("新增到账金额(万元)"), **WAN)
     investment_wan = models.DecimalField(_("新增投资(万元)"), **WAN)
-    talents = models.PositiveIntegerField(_("新增人才(人)"), default=0)
-    patents = models.PositiveIntegerField(_("新增专利(项)"), default=0)
+    talents = models.PositiveIntegerField(_("新增人才(人)"), default=0, validators=count_validators())
+    patents = models.PositiveIntegerField(_("新增专利(项)"), default=0, validators=count_validators())
     description = models.TextField(_("说明"), blank=True)
     is_approved = models.BooleanField(_("已审核"), default=False)
     approved_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
@@ -250,6 +251,13 @@ class OutcomeRound(BaseModel):
         verbose_name = _("成效")
         verbose_name_plural = _("成效")
         ordering = ["date", "id"]
+        constraints = [
+            wan_in_range("signed_amount_wan", name="outcomeround_signed_amount_wan_range"),
+            wan_in_range("received_amount_wan", name="outcomeround_received_amount_wan_range"),
+            wan_in_range("investment_wan", name="outcomeround_investment_wan_range"),
+            in_range("talents", name="outcomeround_talents_range"),
+            in_range("patents", name="outcomeround_patents_range"),
+        ]
 
     def clean(self):
         clock.check_not_future(self, "date")

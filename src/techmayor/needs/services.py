@@ -172,9 +172,21 @@ def need_transition(
     return need
 
 
+def claimed_message(need: Need, member) -> str:
+    if member is not None and need.owner_id == member.pk:
+        return f"你已认领需求「{need.title}」"
+    return f"需求「{need.title}」已被他人认领"
+
+
 @transaction.atomic
 def need_claim(*, need: Need, member, by=None, at: dt.datetime | None = None) -> Need:
-    """A member claims a published need and becomes its one owner (no longer a collaborator of it)."""
+    """A member claims a published need and becomes its one owner (no longer a collaborator of it).
+
+    Two members claiming at once: the second waits for the first (the row is locked; SQLite's
+    transactions are IMMEDIATE) and is told the need is taken."""
+    current = Need.objects.select_for_update().get(pk=need.pk)
+    if current.owner_id is not None:
+        raise ApplicationError(claimed_message(current, member), field="state")
     if not need.batch.tenures.filter(member=member).exists():
         raise ApplicationError(f"{member}不是{need.batch}的团员，不能认领", field="owner")
     at = at or clock.now()

@@ -20,11 +20,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from techmayor.core import clock
+from techmayor.core import clock, versions
 from techmayor.core.errors import ApplicationError
 from techmayor.core.exports import download
 from techmayor.core.forms import styled
 from techmayor.core.models import Region
+from techmayor.core.submissions import once
 from techmayor.enterprises.models import Enterprise
 from techmayor.enterprises.services import enterprise_create
 from techmayor.roster.models import Group
@@ -171,11 +172,31 @@ SIMPLE_ACTIONS = (
 )
 
 
+def _claimed_by_another(request, pk) -> HttpResponse | None:
+    """A member who tried to claim a need someone claimed first is told so (not a 403 or a 404: a
+    claimed need leaves the members' view); None when the need is not claimed."""
+    member = perms.actor(request.user).member
+    need = selectors.need_detail(user=request.user, pk=pk)
+    if need is not None and need.owner_id is not None:
+        messages.error(request, services.claimed_message(need, member))
+        return _detail(need)
+    if need is None and member is not None:
+        taken = Need.objects.filter(pk=pk, owner__isnull=False, batch__tenures__member=member).first()
+        if taken is not None:
+            messages.error(request, services.claimed_message(taken, member))
+            return redirect("needs:need_list")
+    return None
+
+
 @login_required
 @require_POST
 def need_action(request, pk, action):
     if action not in SIMPLE_ACTIONS:
         raise Http404
+    if action == NeedAction.CLAIM:
+        taken = _claimed_by_another(request, pk)
+        if taken is not None:
+            return taken
     need = _need(request, pk)
     perms.require_need(request.user, action, need)
     form = ReasonForm(request.POST)
@@ -203,15 +224,19 @@ def need_edit(request, pk):
     need = _need(request, pk)
     perms.require_need(request.user, perms.EDIT, need)
     initial = {f: getattr(need, f) for f in ("title", "description", "kind", "urgency", "is_bottleneck")}
-    form = NeedEditForm(request.POST or None, initial=initial)
+    form = versions.attach(NeedEditForm(request.POST or None, initial=initial), need)
     if request.method == "POST" and form.is_valid():
         try:
-            services.need_update(need=need, by=request.user, **form.cleaned_data)
+            with transaction.atomic():
+                current = versions.check(form, need)
+                if current is not None:
+                    services.need_update(need=current, by=request.user, **form.cleaned_data)
         except ApplicationError as exc:
             _error(form, exc)
         else:
-            messages.success(request, _("需求已修改"))
-            return _detail(need)
+            if current is not None:
+                messages.success(request, _("需求已修改"))
+                return _detail(need)
     return render(request, "needs/need_form.html", {"need": need, "form": form, "title": _("修改需求")})
 
 
@@ -263,6 +288,7 @@ def need_merge(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def need_progress(request, pk):
     need = _need(request, pk)
     perms.require_need(request.user, perms.PROGRESS, need)
@@ -285,7 +311,9 @@ def need_progress(request, pk):
             messages.success(request, _("进展已填报"))
             return _detail(need)
     return render(
-        request, "needs/need_form.html", {"need": need, "form": form, "title": _("填报进展"), "multipart": True}
+        request,
+        "needs/need_form.html",
+        {"need": need, "form": form, "title": _("填报进展"), "multipart": True, "once": True},
     )
 
 
@@ -370,6 +398,7 @@ def collaborator_leave(request, pk, link_pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def outcome_add(request, pk):
     need = _need(request, pk)
     perms.require_need(request.user, perms.OUTCOME_ADD, need)
@@ -382,7 +411,8 @@ def outcome_add(request, pk):
         else:
             messages.success(request, _("成效已登记，审核后计入统计"))
             return _detail(need)
-    return render(request, "needs/need_form.html", {"need": need, "form": form, "title": _("登记成效（本轮增量）")})
+    context = {"need": need, "form": form, "title": _("登记成效（本轮增量）"), "once": True}
+    return render(request, "needs/need_form.html", context)
 
 
 @login_required
@@ -429,6 +459,7 @@ def lead_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def lead_create(request):
     if not perms.can_create_lead(request.user):
         raise PermissionDenied(_("只有镇（街道）工作人员和市级管理员可以录入需求线索"))
@@ -524,6 +555,7 @@ def lead_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def lead_convert(request, pk):
     lead = _lead(request, pk)
     perms.require_lead(request.user, perms.LEAD_CONVERT, lead)

@@ -10,17 +10,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 
+from techmayor.core import versions
 from techmayor.core.audit import audit_source
 from techmayor.core.errors import ApplicationError
 from techmayor.core.exports import xlsx_response
 from techmayor.core.forms import styled
 from techmayor.core.lists import PAGE_SIZES, paginate
 from techmayor.core.registry import RecordKind
+from techmayor.core.submissions import once
 from techmayor.roster.selectors import can_edit_record, write_context
 
 
@@ -105,8 +109,14 @@ class RecordFormMixin:
         return self.kind.detail_url(obj) if obj is not None else self.kind.url("list")
 
     def save(self, form, obj=None):
+        """Create, or update ``obj`` unless someone changed it since the form was opened (``core.versions``)."""
         try:
-            with audit_source("web"):
+            with audit_source("web"), transaction.atomic():
+                if obj is not None:
+                    current = versions.check(form, obj)
+                    if current is None:
+                        return self.render_form(form, obj)
+                    form.instance = current
                 saved = form.save(by=self.request.user)
         except ApplicationError as err:
             form.add_service_error(err)
@@ -132,6 +142,7 @@ class RecordCreateView(RecordFormMixin, KindView):
         initial = {k: request.GET[k] for k in self.PREFILL if request.GET.get(k)}
         return self.render_form(self.kind.form(ctx=self.ctx, user=request.user, initial=initial))
 
+    @method_decorator(once)
     def post(self, request):
         form = self.kind.form(request.POST, ctx=self.ctx, user=request.user)
         if not form.is_valid():
@@ -149,11 +160,15 @@ class RecordEditView(RecordFormMixin, KindView):
         self.ctx = write_context(request.user, self.obj.batch)
         return super().dispatch(request, *args, **kwargs)
 
+    def form(self, data=None):
+        form = self.kind.form(data, ctx=self.ctx, user=self.request.user, instance=self.obj)
+        return versions.attach(form, self.obj)
+
     def get(self, request, pk):
-        return self.render_form(self.kind.form(ctx=self.ctx, user=request.user, instance=self.obj), self.obj)
+        return self.render_form(self.form(), self.obj)
 
     def post(self, request, pk):
-        form = self.kind.form(request.POST, ctx=self.ctx, user=request.user, instance=self.obj)
+        form = self.form(request.POST)
         if not form.is_valid():
             return self.render_form(form, self.obj)
         return self.save(form, self.obj)
