@@ -206,7 +206,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         _writable_dir(Path(DATABASES["default"]["NAME"]).parent)
     # WAL + a busy timeout keep the embedded database usable by the web server, the CLI and jobs at once.
     # IMMEDIATE transactions take the write lock when they begin, so concurrent writers wait their turn
-    # (up to the timeout) instead of failing with "database is locked" (decision 0011).
+    # (up to the timeout) instead of failing with "database is locked" (decision 0012).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,

@@ -1,4 +1,4 @@
-"""The sane range of every count and amount one record holds (docs/decisions/0011-data-integrity.md).
+"""The sane range of every count and amount one record holds (docs/decisions/0012-data-integrity.md).
 
 A real ledger never comes near these limits: one visitor record, talent introduction or outcome
 round counts at most ``MAX_COUNT`` people or patents, and one amount is at most ``MAX_WAN`` 万元

@@ -1,6 +1,6 @@
 """Every create form is submitted once: the form carries a one-time key (``{% submission_key %}``)
 and its view is wrapped in :func:`once`. A second POST with the same key creates nothing and leads
-to what the first one made (docs/decisions/0011-data-integrity.md).
+to what the first one made (docs/decisions/0012-data-integrity.md).
 
 The keys live in the database (``core.Submission``), so they hold across web workers and restarts;
 they are kept for a day. A post whose form came back with errors frees its key, so the corrected

@@ -1,5 +1,5 @@
 """Every edit form carries the version of the record it was opened on, so that a second person's save
-never silently overwrites the first's (optimistic locking; docs/decisions/0011-data-integrity.md).
+never silently overwrites the first's (optimistic locking; docs/decisions/0012-data-integrity.md).
 
 The version is a hidden field holding, signed, the record's ``updated_at`` and the values the form
 showed. On saving, :func:`check` locks the row and compares: when someone else changed a field of

@@ -9,7 +9,7 @@ from techmayor.core.limits import MAX_COUNT, MAX_WAN, clamp_out_of_range
 
 
 def clamp(apps, schema_editor):
-    """Rows already past the limits are brought to them, each change in the audit log (decision 0011)."""
+    """Rows already past the limits are brought to them, each change in the audit log (decision 0012)."""
     clamp_out_of_range(apps, "ledger", "VisitorRecord", {"person_count": (1, MAX_COUNT)})
     clamp_out_of_range(apps, "ledger", "TalentIntroduction", {"person_count": (1, MAX_COUNT)})
     clamp_out_of_range(apps, "ledger", "ProjectBrokered", {"amount_wan": (0, MAX_WAN)})
