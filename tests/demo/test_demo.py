@@ -7,6 +7,7 @@ rolled back when the module is done, so other test modules never see it.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from decimal import Decimal
@@ -29,6 +30,7 @@ from techmayor.needs.choices import LeadSource, NeedState
 from techmayor.needs.models import Lead, Need, OutcomeRound, ProgressEntry
 from techmayor.resources.models import Platform, University
 from techmayor.roster.models import Member, Tenure
+from techmayor.scorecard.metrics import SCORECARD_METRICS, Scope, value
 from techmayor.scorecard.services import scorecard
 
 pytestmark = pytest.mark.django_db
@@ -229,3 +231,18 @@ def test_demo_universities_are_spelled_as_in_the_ministrys_list(shared_data):
             listed[row[1]] = (str(int(row[2])), row[3], row[4], row[5])
     for name, entry in vocab.UNIVERSITIES.items():
         assert listed.get(name) == entry, name
+
+
+@pytest.mark.parametrize("period", [(None, None), (dt.date(2021, 10, 1), dt.date(2022, 1, 31))])
+def test_grouped_figures_equal_each_scope_computed_alone(demo, period):
+    """The scorecard's one query per metric agrees with a query per group for every figure."""
+    start, end = period
+    card = scorecard(batch=demo.batch, start=start, end=end)
+    for group in demo.batch.groups.all():
+        alone = {
+            m.code: value(m, Scope(batch=demo.batch, group=group, start=start, end=end)) for m in SCORECARD_METRICS
+        }
+        assert card["groups"][group.name] == alone, group.name
+    assert card["totals"] == {
+        m.code: value(m, Scope(batch=demo.batch, start=start, end=end)) for m in SCORECARD_METRICS
+    }

@@ -15,6 +15,8 @@ def _date(text: str) -> dt.date:
 
 
 class Command(BaseCommand):
+    # A read-only report: skip the system checks, which import every URLconf and view (seconds).
+    requires_system_checks: list[str] = []
     help = "打印一个批次的创新成绩单（按记录实时计算）。"
 
     def add_arguments(self, parser):
