@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CooperationConfig(AppConfig):
     name = "techmayor.cooperation"
     verbose_name = _("产学研合作")
+
+    def ready(self):
+        from . import records  # noqa: F401  (registers the app's record kinds in core.registry)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from techmayor.core.forms import BaseForm, DateInput, PickerField
 from techmayor.core.models import Region, RegionLevel
 from techmayor.enterprises.selectors import enterprise_pickable
 from techmayor.resources.models import Expert, University
-from techmayor.web.forms import BaseForm, CreditedForm, DateInput, PickerField
+from techmayor.roster.forms import CreditedForm
 
 from . import services
 from .choices import AgreementKind

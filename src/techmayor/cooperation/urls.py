@@ -1,11 +1,12 @@
 from django.urls import path
 
+from techmayor.core.registry import registry
+
 from . import views
 
 app_name = "cooperation"
 
 urlpatterns = [
-    *views.INTENT.urls("intents/"),
-    *views.AGREEMENT.urls("agreements/"),
     path("agreements/<int:pk>/receipts/", views.receipt_add, name="receipt_add"),
+    *registry.urls(app_name),  # list / detail / export / create / edit of the kinds in records.py
 ]

@@ -1,9 +1,10 @@
-"""Small text helpers shared by every app: normalising names for duplicate detection."""
+"""Small text helpers shared by every app: normalising names for duplicate detection, amounts in 万元."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 
 # Suffixes that do not distinguish one company from another when comparing names.
 _COMPANY_SUFFIXES = (
@@ -55,3 +56,14 @@ def plain_decimal(value) -> str:
     if number == number.to_integral_value():
         return str(number.quantize(Decimal(1)))
     return format(number.normalize(), "f")
+
+
+def wan(value) -> str:
+    """An amount in 万元 as officials write it: 2212.0000 → 2212; 3886.5000 → 3886.5 (never scientific notation)."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(value)
+    except (ArithmeticError, ValueError, TypeError):
+        return str(value)
+    return f"{number.normalize():f}"

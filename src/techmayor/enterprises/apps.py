@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class EnterprisesConfig(AppConfig):
     name = "techmayor.enterprises"
     verbose_name = _("企业")
+
+    def ready(self):
+        from . import records  # noqa: F401  (registers the app's record kinds in core.registry)

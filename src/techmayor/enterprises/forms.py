@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from techmayor.core.forms import BaseForm, PickerField
 from techmayor.core.models import Industry, Region, RegionLevel
-from techmayor.web.forms import BaseForm, CreditedForm, PickerField
+from techmayor.roster.forms import CreditedForm
 
 from . import services
 from .choices import EnterpriseTagKind

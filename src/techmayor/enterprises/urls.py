@@ -1,5 +1,7 @@
 from django.urls import path
 
+from techmayor.core.registry import registry
+
 from . import views
 
 app_name = "enterprises"
@@ -12,5 +14,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("<int:pk>/contacts/", views.contact_add, name="contact_add"),
     path("<int:pk>/tags/", views.tag_set, name="tag_set"),
-    *views.LINK.urls("links/"),
+    *registry.urls(app_name),  # list / detail / export / create / edit of the kinds in records.py
 ]

@@ -1,5 +1,6 @@
 """Enterprise pages: the list (search by name, pinyin initials, credit code), the profile with tags,
-contacts and the timeline of the program's work, adding and editing, and 挂钩服务 links."""
+contacts and the timeline of the program's work, adding and editing (the pages of 挂钩服务 links are
+built by ``web`` from the kind in ``records.py``)."""
 
 from __future__ import annotations
 
@@ -14,39 +15,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from techmayor.core.audit import audit_source
 from techmayor.core.errors import ApplicationError
+from techmayor.core.exports import xlsx_response
+from techmayor.core.forms import styled
+from techmayor.core.lists import PAGE_SIZES, paginate
+from techmayor.core.registry import Column, build_row
 from techmayor.roster.selectors import write_context
-from techmayor.web.exports import xlsx_response
-from techmayor.web.forms import styled
-from techmayor.web.lists import PAGE_SIZES, paginate
-from techmayor.web.records import Column, RecordKind, build_row, members_text
 
 from . import filters, forms, selectors, services
-from .models import EnterpriseLink
-
-# --- 挂钩服务 links, a credited record like the ledger's ------------------------------------------
-
-LINK = RecordKind(
-    key="link",
-    app="enterprises",
-    model=EnterpriseLink,
-    queryset=selectors.enterprise_link_list,
-    filterset=filters.EnterpriseLinkFilterSet,
-    form=forms.EnterpriseLinkForm,
-    icon="bi-link",
-    columns=[
-        Column(_("挂钩日期"), lambda o: o.date, width=12, role="meta"),
-        Column(_("企业"), lambda o: o.enterprise.name, width=32, role="title"),
-        Column(_("统一社会信用代码"), lambda o: o.enterprise.credit_code or "", width=22, in_list=False),
-        Column(_("所在地"), lambda o: o.enterprise.region.name if o.enterprise.region_id else "", width=14),
-        Column(_("支团"), lambda o: o.group.name, width=10, role="meta"),
-        Column(_("挂钩团员"), members_text, width=24),
-        Column(_("备注"), lambda o: o.note, width=30, in_list=False),
-        Column(_("批次"), lambda o: str(o.batch), width=16, in_list=False),
-    ],
-)
-
-KINDS = [LINK]
-
+from .timeline import enterprise_timeline
 
 # --- enterprises ------------------------------------------------------------------------------
 
@@ -117,8 +93,6 @@ def _get(request, pk):
 
 
 def _detail(request, enterprise, **bound_forms):
-    from techmayor.web.timeline import enterprise_timeline
-
     entries, hidden = enterprise_timeline(enterprise=enterprise, user=request.user)
     can_edit = selectors.can_edit_enterprise(request.user, enterprise)
     context = {

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class LedgerConfig(AppConfig):
     name = "techmayor.ledger"
     verbose_name = _("工作台账")
+
+    def ready(self):
+        from . import records  # noqa: F401  (registers the app's record kinds in core.registry)

@@ -6,10 +6,11 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from techmayor.core.forms import MultiPickerField, PickerField
 from techmayor.core.models import Region, RegionLevel
 from techmayor.enterprises.selectors import enterprise_pickable
 from techmayor.resources.models import Platform, University
-from techmayor.web.forms import CreditedForm, MultiPickerField, PickerField
+from techmayor.roster.forms import CreditedForm
 
 from . import services
 from .choices import ApplicationKind, CultivationKind, CultivationStatus, EventKind, VisitorKind
@@ -46,7 +47,17 @@ def _platform_field(*, label=None):
     )
 
 
-class PickerForm(CreditedForm):
+class LedgerForm(CreditedForm):
+    """A ledger record's form: edits go through the generic ledger update (credit rule checked again, audited)."""
+
+    m2m_fields: tuple[str, ...] = ()  # other many-to-many fields set from the form (e.g. enterprises)
+
+    def update(self, record, *, by, date, members, **data):
+        m2m = {name: data.pop(name) for name in self.m2m_fields if name in data}
+        return services.record_update(record=record, by=by, date=date, members=members, m2m=m2m, **data)
+
+
+class PickerForm(LedgerForm):
     """A credited form whose links to enterprises, universities or platforms are search pickers.
 
     ``pickers`` maps a field name (``enterprise`` / ``university`` / ``platform``) to the picker's
@@ -69,7 +80,7 @@ class PickerForm(CreditedForm):
         self.order_fields(self.field_order)
 
 
-class VisitForm(CreditedForm):
+class VisitForm(LedgerForm):
     """Editing a visit (the quick log with needs is :class:`VisitLogForm`)."""
 
     note = forms.CharField(label=_("走访情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -77,7 +88,7 @@ class VisitForm(CreditedForm):
     field_order = ["date", "members", "note"]
 
 
-class EventForm(CreditedForm):
+class EventForm(LedgerForm):
     kind = forms.ChoiceField(label=_("活动类型"), choices=EventKind.choices)
     title = forms.CharField(label=_("活动名称"), max_length=200)
     location = forms.CharField(label=_("地点"), max_length=120, required=False)
@@ -118,7 +129,7 @@ class VisitorRecordForm(PickerForm):
         return services.visitor_record_create(by=by, **data)
 
 
-class ReportForm(CreditedForm):
+class ReportForm(LedgerForm):
     title = forms.CharField(label=_("报告题目"), max_length=200)
     summary = forms.CharField(label=_("摘要"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     members_required = True
@@ -176,7 +187,7 @@ class EmploymentBaseForm(PickerForm):
         return services.employment_base_create(by=by, **data)
 
 
-class FundLandingForm(CreditedForm):
+class FundLandingForm(LedgerForm):
     fund_name = forms.CharField(label=_("基金名称"), max_length=150)
     amount_wan = forms.DecimalField(label=_("规模(万元)"), **AMOUNT)
     field_order = ["fund_name", "amount_wan", "date", "group", "members"]

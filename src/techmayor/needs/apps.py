@@ -10,9 +10,12 @@ class NeedsConfig(AppConfig):
         # Files may be attached to needs (completion material) and progress entries; they are
         # served to the users who may read the need.
         from techmayor.core.attachments import register
+        from techmayor.core.registry import registry
 
         from .models import Need, ProgressEntry
         from .selectors import need_visible
+        from .timeline import enterprise_entries
 
         register(Need, visible=need_visible)
         register(ProgressEntry, visible=lambda user: ProgressEntry.objects.filter(need__in=need_visible(user)))
+        registry.add_timeline_source(enterprise_entries)  # needs and leads on an enterprise's timeline

@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from techmayor.core.errors import ApplicationError
+from techmayor.core.forms import styled
 from techmayor.core.models import Region
 from techmayor.enterprises.models import Enterprise
 from techmayor.enterprises.services import enterprise_create
 from techmayor.roster.models import Group
-from techmayor.web.forms import styled
 
 from . import permissions as perms
 from . import selectors, services

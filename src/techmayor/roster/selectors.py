@@ -43,6 +43,7 @@ from django.utils import timezone
 from techmayor.accounts.choices import Role
 from techmayor.accounts.scopes import NOTHING, Paths, active_roles, has_role, scope_q
 from techmayor.core.models import Region, RegionLevel
+from techmayor.core.registry import registry
 
 from .models import Batch, Group, Member, Tenure
 
@@ -244,3 +245,26 @@ def group_tenures(group: Group) -> QuerySet[Tenure]:
         .select_related("member", "dispatch_unit", "local_region")
         .order_by("role", "id")  # 副团长, 团员, 团长 sorted below by ROLE_ORDER
     )
+
+
+def recent_records(*, user, member=None, group=None, limit: int = 15) -> list[dict]:
+    """The latest records (of every kind) credited to ``member`` or of ``group`` that ``user`` may read."""
+    items = []
+    for kind in registry.kinds():
+        qs = kind.queryset(user=user)
+        if member is not None:
+            qs = qs.filter(pk__in=kind.model.objects.filter(members=member).values("pk"))
+        if group is not None:
+            qs = qs.filter(group=group)
+        for obj in qs[:5]:
+            items.append(
+                {
+                    "date": obj.date,
+                    "kind": kind,
+                    "title": kind.row(obj)["title"],
+                    "url": kind.detail_url(obj),
+                    "obj": obj,
+                }
+            )
+    items.sort(key=lambda i: (i["date"], i["obj"].pk), reverse=True)
+    return items[:limit]

@@ -37,31 +37,6 @@ def _period(request, batch: Batch) -> tuple[str, dt.date | None, dt.date | None]
     return "batch", None, None
 
 
-def recent_records(*, user, member=None, group=None, limit: int = 15) -> list[dict]:
-    """The latest records (of every kind) credited to ``member`` or of ``group`` that ``user`` may read."""
-    from techmayor.web.records import all_kinds
-
-    items = []
-    for kind in all_kinds():
-        qs = kind.queryset(user=user)
-        if member is not None:
-            qs = qs.filter(pk__in=kind.model.objects.filter(members=member).values("pk"))
-        if group is not None:
-            qs = qs.filter(group=group)
-        for obj in qs[:5]:
-            items.append(
-                {
-                    "date": obj.date,
-                    "kind": kind,
-                    "title": kind.row(obj)["title"],
-                    "url": kind.detail_url(obj),
-                    "obj": obj,
-                }
-            )
-    items.sort(key=lambda i: (i["date"], i["obj"].pk), reverse=True)
-    return items[:limit]
-
-
 @login_required
 @require_GET
 def group_list(request):
@@ -100,7 +75,7 @@ def group_detail(request, pk):
         "period": period,
         "start": scope.period[0],
         "end": scope.period[1],
-        "recent": recent_records(user=request.user, group=group, limit=10),
+        "recent": selectors.recent_records(user=request.user, group=group, limit=10),
     }
     return render(request, "roster/group_detail.html", context)
 
@@ -131,7 +106,7 @@ def member_detail(request, pk):
                 "days_served": max(0, (end_day - tenure.start_date).days + 1),
             }
         )
-    context["recent"] = recent_records(user=request.user, member=member)
+    context["recent"] = selectors.recent_records(user=request.user, member=member)
     context["is_self"] = member.user_id == request.user.pk
     return render(request, "roster/member_detail.html", context)
 

@@ -5,16 +5,23 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from techmayor.accounts.choices import Role
+from techmayor.accounts.scopes import active_roles
+from techmayor.core.documents import FORMATS, Document
+from techmayor.core.errors import ApplicationError
+from techmayor.core.lists import PAGE_SIZES, paginate
+from techmayor.core.registry import Column, build_row, registry, safe_reverse
 from techmayor.roster.models import Batch
 from techmayor.roster.selectors import current_batch, group_get, group_list, member_get
-from techmayor.web.lists import PAGE_SIZES, paginate
-from techmayor.web.records import Column, build_row, kind_for, safe_reverse
 
+from .briefing import briefing
 from .metrics import METRICS, SCORECARD_METRICS, Scope
 from .selectors import drill_records, figure
 
@@ -121,7 +128,7 @@ def drill(request, code):
         raise Http404(_("没有这个指标"))
     scope = _scope_from(request)
     visible, total = drill_records(metric, scope, request.user)
-    kind = kind_for(visible.model)
+    kind = registry.for_model(visible.model)
     if kind is not None:
         queryset = kind.queryset(user=request.user).filter(pk__in=visible.values("pk"))
         page = paginate(request, queryset)
@@ -179,3 +186,68 @@ def overview(request):
         "members": batch.tenures.count(),
     }
     return render(request, "scorecard/overview.html", context)
+
+
+def _may_edit_briefing(user, batch) -> bool:
+    """City administrators of the batch's city edit the briefing; other readers see and download the draft."""
+    return user.is_superuser or any(
+        a.role == Role.CITY_ADMIN and a.region_id == batch.city_id for a in active_roles(user)
+    )
+
+
+def _document_response(document: Document, fmt: str) -> HttpResponse:
+    content_type, write = FORMATS[fmt]
+    response = HttpResponse(write(document), content_type=content_type)
+    name = f"{document.title}.{fmt}"
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def briefing_view(request):
+    """工作简报: the draft written from the scorecard, each figure linked to its records; administrators
+    edit the text and download it as .docx, .pdf or .md. A batch-wide briefing needs every group in
+    the reader's scope; others get their group's (``?group=``, 404 outside their scope)."""
+    batch = current_batch(request.user)
+    if request.GET.get("batch"):
+        batch = Batch.objects.select_related("city").filter(pk=_int(request.GET["batch"])).first()
+    groups = list(group_list(user=request.user, batch=batch)) if batch else []
+    if not groups:
+        raise Http404(_("没有可查看的批次或支团"))
+    group = None
+    if request.GET.get("group"):
+        group = next((g for g in groups if g.pk == _int(request.GET["group"])), None)
+        if group is None:
+            raise Http404(_("支团不存在，或不在你的查看范围内"))
+    elif len(groups) < batch.groups.count():
+        group = groups[0]
+    may_edit = _may_edit_briefing(request.user, batch)
+    if request.method == "POST" and not may_edit:
+        raise PermissionDenied(_("只有市级管理员可以修改简报"))
+    error = ""
+    try:
+        draft = briefing(batch=batch, until=_date(request.GET.get("until")), group=group)
+    except ApplicationError as exc:
+        draft, error = None, exc.message
+    text = request.POST.get("text", "")
+    fmt = request.POST.get("format") or request.GET.get("format")
+    if draft is not None and fmt in FORMATS:
+        try:
+            document = Document.from_markdown(text) if request.method == "POST" else draft.document()
+            return _document_response(document, fmt)
+        except ApplicationError as exc:
+            error = exc.message
+    context = {
+        "batch": batch,
+        "groups": groups,
+        "group": group,
+        "whole_batch": len(groups) == batch.groups.count(),
+        "draft": draft,
+        "text": text or (draft.document().markdown() if draft else ""),
+        "may_edit": may_edit,
+        "error": error,
+        "formats": sorted(FORMATS),
+        "until": request.GET.get("until", ""),
+    }
+    return render(request, "scorecard/briefing.html", context, status=400 if error else 200)

@@ -52,16 +52,3 @@ def search(source: str, *, user, text: str) -> list[dict]:
 
 
 SOURCES = {"enterprise", "university", "expert", "platform"}
-
-
-def labels(source: str, ids: list[str], queryset=None) -> list[tuple[str, str]]:
-    """``(id, label)`` of the chosen items that ``queryset`` holds, in the order given."""
-    clean = [str(i) for i in ids if str(i).isdigit()]
-    if not clean:
-        return []
-    model = {"enterprise": Enterprise, "university": University, "expert": Expert, "platform": Platform}[source]
-    qs = (queryset if queryset is not None else model.objects.all()).filter(pk__in=clean)
-    if source == "expert":
-        qs = qs.select_related("university")
-    found = {str(o.pk): str(o) for o in qs}
-    return [(i, found[i]) for i in clean if i in found]

@@ -17,10 +17,10 @@ from techmayor.roster.selectors import (
     current_batch,
     group_list,
     member_of,
+    recent_records,
     reference_day,
     write_context,
 )
-from techmayor.roster.views import recent_records
 from techmayor.scorecard.metrics import Scope
 from techmayor.scorecard.selectors import HOME_METRICS, figures, month_of
 

@@ -1,3 +1,4 @@
+import argparse
 import datetime as dt
 import json
 
@@ -7,11 +8,12 @@ from techmayor.core.errors import ApplicationError
 from techmayor.scorecard.services import batch_lookup, plain_number, render_table, scorecard
 
 
-def _date(text: str) -> dt.date:
+def parse_date(text: str) -> dt.date:
+    """An argument's date; a bad one is reported by argparse as a usage error, without a traceback."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise CommandError(f"日期格式应为 YYYY-MM-DD：{text}") from exc
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from exc
 
 
 class Command(BaseCommand):
@@ -23,8 +25,8 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, required=True, help="批次，如 14")
         parser.add_argument("--city", default="常州市", help="城市，默认 常州市")
         parser.add_argument("--format", choices=["json", "table"], default="table")
-        parser.add_argument("--since", type=_date, help="统计起始日期（默认批次开始）")
-        parser.add_argument("--until", type=_date, help="统计截止日期（默认批次结束）")
+        parser.add_argument("--since", type=parse_date, help="统计起始日期（默认批次开始）")
+        parser.add_argument("--until", type=parse_date, help="统计截止日期（默认批次结束）")
 
     def handle(self, *args, **opts):
         try:

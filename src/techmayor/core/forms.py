@@ -1,0 +1,142 @@
+"""Shared form pieces: Bootstrap classes, the search-as-you-type picker, showing service errors on fields."""
+
+from __future__ import annotations
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from techmayor.core.errors import ApplicationError
+
+
+class BootstrapMixin:
+    """Give every widget its Bootstrap 5 class (form-control / form-select / form-check-input)."""
+
+    def _apply_bootstrap(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, PickerWidget | forms.HiddenInput):
+                continue
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            existing = widget.attrs.get("class", "")
+            if css not in existing:
+                widget.attrs["class"] = f"{existing} {css}".strip()
+
+
+def styled(form):
+    """Give any form (a FilterSet's, for one) the Bootstrap classes; returns it."""
+    BootstrapMixin._apply_bootstrap(form)
+    return form
+
+
+class BaseForm(BootstrapMixin, forms.Form):
+    field_aliases: dict[str, str] = {}  # service error field → form field
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._apply_bootstrap()
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in self._errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                css = widget.attrs.get("class", "")
+                if "is-invalid" not in css:
+                    widget.attrs["class"] = f"{css} is-invalid".strip()
+
+    def add_service_error(self, err: ApplicationError) -> None:
+        """Show a service's error next to the field it names (or at the top of the form)."""
+        name = self.field_aliases.get(err.field or "", err.field)
+        if name in self.fields:
+            self.add_error(name, err.message)
+        else:
+            self.add_error(None, err.message)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class PickerWidget(forms.Widget):
+    """A search box with results fetched by htmx; the chosen items are hidden inputs shown as chips.
+
+    ``source`` names the search endpoint's source (``web:picker_search``: enterprise, university, expert,
+    platform); the chips are labelled from the field's queryset, so only what the user may pick is shown.
+    """
+
+    template_name = "web/widgets/picker.html"
+
+    def __init__(self, source: str, *, multiple: bool = False, placeholder: str = "", attrs=None):
+        super().__init__(attrs)
+        self.source = source
+        self.multiple = multiple
+        self.placeholder = placeholder
+        self.queryset = None  # set by the field: the queryset the value must come from
+
+    def value_from_datadict(self, data, files, name):
+        if self.multiple:
+            return [v for v in data.getlist(name) if v] if hasattr(data, "getlist") else data.get(name) or []
+        return data.get(name) or None
+
+    def value_omitted_from_data(self, data, files, name):
+        return False if self.multiple else name not in data
+
+    def format_value(self, value):
+        if value in (None, "", []):
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        return [str(getattr(v, "pk", v)) for v in values]
+
+    def labels(self, ids: list[str]) -> list[tuple[str, str]]:
+        """``(id, label)`` of the chosen items that the field's queryset holds, in the order given."""
+        clean = [str(i) for i in ids if str(i).isdigit()]
+        if not clean or self.queryset is None:
+            return []
+        found = {str(o.pk): str(o) for o in self.queryset.filter(pk__in=clean)}
+        return [(i, found[i]) for i in clean if i in found]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        ids = self.format_value(value)
+        context["widget"].update(
+            {
+                "multiple": self.multiple,
+                "source": self.source,
+                "search_url": reverse("web:picker_search", args=[self.source]),
+                "placeholder": self.placeholder or _("输入名称搜索"),
+                "selected": self.labels(ids),
+            }
+        )
+        return context
+
+
+class _PickerMixin:
+    """Keep the widget informed of the field's queryset, so it labels only what the user may pick."""
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset)
+        self.widget.queryset = self._queryset
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+
+class PickerField(_PickerMixin, forms.ModelChoiceField):
+    def __init__(self, queryset, *, source: str, placeholder: str = "", **kwargs):
+        kwargs.setdefault("widget", PickerWidget(source, placeholder=placeholder))
+        super().__init__(queryset, **kwargs)
+
+
+class MultiPickerField(_PickerMixin, forms.ModelMultipleChoiceField):
+    def __init__(self, queryset, *, source: str, placeholder: str = "", **kwargs):
+        kwargs.setdefault("widget", PickerWidget(source, multiple=True, placeholder=placeholder))
+        kwargs.setdefault("required", False)
+        super().__init__(queryset, **kwargs)

@@ -1,0 +1,209 @@
+"""The registry of record kinds: each app declares its kinds of record (visits, events, agreements …)
+in its own ``records.py`` and registers them here when Django starts (``AppConfig.ready``).
+
+A :class:`RecordKind` says everything the pages and reports above need to show a kind: the scoped
+selector, its FilterSet, its columns (list, detail page and export), its form, icon and title, the
+extra context of its detail page and its entry on an enterprise's timeline. ``web`` builds the
+list / detail / export / create / edit pages from it (each app's ``urls.py`` adds them with
+:meth:`Registry.urls`, under its own namespace); the scorecard's drill-down,
+the roster's recent work and the enterprise timeline read it. Nothing here imports an app, so every
+app may use it (NetBox's ``registry`` and Django's admin site are the pattern).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list page and of its export. ``value`` must use only prefetched data."""
+
+    label: str
+    value: Callable[[Any], Any]
+    width: int = 14
+    role: str = ""  # "title": the linked main line on phones; "meta": the small line under it; "": table only
+    in_list: bool = True  # False: in the export and the detail page only
+    number: bool = False
+
+
+def display(value) -> str:
+    """A cell's value as the HTML list shows it."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, dt.date):
+        return date_format(value, "Y-m-d")
+    return str(value)
+
+
+def build_row(columns: list[Column], obj, url: str | None) -> dict:
+    """One row of a list: the cells of the table (wide screens) and a title and meta line (phones)."""
+    values = [(c, c.value(obj)) for c in columns]
+    cells = [{"text": display(v), "title": c.role == "title", "number": c.number} for c, v in values if c.in_list]
+    title = next((display(v) for c, v in values if c.role == "title"), str(obj))
+    meta = " · ".join(display(v) for c, v in values if c.role == "meta" and v not in (None, "", False))
+    return {"obj": obj, "url": url, "cells": cells, "title": title, "meta": meta}
+
+
+def members_text(obj) -> str:
+    return "、".join(m.name for m in obj.members.all())
+
+
+def safe_reverse(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+@dataclass
+class Entry:
+    """One line of an enterprise's timeline."""
+
+    date: dt.date
+    label: str
+    icon: str
+    title: str
+    detail: str = ""
+    group: str = ""
+    members: str = ""
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """How records of a kind appear on an enterprise's timeline."""
+
+    path: str  # the lookup from the record to the enterprise: "enterprise", "enterprises"
+    label: Callable[[Any], str]
+    title: Callable[[Any], str]
+
+
+@dataclass
+class RecordKind:
+    key: str  # unique; URL names are "<app>:<key>_list", "_detail", "_export", "_create", "_edit"
+    app: str  # the app's URL namespace
+    model: type
+    prefix: str  # the pages' path under the app's URLs, e.g. "events/"
+    queryset: Callable[..., Any]  # (user=) → the scoped queryset with what the columns need
+    filterset: type
+    columns: list[Column]
+    form: type | None = None
+    icon: str = "bi-journal-text"
+    detail_template: str = "web/record_detail.html"
+    detail_context: Callable[..., dict] | None = None  # (request, obj) → extra context for the detail page
+    custom_create: bool = False  # the app's own URLs serve "<key>_create" (the quick visit log)
+    title: Callable[[Any], str] = str
+    timeline: Timeline | None = None
+
+    @property
+    def label(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    @property
+    def verbose_name(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    def url_name(self, action: str) -> str:
+        return f"{self.app}:{self.key}_{action}"
+
+    def url(self, action: str, *args) -> str:
+        return reverse(self.url_name(action), args=args)
+
+    @property
+    def url_list(self) -> str:
+        return self.url("list")
+
+    def detail_url(self, obj) -> str:
+        return self.url("detail", obj.pk)
+
+    def row(self, obj) -> dict:
+        return build_row(self.columns, obj, self.detail_url(obj))
+
+    def detail_page(self, request, obj, *, can_edit: bool) -> dict:
+        """The context of ``obj``'s detail page (``obj`` already checked to be in the user's scope)."""
+        can_edit = can_edit and self.form is not None
+        context = {
+            "kind": self,
+            "obj": obj,
+            "title": self.title(obj),
+            "fields": [(c.label, display(c.value(obj))) for c in self.columns],
+            "can_edit": can_edit,
+        }
+        if can_edit:
+            context["edit_url"] = self.url("edit", obj.pk)
+        if self.detail_context:
+            context.update(self.detail_context(request, obj))
+        return context
+
+
+TimelineSource = Callable[..., tuple[list[Entry], int]]  # (enterprise=, user=) → entries, how many hidden
+
+
+class Registry:
+    """Every registered kind, in registration order (the apps' order in ``INSTALLED_APPS``)."""
+
+    def __init__(self):
+        self._kinds: dict[str, RecordKind] = {}
+        self.timeline_sources: list[TimelineSource] = []
+        self._views: dict[str, Any] = {}
+
+    def register(self, *kinds: RecordKind) -> None:
+        for kind in kinds:
+            if kind.key in self._kinds:
+                raise ValueError(f"record kind {kind.key!r} is registered twice")
+            if self.for_model(kind.model) is not None:
+                raise ValueError(f"{kind.model._meta.label} already has a record kind")
+            self._kinds[kind.key] = kind
+
+    def add_timeline_source(self, source: TimelineSource) -> None:
+        """Entries of an enterprise's timeline that are not a registered kind's (the need loop's)."""
+        self.timeline_sources.append(source)
+
+    def kinds(self, app: str | None = None) -> list[RecordKind]:
+        return [k for k in self._kinds.values() if app is None or k.app == app]
+
+    def get(self, key: str) -> RecordKind:
+        return self._kinds[key]
+
+    def for_model(self, model) -> RecordKind | None:
+        return next((k for k in self._kinds.values() if k.model is model), None)
+
+    # --- the pages -------------------------------------------------------------------------
+
+    # action → the path under the kind's prefix; "create" and "edit" only for kinds with a form
+    ACTIONS = {"list": "", "export": "export/", "detail": "<int:pk>/", "create": "new/", "edit": "<int:pk>/edit/"}
+
+    def set_views(self, views: dict[str, Any]) -> None:
+        """The class-based view of each action (``web`` sets them when it starts), given ``kind=`` by ``as_view``."""
+        self._views = dict(views)
+
+    def urls(self, app: str) -> list:
+        """URL patterns for the pages of ``app``'s kinds, named "<key>_<action>" (in the app's namespace)."""
+        if not self._views:
+            raise ImproperlyConfigured("record pages need techmayor.web in INSTALLED_APPS")
+        patterns = []
+        for kind in self.kinds(app):
+            actions = ["list", "export", "detail"]
+            if kind.form is not None:
+                actions += ["edit"] if kind.custom_create else ["create", "edit"]
+            for action in actions:
+                view = self._views[action].as_view(kind=kind)
+                patterns.append(path(f"{kind.prefix}{self.ACTIONS[action]}", view, name=f"{kind.key}_{action}"))
+        return patterns
+
+
+registry = Registry()
