@@ -45,6 +45,8 @@ NAMES = [
     "group",
     "scorecard",
     "matching-index",
+    "dashboard",
+    "dashboard-phone",
 ]
 
 
@@ -118,6 +120,13 @@ def test_screenshots_of_the_main_pages(live_server, browser, settings, tmp_path)
         phone.expect_text(need.title, "流转记录")
         screenshot(phone.page, "need-detail", height=1750)
 
+        district = Actor(browser, base, "demo_district", DEMO_PASSWORD, phone=True)
+        actors.append(district)
+        district.goto(base + reverse("dashboards:dashboard"))
+        district.page.wait_for_selector("#chart-coop-funnel canvas")
+        district.page.wait_for_timeout(1000)
+        screenshot(district.page, "dashboard-phone", height=1700)
+
         phone.goto(base + reverse("roster:group_detail", args=[group.pk]))
         phone.expect_text(group.name, "工作成效")
         screenshot(phone.page, "group", height=1500)
@@ -137,6 +146,11 @@ def test_screenshots_of_the_main_pages(live_server, browser, settings, tmp_path)
         desk.goto(base + reverse("scorecard:overview"))
         desk.expect_text("创新成绩单", group.name)
         screenshot(desk.page, "scorecard", height=1300)
+
+        desk.goto(base + reverse("dashboards:dashboard"))
+        desk.page.wait_for_selector("#chart-map canvas")
+        desk.page.wait_for_timeout(1000)  # the charts' entry animation
+        screenshot(desk.page, "dashboard", height=2400)
 
         desk.goto(base + reverse("matchmaking:index"))
         desk.page.click("text=重建索引")

@@ -4,9 +4,10 @@ from decimal import Decimal
 import pytest
 
 from techmayor.cooperation.models import Agreement, AgreementReceipt
-from techmayor.cooperation.services import agreement_receipt_add, agreement_sign, intent_create
+from techmayor.cooperation.services import agreement_receipt_add, agreement_sign, agreement_update, intent_create
 from techmayor.core.errors import ApplicationError
-from tests.factories import EnterpriseFactory, GroupFactory, UniversityFactory, member_in
+from techmayor.needs.services import need_create
+from tests.factories import BatchFactory, EnterpriseFactory, GroupFactory, UniversityFactory, member_in
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +73,29 @@ def test_agreement_kind_needs_its_counterpart(world):
     group, _member, _, _university = world
     with pytest.raises(ApplicationError, match="须指明高校或专家"):
         intent_create(batch=group.batch, group=group, title="意向", enterprise=world[2], date=dt.date(2022, 1, 1))
+
+
+def test_links_to_an_intent_or_a_need_stay_within_the_batch():
+    group = GroupFactory()
+    other = GroupFactory(batch=BatchFactory(number=13, start_date=dt.date(2020, 8, 1), end_date=dt.date(2021, 5, 31),
+                                            is_active=False))  # fmt: skip
+    member, old_member = member_in(group), member_in(other)
+    enterprise, university = EnterpriseFactory(), UniversityFactory()
+    old_need = need_create(batch=other.batch, group=other, enterprise=enterprise, title="旧需求", description="旧",
+                           date=dt.date(2021, 1, 5), members=[old_member])  # fmt: skip
+    base = {"batch": group.batch, "group": group, "members": [member], "enterprise": enterprise,
+            "university": university, "date": dt.date(2021, 9, 1)}  # fmt: skip
+    with pytest.raises(ApplicationError) as err:
+        intent_create(title="意向", need=old_need, **base)
+    assert err.value.field == "need" and "第十三批" in str(err.value)
+    old_intent = intent_create(**{**base, "batch": other.batch, "group": other, "members": [old_member],
+                                  "date": dt.date(2021, 1, 9)}, title="旧意向")  # fmt: skip
+    with pytest.raises(ApplicationError) as err:
+        agreement_sign(title="协议", contract_amount_wan="10", intent=old_intent, **base)
+    assert err.value.field == "intent"
+    intent = intent_create(title="意向", **base)
+    agreement = agreement_sign(title="协议", contract_amount_wan="10", intent=intent, **base)
+    assert agreement.intent == intent and list(intent.agreements.all()) == [agreement]
+    with pytest.raises(ApplicationError):
+        agreement_update(agreement=agreement, intent=old_intent)
+    assert agreement_update(agreement=agreement, intent=None).intent is None

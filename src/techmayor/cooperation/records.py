@@ -25,6 +25,12 @@ def _need_context(request, obj) -> dict:
     return {"need_url": safe_reverse("needs:need_detail", obj.need_id) if obj.need_id else None}
 
 
+def _intent_detail(request, intent) -> dict:
+    """The need the intent answers and the agreements it led to (those the reader may read)."""
+    agreements = selectors.scoped_agreements(user=request.user).filter(intent=intent).order_by("date", "id")
+    return {**_need_context(request, intent), "agreements": agreements}
+
+
 INTENT = RecordKind(
     key="intent",
     app="cooperation",
@@ -46,7 +52,8 @@ INTENT = RecordKind(
         NOTE,
         BATCH,
     ],
-    detail_context=_need_context,
+    detail_template="cooperation/intent_detail.html",
+    detail_context=_intent_detail,
     timeline=Timeline("enterprise", lambda o: _("合作意向"), lambda o: o.title),
 )
 
@@ -59,6 +66,7 @@ def _agreement_detail(request, agreement) -> dict:
         form = forms.ReceiptForm(initial={"date": reference_day(agreement.batch)})
     return {
         **_need_context(request, agreement),
+        "intent_url": safe_reverse("cooperation:intent_detail", agreement.intent_id) if agreement.intent_id else None,
         "receipts": receipts,
         "receipt_form": form,
         "remaining": agreement.contract_amount_wan - agreement.received_wan,
@@ -85,6 +93,7 @@ AGREEMENT = RecordKind(
         Column(_("合同金额(万元)"), lambda o: o.contract_amount_wan, width=14, number=True),
         Column(_("实际到账(万元)"), lambda o: o.received_wan, width=14, number=True),
         Column(_("对应需求"), lambda o: _name(o.need), width=24, in_list=False),
+        Column(_("来自意向"), lambda o: _name(o.intent), width=24, in_list=False),
         GROUP,
         MEMBERS,
         NOTE,

@@ -32,6 +32,12 @@ def parse_wan(value, *, field: str, label: str, allow_zero: bool = True) -> Deci
     return amount
 
 
+def _check_same_batch(batch, linked, *, field: str, label: str) -> None:
+    """An intent may answer a need, and an agreement come from an intent, of its own batch only."""
+    if linked is not None and linked.batch_id != batch.pk:
+        raise ApplicationError(f"{label}「{linked}」属于{linked.batch}，不是{batch}的记录", field=field)
+
+
 def intent_create(
     *,
     batch,
@@ -48,6 +54,7 @@ def intent_create(
 ) -> Intent:
     if university is None and expert is None:
         raise ApplicationError("合作意向须指明高校或专家", field="university")
+    _check_same_batch(batch, need, field="need", label="对应需求")
     return credited_create(
         Intent,
         batch=batch,
@@ -78,6 +85,7 @@ def agreement_sign(
     region=None,
     expert=None,
     need=None,
+    intent=None,
     note: str = "",
     by=None,
 ) -> Agreement:
@@ -86,6 +94,8 @@ def agreement_sign(
         raise ApplicationError("校企合作协议须指明企业", field="enterprise")
     if kind == AgreementKind.UNIVERSITY_LOCAL and region is None:
         raise ApplicationError("校地合作协议须指明合作地方", field="region")
+    _check_same_batch(batch, need, field="need", label="对应需求")
+    _check_same_batch(batch, intent, field="intent", label="合作意向")
     return credited_create(
         Agreement,
         batch=batch,
@@ -100,6 +110,7 @@ def agreement_sign(
         university=university,
         expert=expert,
         need=need,
+        intent=intent,
         contract_amount_wan=amount,
         note=note,
     )
@@ -141,6 +152,7 @@ def intent_update(*, intent: Intent, by=None, members=None, **changes) -> Intent
     expert = changes.get("expert", intent.expert)
     if university is None and expert is None:
         raise ApplicationError("合作意向须指明高校或专家", field="university")
+    _check_same_batch(intent.batch, changes.get("need"), field="need", label="对应需求")
     return _credited_update(intent, by=by, members=members, **changes)
 
 
@@ -161,4 +173,6 @@ def agreement_update(*, agreement: Agreement, by=None, members=None, **changes) 
         raise ApplicationError("校企合作协议须指明企业", field="enterprise")
     if kind == AgreementKind.UNIVERSITY_LOCAL and changes.get("region", agreement.region) is None:
         raise ApplicationError("校地合作协议须指明合作地方", field="region")
+    _check_same_batch(agreement.batch, changes.get("need"), field="need", label="对应需求")
+    _check_same_batch(agreement.batch, changes.get("intent"), field="intent", label="合作意向")
     return _credited_update(agreement, by=by, members=members, **changes)

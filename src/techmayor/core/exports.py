@@ -1,68 +1,164 @@
-"""Excel (.xlsx) exports of list pages: Chinese headers, dates as dates, amounts and counts as numbers."""
+"""The one .xlsx writer of the platform: every export (lists, needs, the scorecard, the ledger workbook).
+
+A workbook is a list of :class:`Sheet`. Each sheet may carry a title row (batch, scope, period)
+above its header; the header (with units, e.g. "合同金额(万元)") is bold, frozen and repeated on
+every printed page; pages are A4 landscape, fitted to the page width, numbered in the footer.
+Values are written as what they are: dates as dates, amounts (``Decimal``, 万元) and counts as
+numbers, booleans as 是/否, everything else as text.
+
+**Text is always a text cell.** A value such as ``=HYPERLINK("http://x","y")`` (a public intake
+form or an import can bring one) is stored with data type string, never as a formula, and
+without a visible ``'`` prefix: the reader sees exactly what was typed. Characters that XML
+cannot hold (NUL and other control characters) are dropped, so no stored text can break an export.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from techmayor.core import clock
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 100_000  # a sheet this long is a sign of a missing filter; Excel handles it still
+MAX_TEXT = 32_767  # Excel's limit on the characters of one cell
+
+TITLE_FONT = Font(bold=True, size=14)
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+TOTAL_BORDER = Border(top=Side(style="thin"))
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 
-def _cell(value):
+@dataclass
+class Sheet:
+    """One sheet: ``rows`` (any iterable, consumed once) under ``headers``.
+
+    ``title``: a first row naming batch, scope and period (none for plain list exports, whose
+    header stays in row 1). ``totals``: indexes of the columns summed in a 合计 row at the end.
+    """
+
+    name: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence]
+    widths: Sequence[int] = ()
+    title: str = ""
+    totals: Sequence[int] = ()
+
+
+def cell_value(value):
+    """What a Python value is written as (text cells are forced to text in :func:`_cell`)."""
     if value is None:
         return None
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, Decimal):
-        return float(value) if value != value.to_integral_value() else int(value)
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, int | float | dt.date):
         return value
-    return str(value)
+    # Line ends as LF: a bare CR reads back differently with and without lxml installed.
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_TEXT]
 
 
-def workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence], widths: Sequence[int] = ()) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = str(title)[:31]
-    ws.append([str(h) for h in headers])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(vertical="center")
-    ws.freeze_panes = "A2"
-    for n, row in enumerate(rows, start=2):
-        if n > MAX_ROWS + 1:
-            break
-        ws.append([_cell(v) for v in row])
-        for cell in ws[n]:
-            if isinstance(cell.value, dt.datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-    for i, header in enumerate(headers, start=1):
-        width = widths[i - 1] if i - 1 < len(widths) else max(10, len(header) * 2 + 2)
+def _cell(ws, value, *, font=None, fill=None, border=None):
+    cell = WriteOnlyCell(ws, value=cell_value(value))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"  # never a formula, whatever the text begins with
+    elif isinstance(cell.value, dt.datetime):
+        cell.number_format = DATETIME_FORMAT
+    elif isinstance(cell.value, dt.date):
+        cell.number_format = DATE_FORMAT
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if border is not None:
+        cell.border = border
+    return cell
+
+
+def _setup(ws, sheet: Sheet) -> int:
+    """Widths, frozen header, print settings; returns the header's row number."""
+    header_row = 2 if sheet.title else 1
+    for i, header in enumerate(sheet.headers, start=1):
+        width = sheet.widths[i - 1] if i - 1 < len(sheet.widths) else max(10, len(str(header)) * 2 + 2)
         ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.print_title_rows = f"1:{header_row}"
+    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    if sheet.title and len(sheet.headers) > 1:
+        ws.merged_cells.add(f"A1:{get_column_letter(len(sheet.headers))}1")
+    return header_row
+
+
+def _write_sheet(ws, sheet: Sheet) -> None:
+    _setup(ws, sheet)
+    if sheet.title:
+        title = _cell(ws, sheet.title, font=TITLE_FONT)
+        title.alignment = Alignment(horizontal="center", vertical="center")
+        ws.append([title])
+    ws.append([_cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL) for h in sheet.headers])
+    sums: dict[int, int | float] = dict.fromkeys(sheet.totals, 0)
+    for n, row in enumerate(sheet.rows):
+        if n >= MAX_ROWS:
+            break
+        cells = [_cell(ws, v) for v in row]
+        for i in sums:
+            if i < len(cells) and isinstance(cells[i].value, int | float):
+                sums[i] += cells[i].value
+        ws.append(cells)
+    if sums:
+        total = [None] * len(sheet.headers)
+        total[0] = "合计"
+        for i, amount in sums.items():
+            total[i] = round(amount, 4) if isinstance(amount, float) else amount
+        ws.append([_cell(ws, v, font=HEADER_FONT, border=TOTAL_BORDER) for v in total])
+
+
+def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
+    book = Workbook(write_only=True)
+    for sheet in sheets:
+        _write_sheet(book.create_sheet(str(sheet.name)[:31]), sheet)
     buffer = io.BytesIO()
-    wb.save(buffer)
+    book.save(buffer)
     return buffer.getvalue()
 
 
-def xlsx_response(filename: str, title: str, headers, rows, widths=()) -> HttpResponse:
-    """A download of the rows as ``<filename>-<date>.xlsx``."""
-    data = workbook(title, headers, rows, widths)
-    response = HttpResponse(data, content_type=XLSX)
-    name = f"{filename!s}-{timezone.localdate():%Y%m%d}.xlsx"
+def workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence], widths: Sequence[int] = ()) -> bytes:
+    """A one-sheet list export: header in row 1, one row per record."""
+    return workbook_bytes([Sheet(name=title, headers=headers, rows=rows, widths=widths)])
+
+
+def download(filename: str, content: bytes) -> HttpResponse:
+    """``content`` (an .xlsx) as the attachment ``<filename>-<date>.xlsx``."""
+    response = HttpResponse(content, content_type=XLSX)
+    name = f"{filename!s}-{clock.today():%Y%m%d}.xlsx"
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
     return response
+
+
+def xlsx_response(filename: str, title: str, headers, rows, widths=()) -> HttpResponse:
+    """A download of a list's rows as ``<filename>-<date>.xlsx``."""
+    return download(filename, workbook(title, headers, rows, widths))

@@ -25,7 +25,11 @@ def _full_clean(instance: models.Model, exclude: Iterable[str] | None = None) ->
     try:
         instance.full_clean(exclude=list(exclude or []))
     except ValidationError as exc:
-        raise ApplicationError(f"{instance._meta.verbose_name}: {validation_message(exc, type(instance))}") from exc
+        fields = list(getattr(exc, "error_dict", {}))
+        raise ApplicationError(
+            f"{instance._meta.verbose_name}: {validation_message(exc, type(instance))}",
+            field=fields[0] if len(fields) == 1 and fields[0] != "__all__" else None,
+        ) from exc
 
 
 def _set_m2m(instance: models.Model, m2m: Mapping[str, Iterable[Any]] | None) -> None:

@@ -429,6 +429,7 @@ class _Writer:
             enterprise=self.enterprises[d["enterprise"]] if d["enterprise"] else None,
             region=self.region(rec.group, d["region"]),
             need=self.keyed[d["need"]] if d["need"] else None,
+            intent=self.keyed[d["intent"]] if d["intent"] else None,
             note=d["note"],
             **self.credit(rec),
         )

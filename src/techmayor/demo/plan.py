@@ -31,6 +31,7 @@ BATCH_START = dt.date(2021, 8, 1)
 BATCH_END = dt.date(2022, 5, 31)
 ARRIVAL = dt.date(2021, 8, 9)  # 2021年8月到位
 REPORT_DATE = dt.date(2022, 5, 11)  # 5月11日 工作交流会
+DEMO_TODAY = REPORT_DATE  # the demo's "today" (settings.TECHMAYOR_TODAY under `make run`)
 
 # Work slows in August (arrival), around the Spring Festival (Feb 2022) and in the spring 2022
 # epidemic (Mar–Apr); weights per month.
@@ -1208,6 +1209,7 @@ class _Planner:
                     university=university,
                     contract_amount_wan=contract,
                     need=need,
+                    intent=from_intent.key if from_intent and not local else None,
                     note=note,
                     receipts=receipts,
                 )

@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from techmayor.core import clock
 from techmayor.core.models import BaseModel
 from techmayor.core.text import normalize_company_name
 
@@ -93,6 +94,9 @@ class EnterpriseLink(BaseModel):
         verbose_name_plural = _("挂钩服务企业")
         ordering = ["-date", "id"]
         constraints = [models.UniqueConstraint(fields=["batch", "group", "enterprise"], name="enterprise_link_unique")]
+
+    def clean(self):
+        clock.check_not_future(self, "date")
 
     def __str__(self) -> str:
         return f"{self.group} ↔ {self.enterprise}"

@@ -9,8 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
+from techmayor.core import clock
 from techmayor.core.models import RegionLevel
 from techmayor.matching.members import MemberHit, MemberProfile, recommend_members
 from techmayor.matching.ranker import Feedback, Hit, Matcher, SearchContext
@@ -101,7 +101,7 @@ def _current_tenures(batch):
     """The batch's members in office today, with their group's district and home unit."""
     from techmayor.roster.models import Tenure
 
-    today = timezone.localdate()
+    today = clock.today()
     return list(
         Tenure.objects.filter(batch=batch, start_date__lte=today)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))

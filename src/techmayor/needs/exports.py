@@ -1,16 +1,11 @@
-"""The Excel export of a (scoped, filtered) need list."""
+"""The Excel export of a (scoped, filtered) need list, through the platform's one xlsx writer."""
 
 from __future__ import annotations
 
-import io
-
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
+from techmayor.core.exports import Sheet, workbook_bytes
 from techmayor.roster.models import Member
 
 from .models import Need
@@ -28,58 +23,41 @@ COLUMNS = [
     ("状态", 10),
     ("负责人", 10),
     ("采集团员", 16),
-    ("最近进展", 18),
+    ("最近进展", 12),
     ("超30天未更新", 12),
     ("需求描述", 60),
 ]
 MAX_ROWS = 20000
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-
-def safe_cell(value):
-    """Text that a spreadsheet would run as a formula (a public form can bring "=HYPERLINK(…)") is quoted."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+def _row(need: Need) -> list:
+    return [
+        need.pk,
+        need.lead.reference if need.lead_id else "",
+        need.title,
+        need.enterprise.name,
+        need.group.name,
+        need.date,
+        need.get_kind_display(),
+        need.get_urgency_display(),
+        need.is_bottleneck,
+        need.get_state_display(),
+        need.owner.name if need.owner_id else "",
+        "、".join(m.name for m in need.members.all()),
+        timezone.localtime(need.last_progress_at).date() if need.last_progress_at else None,
+        "是" if need.is_stale else "",
+        need.description,
+    ]
 
 
 def needs_workbook(needs: QuerySet[Need]) -> bytes:
     rows = needs.select_related("enterprise", "group", "owner", "lead").prefetch_related(
         Prefetch("members", queryset=Member.objects.only("id", "name"))
     )[:MAX_ROWS]
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("企业需求")
-    for index, (_, width) in enumerate(COLUMNS):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = width
-    sheet.freeze_panes = "A2"
-    header = []
-    for title, _ in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for need in rows:
-        last = timezone.localtime(need.last_progress_at).strftime("%Y-%m-%d") if need.last_progress_at else ""
-        sheet.append(
-            [
-                need.pk,
-                need.lead.reference if need.lead_id else "",
-                safe_cell(need.title),
-                safe_cell(need.enterprise.name),
-                need.group.name,
-                need.date,
-                need.get_kind_display(),
-                need.get_urgency_display(),
-                "是" if need.is_bottleneck else "否",
-                need.get_state_display(),
-                need.owner.name if need.owner_id else "",
-                "、".join(m.name for m in need.members.all()),
-                last,
-                "是" if need.is_stale else "",
-                safe_cell(need.description),
-            ]
-        )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    sheet = Sheet(
+        name="企业需求",
+        headers=[title for title, _ in COLUMNS],
+        rows=(_row(need) for need in rows),
+        widths=[width for _, width in COLUMNS],
+    )
+    return workbook_bytes([sheet])

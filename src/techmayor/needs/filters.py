@@ -7,22 +7,37 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
+from techmayor.core import clock
 from techmayor.matchmaking.models import MatchLevel
-from techmayor.roster.models import Group, Member
+from techmayor.roster.models import Batch, Group, Member
 
 from .choices import CollaboratorStatus, LeadSource, LeadStatus, NeedKind, NeedState, Urgency
-from .models import STALE_AFTER, Lead, Need
+from .models import STALE_AFTER, Lead, Need, NeedTransition
+from .state_machine import at_or_beyond
+
+# The steps of the need funnel after collection (the dashboard counts them; the list filters by them).
+FUNNEL_STATES = (NeedState.VERIFIED, NeedState.PUBLISHED, NeedState.CLAIMED, NeedState.COMPLETED)
 
 YES_NO = (("1", _("是")), ("0", _("否")))
 
 
 def stale_q() -> Q:
     """Claimed needs with no progress for 30 days (the same rule as ``Need.is_stale``)."""
-    return Q(state=NeedState.CLAIMED, last_progress_at__lt=timezone.now() - STALE_AFTER)
+    return Q(state=NeedState.CLAIMED, last_progress_at__lt=clock.now() - STALE_AFTER)
+
+
+def reached_q(state: str) -> Q:
+    """Needs that have held ``state`` or a later state of the main path, now or before (from their timeline).
+
+    A need entered directly as published has passed verification; one returned or cancelled after
+    being published still counts as published.
+    """
+    later = at_or_beyond(state)
+    held = NeedTransition.objects.filter(Q(from_state__in=later) | Q(to_state__in=later)).values("need_id")
+    return Q(state__in=later) | Q(pk__in=held)
 
 
 class _GroupField(ModelChoiceField):
@@ -50,6 +65,17 @@ class NeedFilterSet(StrictFilterSet):
         queryset=Group.objects.select_related("batch").order_by("-batch__number", "id"),
         label=_("支团"),
         empty_label=_("全部支团"),
+    )
+    batch = django_filters.ModelChoiceFilter(
+        queryset=Batch.objects.select_related("city").order_by("-start_date"),
+        label=_("批次"),
+        empty_label=_("全部批次"),
+    )
+    reached = django_filters.ChoiceFilter(
+        choices=[(s.value, s.label) for s in FUNNEL_STATES],
+        method="filter_reached",
+        label=_("曾到达"),
+        empty_label=_("曾到达：不限"),
     )
     kind = django_filters.ChoiceFilter(choices=NeedKind.choices, label=_("类型"), empty_label=_("全部类型"))
     urgency = django_filters.ChoiceFilter(choices=Urgency.choices, label=_("紧急程度"), empty_label=_("全部"))
@@ -98,6 +124,8 @@ class NeedFilterSet(StrictFilterSet):
             "q",
             "state",
             "group",
+            "batch",
+            "reached",
             "kind",
             "urgency",
             "bottleneck",
@@ -123,6 +151,9 @@ class NeedFilterSet(StrictFilterSet):
             | Q(enterprise__name__icontains=value)
             | Q(lead__reference__iexact=value)
         )
+
+    def filter_reached(self, queryset, name, value):
+        return queryset.filter(reached_q(value))
 
     def filter_bottleneck(self, queryset, name, value):
         return queryset.filter(is_bottleneck=value == "1")

@@ -6,12 +6,12 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from techmayor.core.attachments import ALL_TYPES
 from techmayor.core.text import fold_width
 from techmayor.roster.models import Group
+from techmayor.roster.selectors import reference_day
 
 from .choices import NeedKind, NeedState, Urgency
 
@@ -213,8 +213,8 @@ class ProgressForm(BootstrapMixin, forms.Form):
     next_step = forms.CharField(label=_("下一步"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     file = _file_field(_("附件"))
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"date": timezone.localdate()})
+    def __init__(self, *args, need, **kwargs):
+        kwargs.setdefault("initial", {"date": reference_day(need.batch)})
         super().__init__(*args, **kwargs)
 
 
@@ -251,8 +251,8 @@ class OutcomeForm(BootstrapMixin, forms.Form):
     patents = forms.IntegerField(label=_("新增专利（项）"), min_value=0, initial=0)
     description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"date": timezone.localdate()})
+    def __init__(self, *args, need, **kwargs):
+        kwargs.setdefault("initial", {"date": reference_day(need.batch)})
         super().__init__(*args, **kwargs)
 
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from techmayor.core import clock
 from techmayor.core.models import BaseModel
 from techmayor.core.text import normalize_company_name
 from techmayor.roster.models import CreditedRecord
@@ -162,7 +163,7 @@ class Need(CreditedRecord):
         return (
             self.state == NeedState.CLAIMED
             and self.last_progress_at is not None
-            and self.last_progress_at < timezone.now() - STALE_AFTER
+            and self.last_progress_at < clock.now() - STALE_AFTER
         )
 
     @property
@@ -224,6 +225,9 @@ class ProgressEntry(BaseModel):
         verbose_name_plural = _("需求进展")
         ordering = ["-date", "-id"]
 
+    def clean(self):
+        clock.check_not_future(self, "date")
+
     def __str__(self) -> str:
         return f"{self.date} {self.current_status[:30]}"
 
@@ -246,6 +250,9 @@ class OutcomeRound(BaseModel):
         verbose_name = _("成效")
         verbose_name_plural = _("成效")
         ordering = ["date", "id"]
+
+    def clean(self):
+        clock.check_not_future(self, "date")
 
     def __str__(self) -> str:
         return f"{self.need} {self.date}"

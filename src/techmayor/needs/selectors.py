@@ -9,13 +9,17 @@ can claim it).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import statistics
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from techmayor.accounts.choices import Role
@@ -25,8 +29,9 @@ from techmayor.core.text import fold_width, normalize_company_name
 from techmayor.roster.models import Member
 
 from .choices import CollaboratorStatus, LeadStatus, NeedState
-from .filters import LeadFilterSet, NeedFilterSet
-from .models import Lead, Need, NeedCollaborator, NeedTransition, OutcomeRound, ProgressEntry
+from .filters import FUNNEL_STATES, LeadFilterSet, NeedFilterSet, reached_q
+from .models import STALE_AFTER, Lead, Need, NeedCollaborator, NeedTransition, OutcomeRound, ProgressEntry
+from .state_machine import MAIN_PATH, OPEN_STATES
 
 # ---------------------------------------------------------------- scope
 
@@ -343,3 +348,105 @@ def need_todos(*, user) -> list[dict]:
         needs(_("有待审核成效的需求"), outcome="pending")
         needs(_("超过30天未更新的需求"), stale="1")
     return [{"label": label, "count": count, "url": url} for label, count, url in items if count]
+
+
+# ---------------------------------------------------------------- a need as it stood on a day
+
+
+@dataclass(frozen=True)
+class NeedOnDay:
+    """A need as it stood at the end of ``day``: its state, its last update and the 30-day stale rule."""
+
+    need: Need
+    day: dt.date
+    state: str
+    last_update: dt.date  # the latest transition or progress entry by then (else the day it was collected)
+
+    @property
+    def state_label(self) -> str:
+        return str(NeedState(self.state).label)
+
+    @property
+    def days_since_update(self) -> int:
+        return (self.day - self.last_update).days
+
+    @property
+    def is_stale(self) -> bool:
+        """The rule of ``Need.is_stale``, as of ``day``: claimed, and nothing for more than 30 days."""
+        return self.state == NeedState.CLAIMED and self.days_since_update > STALE_AFTER.days
+
+
+def needs_open_on(needs: QuerySet[Need], day: dt.date) -> list[NeedOnDay]:
+    """The needs of ``needs`` collected by ``day`` and still open at its end, with their state then.
+
+    The state is read from the transitions (the last one by then; before the first, its
+    ``from_state``; with none, the need's state now), so a past month's ledger shows the past.
+    """
+    cutoff = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    rows = list(
+        needs.filter(date__lte=day).select_related("enterprise", "group", "owner", "lead").order_by("date", "pk")
+    )
+    ids = [n.pk for n in rows]
+    steps: dict[int, list[NeedTransition]] = {}
+    for step in NeedTransition.objects.filter(need_id__in=ids).only("need_id", "at", "from_state", "to_state"):
+        steps.setdefault(step.need_id, []).append(step)
+    progress = dict(
+        ProgressEntry.objects.filter(need_id__in=ids, date__lte=day)
+        .values("need_id")
+        .annotate(last=Max("date"))
+        .values_list("need_id", "last")
+    )
+    result = []
+    for need in rows:
+        done = [s for s in steps.get(need.pk, []) if s.at < cutoff]
+        later = [s for s in steps.get(need.pk, []) if s.at >= cutoff]
+        state = done[-1].to_state if done else (later[0].from_state if later else need.state)
+        if state not in OPEN_STATES:
+            continue
+        updates = [need.date, *(timezone.localtime(s.at).date() for s in done)]
+        if need.pk in progress:
+            updates.append(progress[need.pk])
+        result.append(NeedOnDay(need=need, day=day, state=state, last_update=max(updates)))
+    return result
+
+
+# --- the need funnel ---------------------------------------------------------------------------
+
+
+def need_funnel(needs: QuerySet[Need]) -> dict:
+    """How far ``needs`` got: collected → verified → published → claimed → completed, from their timelines.
+
+    ``steps``: each step's count (needs that reached it, see ``filters.reached_q``) and the share
+    of the previous step that did not. ``days``: for each open state of the main path, the median
+    days a need stayed in it, over the stays that have ended (entered at the need's creation or a
+    transition, left at the next transition; a need that went back to a state has several stays).
+    Three queries whatever the number of needs.
+    """
+    counts = needs.aggregate(
+        collected=Count("pk", distinct=True),
+        **{state: Count("pk", distinct=True, filter=reached_q(state)) for state in FUNNEL_STATES},
+    )
+    steps, previous = [], None
+    for code in ("collected", *FUNNEL_STATES):
+        count = counts[code]
+        lost = None if previous is None else (previous - count) / previous if previous else 0.0
+        steps.append({"state": code, "count": count, "lost_share": lost})
+        previous = count
+    stays = _state_stays(needs)
+    days = [
+        {"state": state, "median_days": round(statistics.median(stays[state]), 1) if stays[state] else None,
+         "stays": len(stays[state])}
+        for state in MAIN_PATH[:-1]
+    ]  # fmt: skip
+    return {"steps": steps, "days": days}
+
+
+def _state_stays(needs: QuerySet[Need]) -> dict[str, list[float]]:
+    entered = dict(needs.order_by().values_list("pk", "created_at"))
+    stays: dict[str, list[float]] = {state: [] for state in MAIN_PATH}
+    moves = NeedTransition.objects.filter(need__in=needs.order_by().values("pk")).order_by("need_id", "at", "id")
+    for need_id, from_state, at in moves.values_list("need_id", "from_state", "at"):
+        if from_state in stays and need_id in entered:
+            stays[from_state].append(max((at - entered[need_id]).total_seconds(), 0) / 86400)
+        entered[need_id] = at
+    return stays

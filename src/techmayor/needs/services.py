@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from techmayor.cooperation.services import parse_wan
+from techmayor.core import clock
 from techmayor.core.attachments import attachment_add, check_file
 from techmayor.core.errors import ApplicationError
 from techmayor.core.models import AttachmentKind, AuditAction
@@ -56,7 +57,7 @@ def lead_create(
         raise ApplicationError("需求内容不能为空", field="raw_text")
     if source == LeadSource.VISIT and visit is None:
         raise ApplicationError("来自走访的线索须关联走访记录", field="visit")
-    day = received_on or timezone.localdate()
+    day = received_on or clock.today()
     enterprise = enterprise or (visit.enterprise if visit else None)
     if region is None and enterprise is not None:
         region = enterprise.region
@@ -165,7 +166,7 @@ def need_transition(
         to_state=target,
         actor=by if getattr(by, "pk", None) else None,
         reason=reason[:300],
-        at=at or timezone.now(),
+        at=at or clock.now(),
     )
     return need
 
@@ -175,7 +176,7 @@ def need_claim(*, need: Need, member, by=None, at: dt.datetime | None = None) ->
     """A member claims a published need and becomes its one owner (no longer a collaborator of it)."""
     if not need.batch.tenures.filter(member=member).exists():
         raise ApplicationError(f"{member}不是{need.batch}的团员，不能认领", field="owner")
-    at = at or timezone.now()
+    at = at or clock.now()
     need = need_transition(need=need, action=NeedAction.CLAIM, by=by, at=at, owner=member, last_progress_at=at)
     link = need.collaborator_links.filter(member=member).exclude(status=CollaboratorStatus.LEFT).first()
     if link is not None:
@@ -209,8 +210,8 @@ def need_progress_add(*, need: Need, member, date: dt.date, current_status: str,
         raise ApplicationError(f"{member}不是该需求的负责人或协同人", field="member")
     if not clean_text(current_status):
         raise ApplicationError("当前进展不能为空", field="current_status")
-    if date > timezone.localdate():
-        raise ApplicationError(f"进展日期 {date} 不能晚于今天", field="date")
+    if date > clock.today():
+        raise ApplicationError(f"进展日期 {date} 不能晚于今天（{clock.today()}）", field="date")
     entry = create_record(
         ProgressEntry,
         by=by,
@@ -220,7 +221,7 @@ def need_progress_add(*, need: Need, member, date: dt.date, current_status: str,
         current_status=current_status.strip(),
         next_step=next_step.strip(),
     )
-    reported_at = timezone.now() if date == timezone.localdate() else _noon(date)
+    reported_at = clock.now() if date == clock.today() else _noon(date)
     if need.last_progress_at is None or reported_at > need.last_progress_at:
         update_record(need, by=by, last_progress_at=reported_at)
     return entry
@@ -244,7 +245,7 @@ def need_submit_completion(*, need: Need, solution: str, file=None, by=None, at:
 
 
 def need_approve_completion(*, need: Need, by=None, at: dt.datetime | None = None) -> Need:
-    at = at or timezone.now()
+    at = at or clock.now()
     return need_transition(need=need, action=NeedAction.APPROVE_COMPLETION, by=by, at=at, completed_at=at)
 
 
@@ -293,7 +294,7 @@ def outcome_round_add(
 def outcome_round_approve(*, outcome: OutcomeRound, by=None, at: dt.datetime | None = None) -> OutcomeRound:
     if outcome.is_approved:
         raise ApplicationError("该轮成效已审核", field="is_approved")
-    return update_record(outcome, by=by, is_approved=True, approved_at=at or timezone.now())
+    return update_record(outcome, by=by, is_approved=True, approved_at=at or clock.now())
 
 
 # ---------------------------------------------------------------- leads: public intake, rejection, conversion

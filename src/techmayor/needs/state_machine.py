@@ -27,6 +27,9 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     **{(state, A.MERGE): S.MERGED for state in OPEN_STATES},
 }
 
+# The main path of a need, in order; a need "reached" a state when it held it or a later one.
+MAIN_PATH = (S.PENDING, S.VERIFIED, S.PUBLISHED, S.CLAIMED, S.COMPLETION_SUBMITTED, S.COMPLETED)
+
 REASON_REQUIRED = frozenset({A.RETURN, A.REJECT_COMPLETION, A.CANCEL})
 
 
@@ -37,3 +40,8 @@ def next_state(state: str, action: str) -> str | None:
 
 def allowed_actions(state: str) -> list[str]:
     return [action for (from_state, action) in TRANSITIONS if from_state == state]
+
+
+def at_or_beyond(state: str) -> tuple[str, ...]:
+    """``state`` and the states after it on the main path."""
+    return MAIN_PATH[MAIN_PATH.index(state) :]

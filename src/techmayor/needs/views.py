@@ -3,6 +3,7 @@ permission (else 403), validate the form, call one service, redirect or render."
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import segno
@@ -19,12 +20,15 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from techmayor.core import clock
 from techmayor.core.errors import ApplicationError
+from techmayor.core.exports import download
 from techmayor.core.forms import styled
 from techmayor.core.models import Region
 from techmayor.enterprises.models import Enterprise
 from techmayor.enterprises.services import enterprise_create
 from techmayor.roster.models import Group
+from techmayor.roster.selectors import reference_day
 
 from . import permissions as perms
 from . import selectors, services
@@ -101,11 +105,7 @@ def need_list(request):
 @login_required
 def need_export(request):
     needs = selectors.need_list(user=request.user, filters=request.GET)
-    content = needs_workbook(needs)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    filename = f"企业需求_{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return download(_("企业需求"), needs_workbook(needs))
 
 
 # ---------------------------------------------------------------- detail
@@ -150,7 +150,7 @@ def need_detail(request, pk):
             "totals": selectors.outcome_totals(need=need),
             "duplicates_merged": list(selectors.need_visible(request.user).filter(merged_into=need)),
             "lead_visible": need.lead_id and selectors.lead_detail(user=request.user, pk=need.lead_id) is not None,
-            "progress_form": ProgressForm() if perms.PROGRESS in allowed else None,
+            "progress_form": ProgressForm(need=need) if perms.PROGRESS in allowed else None,
         },
     )
 
@@ -266,7 +266,7 @@ def need_merge(request, pk):
 def need_progress(request, pk):
     need = _need(request, pk)
     perms.require_need(request.user, perms.PROGRESS, need)
-    form = ProgressForm(request.POST or None, request.FILES or None)
+    form = ProgressForm(request.POST or None, request.FILES or None, need=need)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -373,7 +373,7 @@ def collaborator_leave(request, pk, link_pk):
 def outcome_add(request, pk):
     need = _need(request, pk)
     perms.require_need(request.user, perms.OUTCOME_ADD, need)
-    form = OutcomeForm(request.POST or None)
+    form = OutcomeForm(request.POST or None, need=need)
     if request.method == "POST" and form.is_valid():
         try:
             services.outcome_round_add(need=need, by=request.user, **form.cleaned_data)
@@ -489,6 +489,12 @@ def _default_group(lead, groups):
     return groups[0] if len(groups) == 1 else None
 
 
+def _lead_day(lead, group) -> dt.date:
+    """The conversion's default date: the day the lead was found or received, within the batch and not after today."""
+    day = lead.visit.date if lead.visit_id else timezone.localtime(lead.created_at).date()
+    return reference_day(group.batch, day) if group is not None else min(day, clock.today())
+
+
 @login_required
 def lead_detail(request, pk):
     lead = _lead(request, pk)
@@ -526,7 +532,7 @@ def lead_convert(request, pk):
         "description": lead.raw_text,
         "new_enterprise_name": lead.enterprise_name,
         "group": default_group.pk if default_group else None,
-        "date": lead.visit.date if lead.visit_id else timezone.localtime(lead.created_at).date(),
+        "date": _lead_day(lead, default_group),
     }
     form = LeadConvertForm(
         request.POST or None,

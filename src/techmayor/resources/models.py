@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from techmayor.core import clock
 from techmayor.core.models import BaseModel
 
 from .choices import AchievementKind, PlatformKind, UniversityLevel
@@ -121,6 +122,9 @@ class Platform(BaseModel):
         verbose_name = _("科创平台")
         verbose_name_plural = _("科创平台")
         ordering = ["id"]
+
+    def clean(self):
+        clock.check_not_future(self, "established_on")
 
     def __str__(self) -> str:
         return self.name

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from techmayor.core import clock
 from techmayor.core.models import BaseModel, RegionLevel
 
 from .choices import DispatchUnitKind, Gender, TenureRole
@@ -181,6 +182,7 @@ class CreditedRecord(BaseModel):
         _check_group_in_batch(self)
         if self.batch_id and self.date and not self.batch.start_date <= self.date <= self.batch.end_date:
             raise ValidationError({"date": _("日期不在批次期限内")})
+        clock.check_not_future(self, "date")
 
 
 def _check_group_in_batch(record) -> None:

@@ -38,10 +38,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from techmayor.accounts.choices import Role
 from techmayor.accounts.scopes import NOTHING, Paths, active_roles, has_role, scope_q
+from techmayor.core import clock
 from techmayor.core.models import Region, RegionLevel
 from techmayor.core.registry import registry
 
@@ -115,10 +115,14 @@ def current_batch(user) -> Batch | None:
     return None
 
 
-def reference_day(batch: Batch, today: dt.date | None = None) -> dt.date:
-    """Today, clamped into the batch's term (the default date of new records; "this month")."""
-    today = today or timezone.localdate()
-    return min(max(today, batch.start_date), batch.end_date)
+def reference_day(batch: Batch, day: dt.date | None = None) -> dt.date:
+    """``day`` (default today), never after today, clamped into the batch's term.
+
+    The default date of new records and "this month": a batch that ended gives its end date, one
+    not started yet its start date, and a pinned installation (``core.clock``) its pinned day.
+    """
+    day = min(day or clock.today(), clock.today())
+    return min(max(day, batch.start_date), batch.end_date)
 
 
 # --- writes ------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from django.db import transaction
 
+from techmayor.core import clock
 from techmayor.core.errors import ApplicationError
 from techmayor.core.models import Region, RegionLevel
 from techmayor.core.services import create_record, update_record
@@ -122,6 +123,8 @@ def check_credit(*, batch: Batch, group: Group, date: dt.date, members: Iterable
         raise ApplicationError(
             f"日期 {date} 不在{batch}的期限（{batch.start_date} 至 {batch.end_date}）内", field="date"
         )
+    if date > clock.today():
+        raise ApplicationError(f"日期 {date} 晚于今天（{clock.today()}）：已发生的工作不能填写未来的日期", field="date")
     if members:
         serving = set(Tenure.objects.filter(batch=batch, member__in=members).values_list("member_id", flat=True))
         outsiders = [m.name for m in members if m.pk not in serving]

@@ -24,8 +24,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 
 COUNT = "count"  # number of records
 DISTINCT = "distinct"  # number of distinct values of ``expr``
@@ -138,6 +138,35 @@ def _number(metric: Metric, total) -> int | Decimal:
     if total is None:
         return Decimal(0) if metric.unit == "万元" else 0
     return total.quantize(Decimal("0.0001")) if isinstance(total, Decimal) else total
+
+
+def _aggregate(metric: Metric):
+    if metric.aggregate == COUNT:
+        return Count("pk", distinct=True)
+    return Count(metric.expr, distinct=True) if metric.aggregate == DISTINCT else Sum(metric.expr)
+
+
+def breakdown(metric: Metric | str, scope: Scope, *, monthly: bool = False) -> dict[tuple, int | Decimal]:
+    """The figure for each group of the scope (and each month, when ``monthly``), in one grouped query.
+
+    Keys are ``(group_id,)`` or ``(group_id, first day of the month)``; groups and months with no
+    record are absent. Each value equals :func:`value` over the same group (and month) — a
+    distinct count is distinct within its group and month, so those do not add up to the total.
+    Figures that combine several kinds of record (``compute``) are not broken down.
+    """
+    metric = METRICS[metric] if isinstance(metric, str) else metric
+    if metric.compute is not None:
+        raise ValueError(f"{metric.code} combines several kinds of record and has no breakdown")
+    keys = {"bd_group": F(f"{metric.path}group")}
+    if monthly:
+        keys["bd_month"] = TruncMonth(metric.date_field)
+    rows = _scoped(metric, scope).order_by().values(**keys).annotate(n=_aggregate(metric))
+    result = {}
+    for row in rows:
+        key = (row["bd_group"], row["bd_month"]) if monthly else (row["bd_group"],)
+        n = row["n"]
+        result[key] = n.quantize(Decimal("0.0001")) if isinstance(n, Decimal) else n
+    return result
 
 
 def _engaged_university_ids(scope: Scope) -> set[int]:

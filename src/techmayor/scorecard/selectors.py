@@ -59,15 +59,14 @@ def drill_url(code: str, scope: Scope) -> str:
 def figure(metric: Metric | str, scope: Scope) -> dict:
     metric = METRICS[metric] if isinstance(metric, str) else metric
     number = value(metric, scope)
-    if isinstance(number, Decimal):
-        number = number.normalize()
-        number = f"{number:f}"
+    shown = f"{number.normalize():f}" if isinstance(number, Decimal) else number
     return {
         "code": metric.code,
         "name": metric.name,
         "unit": metric.unit,
         "rule": metric.rule,
-        "value": number,
+        "value": shown,
+        "number": number,
         "url": drill_url(metric.code, scope),
     }
 
@@ -75,6 +74,42 @@ def figure(metric: Metric | str, scope: Scope) -> dict:
 def figures(scope: Scope, codes=None) -> list[dict]:
     metrics = [METRICS[c] for c in codes] if codes else SCORECARD_METRICS
     return [figure(m, scope) for m in metrics]
+
+
+# --- the scorecard page: every figure for the total and each group, optionally against another period
+
+
+Period = tuple[dt.date | None, dt.date | None]  # (start, end); None: the batch's own start or end
+
+
+def change(current: int | Decimal, previous: int | Decimal) -> dict:
+    """The change from ``previous`` to ``current``: absolute, and in % when the base is not zero."""
+    delta = current - previous
+    percent = round(float(delta) / float(previous) * 100, 1) if previous else None
+    shown = f"{delta.normalize():f}" if isinstance(delta, Decimal) else str(delta)
+    return {
+        "delta": delta,
+        "delta_text": shown if delta < 0 else f"+{shown}",
+        "percent": percent,
+        "percent_text": f"{percent:+.1f}%" if percent is not None else "",
+    }
+
+
+def scorecard_rows(*, batch, groups, show_total: bool, period: Period, compare: Period | None = None) -> list[dict]:
+    """One row per scorecard figure; its cells the total (when shown) and each group, each cell with
+    the figure over ``period`` and, when ``compare`` is given, the figure then and the change."""
+    columns = [None, *groups] if show_total else list(groups)
+    rows = []
+    for metric in SCORECARD_METRICS:
+        cells = []
+        for group in columns:
+            cell = figure(metric, Scope(batch=batch, group=group, start=period[0], end=period[1]))
+            if compare is not None:
+                base = figure(metric, Scope(batch=batch, group=group, start=compare[0], end=compare[1]))
+                cell.update(compare=base, **change(cell["number"], base["number"]))
+            cells.append(cell)
+        rows.append({"metric": metric, "cells": cells})
+    return rows
 
 
 # --- the reader's scope over each kind of record a metric counts -------------------------------

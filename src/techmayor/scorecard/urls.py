@@ -6,6 +6,9 @@ app_name = "scorecard"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("export/", views.overview_export, name="overview_export"),
     path("drill/<str:code>/", views.drill, name="drill"),
+    path("drill/<str:code>/export/", views.drill_export, name="drill_export"),
+    path("ledger/", views.ledger_workbook, name="ledger_workbook"),
     path("briefing/", views.briefing_view, name="briefing"),
 ]

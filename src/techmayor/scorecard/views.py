@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,14 +17,16 @@ from techmayor.accounts.choices import Role
 from techmayor.accounts.scopes import active_roles
 from techmayor.core.documents import FORMATS, Document
 from techmayor.core.errors import ApplicationError
+from techmayor.core.exports import download, workbook_bytes
 from techmayor.core.lists import PAGE_SIZES, paginate
 from techmayor.core.registry import Column, build_row, registry, safe_reverse
 from techmayor.roster.models import Batch
-from techmayor.roster.selectors import current_batch, group_get, group_list, member_get
+from techmayor.roster.selectors import current_batch, group_get, group_list, member_get, reference_day
 
+from . import exports, ledger
 from .briefing import briefing
-from .metrics import METRICS, SCORECARD_METRICS, Scope
-from .selectors import drill_records, figure
+from .metrics import METRICS, Scope
+from .selectors import Period, drill_records, figure, month_of, scorecard_rows
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -119,10 +122,9 @@ def _simple_url(obj) -> str | None:
     return None
 
 
-@login_required
-@require_GET
-def drill(request, code):
-    """The records behind one figure (``metrics.records``), limited to those the reader may read."""
+def _drill_records(request, code):
+    """The figure named by ``code`` over the requested scope and the records behind it the reader may
+    read: (metric, scope, records, columns, url of a record, how many records in all)."""
     metric = METRICS.get(code)
     if metric is None:
         raise Http404(_("没有这个指标"))
@@ -131,14 +133,17 @@ def drill(request, code):
     kind = registry.for_model(visible.model)
     if kind is not None:
         queryset = kind.queryset(user=request.user).filter(pk__in=visible.values("pk"))
-        page = paginate(request, queryset)
-        rows = [kind.row(obj) for obj in page]
-        headers = [c for c in kind.columns if c.in_list]
-    else:
-        columns = _simple_columns(visible.model)
-        page = paginate(request, _simple_related(visible).order_by(*visible.query.order_by or ["-pk"]))
-        rows = [build_row(columns, obj, _simple_url(obj)) for obj in page]
-        headers = columns
+        return metric, scope, queryset, kind.columns, kind.detail_url, total
+    records = _simple_related(visible).order_by(*visible.query.order_by or ["-pk"])
+    return metric, scope, records, _simple_columns(visible.model), _simple_url, total
+
+
+@login_required
+@require_GET
+def drill(request, code):
+    """The records behind one figure (``metrics.records``), limited to those the reader may read."""
+    metric, scope, records, columns, url, total = _drill_records(request, code)
+    page = paginate(request, records)
     start, end = scope.period
     context = {
         "metric": metric,
@@ -147,44 +152,75 @@ def drill(request, code):
         "start": start,
         "end": end,
         "page": page,
-        "rows": rows,
-        "headers": headers,
+        "rows": [build_row(columns, obj, url(obj)) for obj in page],
+        "headers": [c for c in columns if c.in_list],
         "total": total,
         "hidden": total - page.paginator.count,
         "page_sizes": PAGE_SIZES,
+        "export_query": request.GET.urlencode(),
     }
     return render(request, "scorecard/drill.html", context)
 
 
 @login_required
 @require_GET
-def overview(request):
-    """创新成绩单: every figure of the batch for each group the reader may see (and the total for city readers)."""
+def drill_export(request, code):
+    """The drill-down as .xlsx: every record behind the figure that the reader may read."""
+    metric, scope, records, columns, _url, total = _drill_records(request, code)
+    shown = records.count()
+    sheet = exports.drill_sheet(
+        metric=metric, scope=scope, columns=columns, records=records.iterator(chunk_size=500), total=total, shown=shown
+    )
+    return download(metric.name, workbook_bytes([sheet]))
+
+
+def _readers_groups(request) -> tuple[Batch | None, list]:
+    """The batch asked for (?batch=, else the reader's current one) and the groups of it the reader may see."""
     batch = current_batch(request.user)
     if request.GET.get("batch"):
         batch = Batch.objects.select_related("city").filter(pk=_int(request.GET["batch"])).first() or batch
-    groups = list(group_list(user=request.user, batch=batch)) if batch else []
+    return batch, list(group_list(user=request.user, batch=batch)) if batch else []
+
+
+def _periods(request, batch) -> tuple[Period, Period | None]:
+    """The period shown (?start=&end=) and the one compared with (?compare_start=&compare_end=), or with
+    ?compare=month this month (the batch's "today") against the month before."""
+    if request.GET.get("compare") == "month":
+        start, end = month_of(reference_day(batch))
+        return (start, end), month_of(start - dt.timedelta(days=1))
+    period = (_date(request.GET.get("start")), _date(request.GET.get("end")))
+    compare = (_date(request.GET.get("compare_start")), _date(request.GET.get("compare_end")))
+    return period, compare if any(compare) else None
+
+
+def _scorecard(request) -> dict:
+    batch, groups = _readers_groups(request)
     if batch is None or not groups:
-        return render(request, "scorecard/overview.html", {"batch": batch, "groups": [], "rows": []})
-    start, end = _date(request.GET.get("start")), _date(request.GET.get("end"))
-    all_groups = batch.groups.count()
-    show_total = len(groups) == all_groups
-    scopes = [Scope(batch=batch, group=g, start=start, end=end) for g in groups]
-    if show_total:
-        scopes.insert(0, Scope(batch=batch, start=start, end=end))
-    rows = []
-    for metric in SCORECARD_METRICS:
-        rows.append({"metric": metric, "cells": [figure(metric, s) for s in scopes]})
-    period_start, period_end = Scope(batch=batch, start=start, end=end).period
-    context = {
-        "batch": batch,
-        "groups": groups,
-        "show_total": show_total,
-        "rows": rows,
-        "start": period_start,
-        "end": period_end,
-        "members": batch.tenures.count(),
-    }
+        return {"batch": batch, "groups": [], "rows": []}
+    period, compare = _periods(request, batch)
+    show_total = len(groups) == batch.groups.count()
+    rows = scorecard_rows(batch=batch, groups=groups, show_total=show_total, period=period, compare=compare)
+    start, end = Scope(batch=batch, start=period[0], end=period[1]).period
+    context = {"batch": batch, "groups": groups, "show_total": show_total, "rows": rows, "start": start, "end": end}
+    context.update(period=period, compare=compare)
+    if compare is not None:
+        context["compare_start"], context["compare_end"] = Scope(batch=batch, start=compare[0], end=compare[1]).period
+    return context
+
+
+@login_required
+@require_GET
+def overview(request):
+    """创新成绩单: every figure of the batch for each group the reader may see (and the total for city readers),
+    optionally against another period."""
+    context = _scorecard(request)
+    if context["rows"]:
+        batch = context["batch"]
+        context.update(
+            members=batch.tenures.count(),
+            ledger_month=f"{reference_day(batch):%Y-%m}",
+            export_query=request.GET.urlencode(),
+        )
     return render(request, "scorecard/overview.html", context)
 
 
@@ -251,3 +287,39 @@ def briefing_view(request):
         "until": request.GET.get("until", ""),
     }
     return render(request, "scorecard/briefing.html", context, status=400 if error else 200)
+
+
+@login_required
+@require_GET
+def overview_export(request):
+    """The scorecard page (with its comparison, if any) as .xlsx."""
+    context = _scorecard(request)
+    if not context["rows"]:
+        raise PermissionDenied(_("你没有可查看的支团"))
+    keys = ("batch", "groups", "show_total", "rows", "period", "compare")
+    sheet = exports.scorecard_sheet(**{k: context[k] for k in keys})
+    return download(_("创新成绩单"), workbook_bytes([sheet]))
+
+
+@login_required
+@require_GET
+def ledger_workbook(request):
+    """The monthly ledger (月度台账) of what the scorecard page shows the reader: ?month=YYYY-MM[&group=id].
+
+    City readers get every group with the totals; others the groups they may see (one group with
+    ?group=). The figures are the groups'; the record sheets hold the records the reader may read.
+    """
+    batch, groups = _readers_groups(request)
+    if batch is None or not groups:
+        raise PermissionDenied(_("你没有可查看的支团"))
+    if request.GET.get("group"):
+        groups = [g for g in groups if g.pk == _int(request.GET["group"])]
+        if not groups:
+            raise Http404(_("支团不存在，或不在你的查看范围内"))
+    text = request.GET.get("month") or f"{reference_day(batch):%Y-%m}"
+    try:
+        book = ledger.ledger_for(batch=batch, month=ledger.parse_month(text), groups=groups, user=request.user)
+    except ApplicationError as err:
+        messages.error(request, err.message)
+        return redirect("scorecard:overview")
+    return download(ledger.ledger_filename(book), ledger.ledger_workbook(book))

@@ -15,6 +15,7 @@ NAV = [
     ("ledger:record_index", _("台账"), "bi-journal-text", False),
     ("roster:group_list", _("支团"), "bi-people", True),
     ("scorecard:overview", _("成绩单"), "bi-bar-chart", False),
+    ("dashboards:dashboard", _("看板"), "bi-graph-up", False),
     ("matchmaking:search", _("资源池"), "bi-search", False),
 ]
 

@@ -6,12 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from techmayor.accounts.choices import Role
 from techmayor.accounts.scopes import active_roles, has_role
+from techmayor.core import clock
 from techmayor.roster.selectors import (
     active_tenure,
     current_batch,
@@ -93,7 +93,8 @@ def home(request):
         "tenure": tenure,
         "member": member_of(user),
         "can_write": write_context(user) is not None,
-        "today": timezone.localdate(),
+        "today": clock.today(),
+        "today_pinned": clock.pinned_day() is not None,
     }
     if batch is not None:
         day = reference_day(batch)
@@ -103,7 +104,7 @@ def home(request):
             {
                 "month_start": start,
                 "month_end": end,
-                "batch_over": timezone.localdate() > batch.end_date,
+                "batch_over": clock.today() > batch.end_date,
                 "blocks": _figure_blocks(user, batch, start, end),
             }
         )

