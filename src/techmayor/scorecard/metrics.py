@@ -24,8 +24,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 COUNT = "count"  # number of records
 DISTINCT = "distinct"  # number of distinct values of ``expr``
@@ -90,6 +90,18 @@ def records(metric: Metric | str, scope: Scope) -> QuerySet:
 
 
 def value(metric: Metric | str, scope: Scope) -> int | Decimal:
+    """The figure over ``scope``: from the pre-aggregated cells (``rollup``), or for one member's
+    scope from the records."""
+    metric = METRICS[metric] if isinstance(metric, str) else metric
+    if scope.member is None:
+        from . import rollup
+
+        return rollup.value(metric, scope)
+    return live_value(metric, scope)
+
+
+def live_value(metric: Metric | str, scope: Scope) -> int | Decimal:
+    """The figure over ``scope`` counted from the records themselves."""
     metric = METRICS[metric] if isinstance(metric, str) else metric
     if metric.compute is not None:
         return metric.compute(scope)
@@ -98,82 +110,35 @@ def value(metric: Metric | str, scope: Scope) -> int | Decimal:
         return qs.values("pk").distinct().count()
     if metric.aggregate == DISTINCT:
         return qs.aggregate(n=Count(metric.expr, distinct=True))["n"]
-    return _number(metric, qs.aggregate(total=Sum(metric.expr))["total"])
-
-
-def values_by_group(metric: Metric | str, scope: Scope) -> tuple[int | Decimal, dict[int, int | Decimal]]:
-    """The figure for ``scope`` (a batch and period, no group or member) and for each of its groups.
-
-    One grouped query per metric instead of one per group: a record belongs to exactly one group, so
-    counts and sums of the groups add up to the total; a distinct count (家) of the whole batch is
-    asked for separately, as an enterprise served by two groups counts once in the total.
-    """
-    metric = METRICS[metric] if isinstance(metric, str) else metric
-    if scope.group is not None or scope.member is not None:
-        raise ValueError("values_by_group takes a batch-wide scope")
-    groups = list(scope.batch.groups.values_list("pk", flat=True))
-    if metric.compute is not None:
-        per_group = {g: metric.compute(_with_group(scope, g)) for g in groups}
-        return metric.compute(scope), per_group
-    qs = _scoped(metric, scope)
-    key = f"{metric.path}group"
-    if metric.aggregate == COUNT:
-        rows = qs.order_by().values(key).annotate(v=Count("pk", distinct=True))
-    elif metric.aggregate == DISTINCT:
-        rows = qs.order_by().values(key).annotate(v=Count(metric.expr, distinct=True))
-    else:
-        rows = qs.order_by().values(key).annotate(v=Sum(metric.expr))
-    found = {row[key]: row["v"] for row in rows}
-    per_group = {g: _number(metric, found.get(g)) for g in groups}
-    total = value(metric, scope) if metric.aggregate == DISTINCT else _number(metric, sum(found.values()))
-    return total, per_group
-
-
-def _with_group(scope: Scope, group_id: int) -> Scope:
-    group = apps.get_model("roster.Group")(pk=group_id, batch=scope.batch)
-    return Scope(batch=scope.batch, group=group, start=scope.start, end=scope.end)
-
-
-def _number(metric: Metric, total) -> int | Decimal:
+    total = qs.aggregate(total=Sum(metric.expr))["total"]
     if total is None:
         return Decimal(0) if metric.unit == "万元" else 0
     return total.quantize(Decimal("0.0001")) if isinstance(total, Decimal) else total
 
 
-def _aggregate(metric: Metric):
-    if metric.aggregate == COUNT:
-        return Count("pk", distinct=True)
-    return Count(metric.expr, distinct=True) if metric.aggregate == DISTINCT else Sum(metric.expr)
-
-
 def breakdown(metric: Metric | str, scope: Scope, *, monthly: bool = False) -> dict[tuple, int | Decimal]:
-    """The figure for each group of the scope (and each month, when ``monthly``), in one grouped query.
+    """The figure for each group of the scope (and each month, when ``monthly``), in one query.
 
     Keys are ``(group_id,)`` or ``(group_id, first day of the month)``; groups and months with no
     record are absent. Each value equals :func:`value` over the same group (and month) — a
     distinct count is distinct within its group and month, so those do not add up to the total.
-    Figures that combine several kinds of record (``compute``) are not broken down.
     """
     metric = METRICS[metric] if isinstance(metric, str) else metric
-    if metric.compute is not None:
-        raise ValueError(f"{metric.code} combines several kinds of record and has no breakdown")
-    keys = {"bd_group": F(f"{metric.path}group")}
-    if monthly:
-        keys["bd_month"] = TruncMonth(metric.date_field)
-    rows = _scoped(metric, scope).order_by().values(**keys).annotate(n=_aggregate(metric))
-    result = {}
-    for row in rows:
-        key = (row["bd_group"], row["bd_month"]) if monthly else (row["bd_group"],)
-        n = row["n"]
-        result[key] = n.quantize(Decimal("0.0001")) if isinstance(n, Decimal) else n
-    return result
+    if scope.member is not None:
+        raise ValueError("a member's figures are not broken down by group")
+    from . import rollup
+
+    return rollup.breakdown(metric, scope, monthly=monthly)
+
+
+UNIVERSITY_SOURCES = (("_pairings", "university"), ("_events", "universities"), ("cooperation_intents", "university"),
+                      ("agreements", "university"))  # fmt: skip
 
 
 def _engaged_university_ids(scope: Scope) -> set[int]:
     """对接高校: universities paired with a park or town, in an event, or party to an intent or agreement."""
     ids: set[int] = set()
-    for code, path in (("_pairings", "university"), ("_events", "universities"), ("cooperation_intents", "university"),
-                       ("agreements", "university")):  # fmt: skip
+    for code, path in UNIVERSITY_SOURCES:
         ids.update(v for v in _scoped(METRICS[code], scope).values_list(path, flat=True) if v is not None)
     return ids
 

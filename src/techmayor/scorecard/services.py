@@ -10,7 +10,7 @@ from typing import Any
 from techmayor.core.errors import ApplicationError
 from techmayor.roster.models import Batch, Group, Tenure
 
-from .metrics import SCORECARD_METRICS, Scope, values_by_group
+from .metrics import SCORECARD_METRICS, Scope, breakdown, value
 
 
 def batch_lookup(*, city: str, number: int) -> Batch:
@@ -19,6 +19,10 @@ def batch_lookup(*, city: str, number: int) -> Batch:
     except Batch.DoesNotExist as exc:
         known = ", ".join(str(b) for b in Batch.objects.select_related("city").all()[:20]) or "无"
         raise ApplicationError(f"找不到{city}第{number}批（已有批次：{known}）", field="batch") from exc
+
+
+def figures(scope: Scope) -> dict[str, int | Decimal]:
+    return {metric.code: value(metric, scope) for metric in SCORECARD_METRICS}
 
 
 def scorecard(*, batch: Batch, start: dt.date | None = None, end: dt.date | None = None) -> dict[str, Any]:
@@ -32,9 +36,11 @@ def scorecard(*, batch: Batch, start: dt.date | None = None, end: dt.date | None
     totals: dict[str, int | Decimal] = {}
     per_group: dict[str, dict[str, int | Decimal]] = {g.name: {} for g in groups}
     for metric in SCORECARD_METRICS:
-        totals[metric.code], by_group = values_by_group(metric, total_scope)
+        totals[metric.code] = value(metric, total_scope)
+        by_group = breakdown(metric, total_scope)
+        zero = Decimal(0) if metric.unit == "万元" else 0
         for group in groups:
-            per_group[group.name][metric.code] = by_group[group.pk]
+            per_group[group.name][metric.code] = by_group.get((group.pk,), zero)
     return {
         "batch": batch.number,
         "city": batch.city.name,
