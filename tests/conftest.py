@@ -16,3 +16,20 @@ def eval_dir() -> Path:
     if not (EVAL_DIR / "needs_dev.qrels").is_file():
         pytest.skip(f"evaluation sets not found at {EVAL_DIR}")
     return EVAL_DIR
+
+
+@pytest.fixture(autouse=True)
+def scorecard_cells_stay_exact(request):
+    """After every test that used the database, the scorecard's cells equal what the records count."""
+    yield
+    if not ({"db", "transactional_db", "django_db_setup"} & set(request.fixturenames)) and not (
+        request.node.get_closest_marker("django_db")
+    ):
+        return
+    from techmayor.scorecard import rollup
+
+    try:
+        problems = rollup.verify()
+    except RuntimeError:  # the database is no longer reachable from this test (e.g. its blocker closed)
+        return
+    assert problems == [], "scorecard cells differ from the records:\n" + "\n".join(problems[:20])

@@ -156,4 +156,4 @@ def test_the_query_count_does_not_grow_with_records_or_months(client, world):
     with CaptureQueriesContext(connection) as after:
         client.get(URL)
     assert len(after) == len(before)
-    assert len(before) < 40
+    assert len(before) < 60  # two small queries per figure: are its cells built, and the cells

@@ -8,6 +8,7 @@ nothing from ``../shared``: everything it needs ships in ``techmayor/data``.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -41,6 +42,7 @@ from techmayor.needs.choices import LeadSource, NeedState
 from techmayor.needs.models import Lead, Need, OutcomeRound, ProgressEntry
 from techmayor.resources.models import Achievement, Expert, Platform, University
 from techmayor.roster.models import Member, Tenure
+from techmayor.scorecard.metrics import SCORECARD_METRICS, Scope, value
 from techmayor.scorecard.services import scorecard
 
 pytestmark = pytest.mark.django_db
@@ -306,6 +308,21 @@ def test_demo_universities_are_spelled_as_in_the_ministrys_list():
             listed[row.get(1)] = (row.get(2), row.get(3), row.get(4), row.get(5))
     for name, entry in vocab.UNIVERSITIES.items():
         assert listed.get(name) == entry, name
+
+
+@pytest.mark.parametrize("period", [(None, None), (dt.date(2021, 10, 1), dt.date(2022, 1, 31))])
+def test_grouped_figures_equal_each_scope_computed_alone(demo, period):
+    """The scorecard's one query per metric agrees with a query per group for every figure."""
+    start, end = period
+    card = scorecard(batch=demo.batch, start=start, end=end)
+    for group in demo.batch.groups.all():
+        alone = {
+            m.code: value(m, Scope(batch=demo.batch, group=group, start=start, end=end)) for m in SCORECARD_METRICS
+        }
+        assert card["groups"][group.name] == alone, group.name
+    assert card["totals"] == {
+        m.code: value(m, Scope(batch=demo.batch, start=start, end=end)) for m in SCORECARD_METRICS
+    }
 
 
 def test_agreements_that_followed_an_intent_name_it_and_intents_name_the_need_they_answer(demo):

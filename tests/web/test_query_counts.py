@@ -78,6 +78,7 @@ def test_enterprise_list_costs_a_constant_number_of_queries(login, many, django_
 def test_drill_down_costs_a_constant_number_of_queries(login, many, django_assert_num_queries):
     client = login(many.users.gl_ly)
     path = f"/scorecard/drill/visits/?group={many.liyang.pk}"
+    client.get(path)  # the batch's scorecard cells are built on first use
     small = queries(client, path + "&per_page=10")
     with django_assert_num_queries(small):
         response = client.get(path + "&per_page=50")

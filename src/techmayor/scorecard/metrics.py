@@ -24,8 +24,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 COUNT = "count"  # number of records
 DISTINCT = "distinct"  # number of distinct values of ``expr``
@@ -90,6 +90,18 @@ def records(metric: Metric | str, scope: Scope) -> QuerySet:
 
 
 def value(metric: Metric | str, scope: Scope) -> int | Decimal:
+    """The figure over ``scope``: from the pre-aggregated cells (``rollup``), or for one member's
+    scope from the records."""
+    metric = METRICS[metric] if isinstance(metric, str) else metric
+    if scope.member is None:
+        from . import rollup
+
+        return rollup.value(metric, scope)
+    return live_value(metric, scope)
+
+
+def live_value(metric: Metric | str, scope: Scope) -> int | Decimal:
+    """The figure over ``scope`` counted from the records themselves."""
     metric = METRICS[metric] if isinstance(metric, str) else metric
     if metric.compute is not None:
         return metric.compute(scope)
@@ -104,40 +116,29 @@ def value(metric: Metric | str, scope: Scope) -> int | Decimal:
     return total.quantize(Decimal("0.0001")) if isinstance(total, Decimal) else total
 
 
-def _aggregate(metric: Metric):
-    if metric.aggregate == COUNT:
-        return Count("pk", distinct=True)
-    return Count(metric.expr, distinct=True) if metric.aggregate == DISTINCT else Sum(metric.expr)
-
-
 def breakdown(metric: Metric | str, scope: Scope, *, monthly: bool = False) -> dict[tuple, int | Decimal]:
-    """The figure for each group of the scope (and each month, when ``monthly``), in one grouped query.
+    """The figure for each group of the scope (and each month, when ``monthly``), in one query.
 
     Keys are ``(group_id,)`` or ``(group_id, first day of the month)``; groups and months with no
     record are absent. Each value equals :func:`value` over the same group (and month) — a
     distinct count is distinct within its group and month, so those do not add up to the total.
-    Figures that combine several kinds of record (``compute``) are not broken down.
     """
     metric = METRICS[metric] if isinstance(metric, str) else metric
-    if metric.compute is not None:
-        raise ValueError(f"{metric.code} combines several kinds of record and has no breakdown")
-    keys = {"bd_group": F(f"{metric.path}group")}
-    if monthly:
-        keys["bd_month"] = TruncMonth(metric.date_field)
-    rows = _scoped(metric, scope).order_by().values(**keys).annotate(n=_aggregate(metric))
-    result = {}
-    for row in rows:
-        key = (row["bd_group"], row["bd_month"]) if monthly else (row["bd_group"],)
-        n = row["n"]
-        result[key] = n.quantize(Decimal("0.0001")) if isinstance(n, Decimal) else n
-    return result
+    if scope.member is not None:
+        raise ValueError("a member's figures are not broken down by group")
+    from . import rollup
+
+    return rollup.breakdown(metric, scope, monthly=monthly)
+
+
+UNIVERSITY_SOURCES = (("_pairings", "university"), ("_events", "universities"), ("cooperation_intents", "university"),
+                      ("agreements", "university"))  # fmt: skip
 
 
 def _engaged_university_ids(scope: Scope) -> set[int]:
     """对接高校: universities paired with a park or town, in an event, or party to an intent or agreement."""
     ids: set[int] = set()
-    for code, path in (("_pairings", "university"), ("_events", "universities"), ("cooperation_intents", "university"),
-                       ("agreements", "university")):  # fmt: skip
+    for code, path in UNIVERSITY_SOURCES:
         ids.update(v for v in _scoped(METRICS[code], scope).values_list(path, flat=True) if v is not None)
     return ids
 

@@ -10,7 +10,7 @@ from typing import Any
 from techmayor.core.errors import ApplicationError
 from techmayor.roster.models import Batch, Group, Tenure
 
-from .metrics import SCORECARD_METRICS, Scope, value
+from .metrics import SCORECARD_METRICS, Scope, breakdown, value
 
 
 def batch_lookup(*, city: str, number: int) -> Batch:
@@ -32,15 +32,21 @@ def scorecard(*, batch: Batch, start: dt.date | None = None, end: dt.date | None
     total_scope = Scope(batch=batch, start=start, end=end)
     period_start, period_end = total_scope.period
     tenures = Tenure.objects.filter(batch=batch)
+    groups = list(Group.objects.filter(batch=batch).order_by("id"))
+    totals: dict[str, int | Decimal] = {}
+    per_group: dict[str, dict[str, int | Decimal]] = {g.name: {} for g in groups}
+    for metric in SCORECARD_METRICS:
+        totals[metric.code] = value(metric, total_scope)
+        by_group = breakdown(metric, total_scope)
+        zero = Decimal(0) if metric.unit == "万元" else 0
+        for group in groups:
+            per_group[group.name][metric.code] = by_group.get((group.pk,), zero)
     return {
         "batch": batch.number,
         "city": batch.city.name,
         "period": {"start": period_start.isoformat(), "end": period_end.isoformat()},
-        "totals": figures(total_scope),
-        "groups": {
-            group.name: figures(Scope(batch=batch, group=group, start=start, end=end))
-            for group in Group.objects.filter(batch=batch).order_by("id")
-        },
+        "totals": totals,
+        "groups": per_group,
         "members": tenures.values("member").distinct().count(),
         "dispatch_units": tenures.values("dispatch_unit").distinct().count(),
         "metrics": {m.code: {"name": m.name, "unit": m.unit, "rule": m.rule} for m in SCORECARD_METRICS},

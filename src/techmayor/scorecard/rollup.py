@@ -1,0 +1,325 @@
+"""The scorecard's cells (``FigureCell``): figures pre-aggregated per group and day, kept exact.
+
+Why: a batch's scorecard asks every metric for the batch and each group; counted from the records, that
+reads every record of the batch several times (seconds at a million records). Counted from cells it
+reads a few thousand small rows. Decision record: docs/decisions/0013-scorecard-cells.md.
+
+How the cells stay equal to what the records count:
+- A cell is computed from the records by the metric's own definition (``metrics.Metric``: model, filters,
+  expression); nothing else defines a figure.
+- Every model a metric reads (its records, the credited record behind them, and every model its filters
+  or expression reach, such as an enterprise's credit code or tags) is watched: before and after each
+  save or delete (and each change of a many-to-many the metric reads) the cells the affected records fall
+  in, (metric, batch, group, day), are recomputed from the records, in the same transaction, with the
+  batch's ``RollupState`` row locked so that concurrent writers take turns.
+- A batch's cells are built in full on first use (``ensure_built``). Writers that bypass model signals
+  (``bulk_create``, ``QuerySet.update``, raw SQL) must call :func:`invalidate` for the batches they touch;
+  the cells are then rebuilt on the next read.
+- :func:`verify` recomputes every cell and lists differences; the test suite runs it after every test
+  that used the database, and ``techmayor scorecard --verify`` runs it on an installation.
+
+Figures of one member (``Scope.member``) are counted from the records: they are small.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import cache
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, transaction
+from django.db.models import Count, F, Q, Sum
+from django.db.models.expressions import Combinable
+from django.db.models.functions import TruncMonth
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+
+from .metrics import COUNT, DISTINCT, METRICS, SCORECARD_METRICS, UNIVERSITY_SOURCES, Metric, Scope
+from .models import FigureCell, RollupState
+
+KEY_LENGTH = FigureCell._meta.get_field("key").max_length
+Cell = tuple[str, int, int, object]  # (metric code, batch id, group id, day)
+
+
+def additive(metric: Metric) -> bool:
+    """Counts and sums add up over days and groups; distinct counts (家, 所) do not."""
+    return metric.compute is None and metric.aggregate in (COUNT, "sum")
+
+
+def _sources(metric: Metric) -> list[tuple[Metric, str]]:
+    """The record definitions a figure reads, with the field giving each record's counted thing."""
+    if metric.compute is not None:  # 对接高校: the universities of several kinds of record
+        return [(METRICS[code], path) for code, path in UNIVERSITY_SOURCES]
+    return [(metric, "")]
+
+
+# --- computing cells from the records ------------------------------------------------------------
+
+
+def _records(metric: Metric, batch_id: int, groups=None, days=None):
+    p = metric.path
+    qs = metric.record_model.objects.filter(metric.filters or Q()).filter(**{f"{p}batch": batch_id})
+    if groups is not None:
+        qs = qs.filter(**{f"{p}group__in": sorted(groups)})
+    if days is not None:
+        qs = qs.filter(**{f"{metric.date_field}__gte": min(days), f"{metric.date_field}__lte": max(days)})
+    return qs.order_by()
+
+
+def compute_cells(metric: Metric, batch_id: int, groups=None, days=None) -> dict[tuple, Decimal]:
+    """``{(group id, day, key): value}`` of ``metric`` from the records (optionally of some groups and
+    the days between the first and last of ``days``)."""
+    if metric.compute is not None:
+        cells: dict[tuple, Decimal] = {}
+        for source, path in _sources(metric):
+            qs = _records(source, batch_id, groups, days).filter(**{f"{path}__isnull": False})
+            rows = qs.values_list(f"{source.path}group", source.date_field, path).distinct()
+            cells.update({(g, d, str(k)): Decimal(1) for g, d, k in rows})
+        return cells
+    qs = _records(metric, batch_id, groups, days)
+    by = {"cg": F(f"{metric.path}group"), "cd": F(metric.date_field)}
+    if metric.aggregate == DISTINCT:
+        expr = F(metric.expr) if isinstance(metric.expr, str) else metric.expr
+        rows = qs.values(**by, ck=expr).annotate(v=Count("pk", distinct=True))
+        return {(r["cg"], r["cd"], str(r["ck"])[:KEY_LENGTH]): Decimal(r["v"]) for r in rows if r["ck"] is not None}
+    aggregate = Count("pk", distinct=True) if metric.aggregate == COUNT else Sum(metric.expr)
+    rows = qs.values(**by).annotate(v=aggregate)
+    return {(r["cg"], r["cd"], ""): Decimal(r["v"]) for r in rows if r["v"]}
+
+
+def _write(metric: Metric, batch_id: int, cells: dict[tuple, Decimal]) -> None:
+    FigureCell.objects.bulk_create(
+        [
+            FigureCell(metric=metric.code, batch_id=batch_id, group_id=g, date=d, key=k, value=v)
+            for (g, d, k), v in cells.items()
+        ],
+        batch_size=2000,
+    )
+
+
+def build(batch_id: int) -> None:
+    """Compute every cell of the batch from its records (once; concurrent callers wait and skip)."""
+    from techmayor.roster.models import Batch
+
+    with transaction.atomic():
+        list(Batch.objects.select_for_update().filter(pk=batch_id).values_list("pk", flat=True))
+        if RollupState.objects.filter(batch_id=batch_id).exists():
+            return
+        FigureCell.objects.filter(batch_id=batch_id).delete()
+        for metric in SCORECARD_METRICS:
+            _write(metric, batch_id, compute_cells(metric, batch_id))
+        RollupState.objects.create(batch_id=batch_id)
+
+
+def ensure_built(batch_id: int) -> None:
+    if not RollupState.objects.filter(batch_id=batch_id).exists():
+        build(batch_id)
+
+
+def invalidate(batch_ids: Iterable[int] | None = None) -> None:
+    """Forget the cells of these batches (all when None); they are rebuilt on the next read."""
+    states = RollupState.objects.all() if batch_ids is None else RollupState.objects.filter(batch_id__in=batch_ids)
+    cells = FigureCell.objects.all() if batch_ids is None else FigureCell.objects.filter(batch_id__in=batch_ids)
+    with transaction.atomic():
+        states.delete()
+        cells.delete()
+
+
+def refresh(cells: set[Cell]) -> None:
+    """Recompute these cells (of batches whose cells are built) from the records."""
+    if not cells:
+        return
+    with transaction.atomic():
+        batch_ids = {b for _, b, _, _ in cells}
+        built = set(RollupState.objects.select_for_update().filter(batch_id__in=batch_ids).values_list("pk", flat=True))
+        wanted: dict[tuple[str, int], tuple[set, set]] = defaultdict(lambda: (set(), set()))
+        for code, b, g, d in cells:
+            if b in built:
+                wanted[(code, b)][0].add(g)
+                wanted[(code, b)][1].add(d)
+        for (code, b), (groups, days) in wanted.items():
+            metric = METRICS[code]
+            FigureCell.objects.filter(
+                metric=code, batch_id=b, group_id__in=sorted(groups), date__gte=min(days), date__lte=max(days)
+            ).delete()
+            _write(metric, b, compute_cells(metric, b, groups, days))
+
+
+def verify() -> list[str]:
+    """Every difference between the stored cells of built batches and the cells the records give now."""
+    problems = []
+    for batch_id in RollupState.objects.values_list("batch_id", flat=True):
+        for metric in SCORECARD_METRICS:
+            stored = {
+                (c.group_id, c.date, c.key): c.value
+                for c in FigureCell.objects.filter(metric=metric.code, batch_id=batch_id)
+            }
+            fresh = compute_cells(metric, batch_id)
+            for key in sorted(set(stored) | set(fresh), key=str):
+                if stored.get(key) != fresh.get(key):
+                    problems.append(
+                        f"{metric.code} batch {batch_id} {key}: stored {stored.get(key)}, records {fresh.get(key)}"
+                    )
+    return problems
+
+
+# --- reading figures from cells -------------------------------------------------------------------
+
+
+def _number(metric: Metric, total) -> int | Decimal:
+    if metric.unit == "万元":
+        return Decimal(total or 0).quantize(Decimal("0.0001"))
+    return int(total or 0)
+
+
+def _cells(metric: Metric, scope: Scope):
+    ensure_built(scope.batch.pk)
+    start, end = scope.period
+    qs = FigureCell.objects.filter(metric=metric.code, batch_id=scope.batch.pk, date__gte=start, date__lte=end)
+    if scope.group is not None:
+        qs = qs.filter(group_id=scope.group.pk)
+    return qs.order_by()
+
+
+def value(metric: Metric, scope: Scope) -> int | Decimal:
+    qs = _cells(metric, scope)
+    if additive(metric):
+        return _number(metric, qs.aggregate(v=Sum("value"))["v"])
+    return qs.values("key").distinct().count()
+
+
+def breakdown(metric: Metric, scope: Scope, *, monthly: bool = False) -> dict[tuple, int | Decimal]:
+    keys = {"bd_group": F("group")}
+    if monthly:
+        keys["bd_month"] = TruncMonth("date")
+    aggregate = Sum("value") if additive(metric) else Count("key", distinct=True)
+    rows = _cells(metric, scope).values(**keys).annotate(n=aggregate)
+    return {((r["bd_group"], r["bd_month"]) if monthly else (r["bd_group"],)): _number(metric, r["n"]) for r in rows}
+
+
+# --- keeping cells exact: which writes touch which cells ----------------------------------------
+
+
+def _lookups(metric: Metric, path: str) -> set[str]:
+    """Field paths from a metric's records that its figure depends on beyond the records' own fields."""
+    found = {f"{metric.path}batch", f"{metric.path}group"} if metric.path else set()
+
+    def walk_q(q: Q):
+        for child in q.children:
+            walk_q(child) if isinstance(child, Q) else found.add(child[0])
+
+    walk_q(metric.filters or Q())
+
+    def walk_expr(expr):
+        if isinstance(expr, str):
+            found.add(expr)
+        elif isinstance(expr, F):
+            found.add(expr.name)
+        elif isinstance(expr, Combinable | models.Func):
+            for source in expr.get_source_expressions():
+                walk_expr(source)
+
+    walk_expr(metric.expr)
+    if path:
+        found.add(path)
+    return {lookup for lookup in found if lookup}
+
+
+def _hops(model, lookup: str) -> list[tuple[type[models.Model], str, models.Field]]:
+    """The related models a lookup passes through (not the one it ends on: only its id is read)."""
+    hops, prefix = [], []
+    parts = lookup.split("__")
+    for i, part in enumerate(parts):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            break
+        if not field.is_relation:
+            break
+        prefix.append(part)
+        if isinstance(field, models.ManyToManyField):  # membership changes reach the figure
+            hops.append((field, "__".join(prefix[:-1]), field))
+        if i < len(parts) - 1:
+            model = field.related_model
+            hops.append((model, "__".join(prefix), field))
+    return hops
+
+
+@cache
+def watched() -> tuple[dict, dict]:
+    """``({model: [(figure code, record metric, lookup to the model)]}, {m2m through: [...]})``."""
+    by_model: dict = defaultdict(list)
+    by_through: dict = defaultdict(list)
+    for metric in SCORECARD_METRICS:
+        for source, path in _sources(metric):
+            by_model[source.record_model].append((metric.code, source, ""))
+            for lookup in _lookups(source, path):
+                for target, prefix, field in _hops(source.record_model, lookup):
+                    if isinstance(target, models.ManyToManyField):
+                        by_through[target.remote_field.through].append((metric.code, source, prefix, field))
+                    else:
+                        by_model[target].append((metric.code, source, prefix))
+    return dict(by_model), dict(by_through)
+
+
+def _cells_of_records(code: str, source: Metric, **lookup) -> set[Cell]:
+    p = source.path
+    rows = source.record_model.objects.filter(**lookup).order_by()
+    rows = rows.values_list(f"{p}batch", f"{p}group", source.date_field).distinct()
+    return {(code, b, g, d) for b, g, d in rows if b is not None and g is not None and d is not None}
+
+
+def cells_of(instance) -> set[Cell]:
+    """The cells the records depending on ``instance`` fall in, as the database holds them now."""
+    entries = watched()[0].get(type(instance), ())
+    if not entries or instance.pk is None or not RollupState.objects.exists():
+        return set()
+    cells: set[Cell] = set()
+    for code, source, prefix in entries:
+        cells |= _cells_of_records(code, source, **{prefix or "pk": instance.pk})
+    return cells
+
+
+def _before(sender, instance, raw=False, **kwargs):
+    if not raw:
+        instance._rollup_cells = cells_of(instance)
+
+
+def _after(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh(getattr(instance, "_rollup_cells", set()) | cells_of(instance))
+        instance._rollup_cells = set()
+
+
+def _m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if action not in ("pre_clear", "post_add", "post_remove", "post_clear") or not RollupState.objects.exists():
+        return
+    cells: set[Cell] = set()
+    for code, source, prefix, field in watched()[1].get(sender, ()):
+        owner = field.model
+        if isinstance(instance, owner):
+            ids = [instance.pk]
+        elif action == "pre_clear":
+            ids = list(owner.objects.filter(**{field.name: instance.pk}).values_list("pk", flat=True))
+        else:
+            ids = list(pk_set or ())
+        lookup = f"{prefix}__in" if prefix else "pk__in"
+        cells |= _cells_of_records(code, source, **{lookup: ids})
+    if action == "pre_clear":
+        instance._rollup_cells = cells
+    else:
+        refresh(cells | getattr(instance, "_rollup_cells", set()))
+
+
+def connect() -> None:
+    """Watch every model and many-to-many the scorecard's figures read (called from the app's ready())."""
+    by_model, by_through = watched()
+    for model in by_model:
+        uid = f"scorecard-rollup-{model._meta.label}"
+        pre_save.connect(_before, sender=model, dispatch_uid=f"{uid}-pre-save")
+        post_save.connect(_after, sender=model, dispatch_uid=f"{uid}-post-save")
+        pre_delete.connect(_before, sender=model, dispatch_uid=f"{uid}-pre-delete")
+        post_delete.connect(_after, sender=model, dispatch_uid=f"{uid}-post-delete")
+    for through in by_through:
+        m2m_changed.connect(_m2m, sender=through, dispatch_uid=f"scorecard-rollup-{through._meta.label}")
