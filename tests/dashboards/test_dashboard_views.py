@@ -38,7 +38,7 @@ def test_city_administrators_and_leaders_see_every_group_side_by_side_and_the_ma
         assert data["trend"]["groups"] == ["溧阳团", "金坛团"]
         assert [row["group"] for row in data["compare"]["rows"]] == ["溧阳团", "金坛团"]
         assert {r["district"] for r in data["map"]["regions"]} == {"溧阳市", "金坛区"}
-        assert data["map"]["geojson"].endswith("vendor/geo/jiang1_su1_chang2_zhou1.geojson")
+        assert data["map"]["geojson"].startswith("/dashboard/geo/jiang1_su1_chang2_zhou1.json?v=")
         visits = data["compare"]["rows"][0]["cells"][0]
         assert visits["code"] == "visits" and visits["value"] == 1
         assert f"group={world.liyang.pk}" in visits["url"]

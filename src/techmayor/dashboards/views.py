@@ -1,14 +1,15 @@
-"""The dashboard page (charts from ``selectors.dashboard``) and the ranking switch."""
+"""The dashboard page (charts from ``selectors.dashboard``), the map's shapes and the ranking switch."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import etag, require_GET, require_POST, require_safe
 
 from techmayor.accounts.choices import Role
 from techmayor.accounts.scopes import active_roles, has_role
@@ -17,6 +18,7 @@ from techmayor.roster.models import Batch
 from techmayor.roster.selectors import current_batch, group_list
 
 from . import selectors, services
+from .geo import geo_path, geo_version
 
 # Who sees the whole dashboard; members and town staff see their group's trend and funnels only.
 FULL_VIEW_ROLES = (Role.CITY_ADMIN, Role.LEADER, Role.DISTRICT_STAFF, Role.GROUP_LEADER)
@@ -55,7 +57,7 @@ def dashboard(request):
         whole_batch = False
     full = has_role(user, *FULL_VIEW_ROLES)
     data = selectors.dashboard(batch=batch, groups=groups, whole_batch=whole_batch, full=full)
-    data["text"] = {"lost": _("较上一环节流失"), "noMap": _("地图数据未能加载（运行 make venv 生成）")}
+    data["text"] = {"lost": _("较上一环节流失"), "noMap": _("地图数据未能加载")}
     context = {
         "batch": batch,
         "groups": groups,
@@ -66,6 +68,21 @@ def dashboard(request):
         "can_switch_ranking": full and can_switch_ranking(user, batch.city),
     }
     return render(request, "dashboards/dashboard.html", context)
+
+
+@login_required
+@require_safe
+@etag(lambda request, name: geo_version(name) if geo_path(name) else None)
+def geo(request, name: str):
+    """/dashboard/geo/<name>.json: a city's map shapes, the shipped gzip bytes sent as they are (every
+    browser accepts gzip). The URL the page uses carries the file's version, so it is cached for a year."""
+    path = geo_path(name)
+    if path is None:
+        raise Http404(_("没有这个城市的地图"))
+    response = FileResponse(path.open("rb"), content_type="application/json", filename=f"{name}.json")
+    response["Content-Encoding"] = "gzip"
+    patch_cache_control(response, private=True, max_age=365 * 24 * 3600, immutable=True)
+    return response
 
 
 @login_required
