@@ -15,7 +15,7 @@ from techmayor.accounts.choices import Role
 from techmayor.accounts.scopes import active_roles, has_role
 from techmayor.core.audit import audit_source
 from techmayor.roster.models import Batch
-from techmayor.roster.selectors import current_batch, group_list
+from techmayor.roster.selectors import current_batch, group_list, reference_day
 
 from . import selectors, services
 from .geo import geo_path, geo_version
@@ -45,10 +45,11 @@ def dashboard(request):
         batch = Batch.objects.select_related("city").filter(pk=_int(request.GET["batch"])).first()
         if batch is None:
             raise Http404(_("没有这个批次"))
-    groups = list(group_list(user=user, batch=batch)) if batch else []
-    if not groups:
+    readable = list(group_list(user=user, batch=batch)) if batch else []
+    if not readable:
         raise PermissionDenied(_("你没有可查看的支团看板"))
-    whole_batch = len(groups) == batch.groups.count()
+    groups = readable
+    reads_whole_batch = whole_batch = len(readable) == batch.groups.count()
     if request.GET.get("group"):
         chosen = _int(request.GET["group"])
         groups = [g for g in groups if g.pk == chosen]
@@ -61,11 +62,15 @@ def dashboard(request):
     context = {
         "batch": batch,
         "groups": groups,
-        "all_groups": list(group_list(user=user, batch=batch)) if full else [],
+        "all_groups": readable if full else [],
         "chosen_group": groups[0] if request.GET.get("group") else None,
         "data": data,
         "full": full,
         "can_switch_ranking": full and can_switch_ranking(user, batch.city),
+        # The monthly ledger download: the reader's groups, this business day's month by default.
+        "readable": readable,
+        "reads_whole_batch": reads_whole_batch,
+        "ledger_month": f"{reference_day(batch):%Y-%m}",
     }
     return render(request, "dashboards/dashboard.html", context)
 
