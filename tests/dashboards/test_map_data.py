@@ -4,6 +4,7 @@ regeneration from the npm package rounds coordinates without losing a feature, p
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 from pathlib import Path
@@ -17,6 +18,7 @@ from techmayor.dashboards.geo import CITY_MAPS, SOURCE_FOLDER, compact, geo_path
 REGIONS = Path(settings.BASE_DIR) / "src" / "techmayor" / "core" / "data" / "changzhou_regions.json"
 
 
+@functools.cache
 def features(city: str) -> dict[str, dict]:
     with gzip.open(geo_path(CITY_MAPS[city])) as file:
         return {f["properties"]["name"]: f for f in json.load(file)["features"]}
