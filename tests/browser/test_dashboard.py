@@ -18,6 +18,8 @@ MAP_DATA_JS = """() => {
   const chart = echarts.getInstanceByDom(document.getElementById('chart-map'));
   return chart.getOption().series[0].data.filter(d => typeof d.value === 'number').map(d => d.name + '=' + d.value);
 }"""
+# The shapes the browser decoded from the gzip-encoded /dashboard/geo/ response and registered.
+MAP_SHAPES_JS = "() => echarts.getMap('常州市').geoJSON.features.map(f => f.properties.name)"
 
 
 def open_dashboard(browser, base: str, username: str, *, phone: bool) -> tuple[Actor, list[str]]:
@@ -43,6 +45,9 @@ def test_the_dashboard_draws_every_chart_for_each_scope(live_server, browser, ph
         admin, admin_errors = open_dashboard(browser, live_server.url, w.users.admin.username, phone=phone)
         actors.append(admin)
         assert sorted(admin.page.evaluate(MAP_DATA_JS)) == ["溧阳市=1", "金坛区=1"]
+        assert sorted(admin.page.evaluate(MAP_SHAPES_JS)) == sorted(
+            ["天宁区", "钟楼区", "新北区", "武进区", "金坛区", "溧阳市"]
+        )
         district, district_errors = open_dashboard(browser, live_server.url, w.users.ds_jt.username, phone=phone)
         actors.append(district)
         assert district.page.evaluate(MAP_DATA_JS) == ["金坛区=1"]

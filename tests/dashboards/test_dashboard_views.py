@@ -1,9 +1,11 @@
 """/dashboard/: what each role sees (the city, a district's group, a captain's group, a member's reduced view),
-404 and 403 rules, the ranking switch, and a query count that does not grow with the records."""
+404 and 403 rules, the ranking switch, a query count that does not grow with the records, and the monthly
+ledger download for the reader's scope."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -14,6 +16,7 @@ from techmayor.core.models import AuditLog
 from techmayor.dashboards.models import CityDashboard
 from techmayor.ledger import services as ledger
 from tests.factories import EnterpriseFactory
+from tests.scorecard.test_ledger import groups_in
 from tests.web.conftest import build_world
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +41,7 @@ def test_city_administrators_and_leaders_see_every_group_side_by_side_and_the_ma
         assert data["trend"]["groups"] == ["溧阳团", "金坛团"]
         assert [row["group"] for row in data["compare"]["rows"]] == ["溧阳团", "金坛团"]
         assert {r["district"] for r in data["map"]["regions"]} == {"溧阳市", "金坛区"}
-        assert data["map"]["geojson"].endswith("vendor/geo/jiang1_su1_chang2_zhou1.geojson")
+        assert data["map"]["geojson"].startswith("/dashboard/geo/jiang1_su1_chang2_zhou1.json?v=")
         visits = data["compare"]["rows"][0]["cells"][0]
         assert visits["code"] == "visits" and visits["value"] == 1
         assert f"group={world.liyang.pk}" in visits["url"]
@@ -157,3 +160,40 @@ def test_the_query_count_does_not_grow_with_records_or_months(client, world):
         client.get(URL)
     assert len(after) == len(before)
     assert len(before) < 60  # two small queries per figure: are its cells built, and the cells
+
+
+# --- the monthly ledger download on the dashboard ----------------------------------------------------
+
+LEDGER_URL = reverse("scorecard:ledger_workbook")
+
+
+def ledger_form(client, user, **params) -> tuple[dict, list[tuple[str, bool]]]:
+    """The ledger form's submitted fields (inputs) and its group choices (value, selected), as rendered."""
+    client.force_login(user)
+    html = client.get(URL, params).content.decode()
+    forms = re.findall(r'<form method="get" action="([^"]+)"[^>]*>(.*?)</form>', html, re.S)
+    (body,) = [body for action, body in forms if action == LEDGER_URL]
+    fields = dict(re.findall(r'<input[^>]* name="(\w+)" value="([^"]*)"', body))
+    choices = [(value, bool(selected)) for value, selected in re.findall(r'<option value="(\d*)"( selected)?>', body)]
+    return fields, choices
+
+
+def test_the_ledger_download_covers_the_administrators_city_in_the_business_days_month(client, world, settings):
+    settings.TECHMAYOR_TODAY = dt.date(2021, 9, 20)
+    fields, choices = ledger_form(client, world.users.admin)
+    assert fields == {"batch": str(world.liyang.batch_id), "month": "2021-09"}
+    assert choices == [("", False), (str(world.liyang.pk), False), (str(world.jintan.pk), False)]
+    assert groups_in(client.get(LEDGER_URL, fields)) == ["合计", "溧阳团", "金坛团"]
+    # The dashboard narrowed to a group preselects it.
+    _, choices = ledger_form(client, world.users.admin, group=world.jintan.pk)
+    assert (str(world.jintan.pk), True) in choices and (str(world.liyang.pk), False) in choices
+
+
+def test_a_district_user_downloads_their_groups_ledger(client, world, settings):
+    settings.TECHMAYOR_TODAY = dt.date(2021, 9, 20)
+    fields, choices = ledger_form(client, world.users.ds_jt)
+    assert fields == {"batch": str(world.jintan.batch_id), "month": "2021-09", "group": str(world.jintan.pk)}
+    assert choices == []
+    assert groups_in(client.get(LEDGER_URL, fields)) == ["金坛团"]
+    member_fields, _ = ledger_form(client, world.users.m_ly)  # the reduced view has it too
+    assert member_fields["group"] == str(world.liyang.pk)

