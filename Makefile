@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint format bench venv demo clean
+.PHONY: run test test-postgres lint format bench venv demo clean serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,12 @@ run: $(STAMP) $(NODE_STAMP) $(GEO)
 	DEBUG=1 $(BIN)/techmayor run_huey --quiet & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/techmayor runserver $(HOST):$(PORT)
+
+# The production server (DEBUG off): gunicorn with several workers, static files by whitenoise, the
+# job worker beside it (README, "Deployment"). Settings from the environment or .env.
+serve: $(STAMP) $(NODE_STAMP) $(GEO)
+	DEBUG=0 $(BIN)/techmayor migrate --noinput
+	DEBUG=0 $(BIN)/techmayor serve --bind $(HOST):$(PORT)
 
 demo: $(STAMP)
 	$(BIN)/techmayor migrate --noinput

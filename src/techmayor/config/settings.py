@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "techmayor.core.staticfiles.StaticFilesConfig",  # django.contrib.staticfiles, collecting only what pages load
     "rest_framework",
     "drf_spectacular",
     "django_filters",
@@ -78,7 +78,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: behind a trusted reverse proxy, the client's address comes from X-Forwarded-For.
+    "techmayor.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from STATIC_ROOT (collected by `techmayor serve`), compressed, cached for good.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -109,6 +113,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Demo mode shows the demo accounts on the login page. On when DEBUG is on, unless switched off.
 DEMO_MODE = env.bool("DEMO_MODE", default=DEBUG)
+# The demo accounts (public password) may log in: with DEBUG only, unless explicitly allowed. When
+# DEBUG is off and they are allowed, each must change its password at its first login.
+DEMO_ACCOUNTS_ALLOWED = env.bool("DEMO_ACCOUNTS_ALLOWED", default=DEBUG)
 
 
 def _pinned_today() -> dt.date | None:
@@ -181,7 +188,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 # Front-end libraries come from the npm registry (package.json / package-lock.json) and are
 # served locally: users sit on government intranets with no CDN.
 NODE_MODULES = BASE_DIR / "node_modules"
@@ -196,7 +207,7 @@ STATICFILES_DIRS = [
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 MEDIA_URL = "media/"
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
@@ -231,3 +242,28 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# Production behind a TLS-terminating reverse proxy (README, "Deployment"). Every setting that
+# `techmayor check --deploy` asks about comes from the environment; the defaults suit a local run.
+# TRUSTED_PROXIES: addresses of the proxies whose X-Forwarded-For names the client (login throttling,
+# the audit log and rate limits then see the client, not the proxy).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
+# e.g. SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https (the proxy must set or strip that header).
+_ssl_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+if _ssl_header and len(_ssl_header) != 2:
+    raise ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER must be a header and a value, e.g. HTTP_X_FORWARDED_PROTO,https"
+    )
+SECURE_PROXY_SSL_HEADER = tuple(_ssl_header) or None
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+
+# Backups (`techmayor backup`): where they go and how many are kept (older ones are deleted).
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
