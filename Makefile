@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint format bench venv demo clean serve
+.PHONY: run test test-postgres test-jobs-redis lint format bench venv demo clean serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,12 @@ test: $(STAMP) $(NODE_STAMP) $(GEO)
 # The same suite on the local PostgreSQL (database `test`, user postgres, trust auth).
 test-postgres: $(STAMP) $(NODE_STAMP) $(GEO)
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest -n 2 --dist loadfile
+
+# The job tests against the Redis at 127.0.0.1:6379: huey's Redis storage and a real worker process.
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
+test-jobs-redis: $(STAMP)
+	TEST_JOBS_ON_REDIS=1 REDIS_URL=$(REDIS_TEST_URL) $(BIN)/python -m pytest -p no:cacheprovider \
+		tests/core/test_jobs.py tests/matchmaking/test_members_assessments_jobs.py tests/matchmaking/test_jobs_on_redis.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -220,7 +220,7 @@ else:
 # JOBS_IMMEDIATE=1 runs every job in-process at once (the test suite does).
 JOBS_IMMEDIATE = env.bool("JOBS_IMMEDIATE", default=False)
 HUEY = {
-    "name": "techmayor",
+    "name": env.str("JOBS_QUEUE", default="techmayor"),  # installations sharing one Redis use different names
     "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
     "immediate": JOBS_IMMEDIATE,
     "connection": {"url": REDIS_URL} if REDIS_URL else {"filename": str(VAR_DIR / "jobs.sqlite3")},
