@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres test-jobs-redis lint format bench venv demo clean serve
+.PHONY: run test test-postgres test-jobs-redis lint format bench bench-load venv demo clean serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,14 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Throughput: `techmayor serve` on a copy of the demo database (var/, made by `make demo` or `make run`),
+# 20 logged-in users for 60 s with locust; prints requests/s, errors, p50/p95 per page, load average.
+bench-load: $(STAMP) $(NODE_STAMP) $(GEO)
+	DEBUG=1 $(BIN)/techmayor migrate --noinput
+	DEBUG=1 $(BIN)/techmayor demo --if-empty
+	DEBUG=0 $(BIN)/techmayor collectstatic --noinput -v0
+	$(BIN)/python -m bench.load $(BENCH_LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var/ node_modules .pytest_cache .ruff_cache

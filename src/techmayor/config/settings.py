@@ -215,6 +215,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Figures and to-do counts are cached at the data's version (core/cache.py); this bounds how long a
+# write that leaves no audit row (bulk jobs) may go unseen. 0 turns the cache off.
+FIGURE_CACHE_SECONDS = env.int("FIGURE_CACHE_SECONDS", default=60)
+
 # Background jobs (huey): a SQLite file in VAR_DIR by default — no server to run, the consumer
 # is started by `make run` — and Redis when REDIS_URL is set (several workers, several machines).
 # JOBS_IMMEDIATE=1 runs every job in-process at once (the test suite does).

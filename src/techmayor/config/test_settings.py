@@ -10,6 +10,8 @@ MATCHING_INDEX_DIR = str(VAR_DIR / "test-no-index")  # noqa: F405
 # Tests follow the real calendar whatever the developer's environment or var/ pins (they pin with
 # override_settings), and a demo built by a test never pins the developer's installation.
 TECHMAYOR_TODAY = None
+# Rolled-back tests reuse ids, so cached figures would leak between them; tests of the cache turn it on.
+FIGURE_CACHE_SECONDS = 0
 DEMO_TODAY_FILE = VAR_DIR / "test-demo_today"  # noqa: F405
 
 # TEST_JOBS_ON_REDIS=1 (set by .ci/run with REDIS_URL): tests/matchmaking/test_jobs_on_redis.py hands jobs to a

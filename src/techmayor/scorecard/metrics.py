@@ -27,6 +27,8 @@ from django.apps import apps
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
+from techmayor.core.cache import cached
+
 COUNT = "count"  # number of records
 DISTINCT = "distinct"  # number of distinct values of ``expr``
 SUM = "sum"  # sum of ``expr``
@@ -90,7 +92,14 @@ def records(metric: Metric | str, scope: Scope) -> QuerySet:
 
 
 def value(metric: Metric | str, scope: Scope) -> int | Decimal:
+    """The figure of ``metric`` over ``scope`` (cached at the data's version: ``core.cache``)."""
     metric = METRICS[metric] if isinstance(metric, str) else metric
+    start, end = scope.period
+    key = f"figure:{metric.code}:{scope.batch.pk}:{getattr(scope.group, 'pk', '')}:{getattr(scope.member, 'pk', '')}"
+    return cached(f"{key}:{start}:{end}", lambda: _value(metric, scope))
+
+
+def _value(metric: Metric, scope: Scope) -> int | Decimal:
     if metric.compute is not None:
         return metric.compute(scope)
     qs = _scoped(metric, scope)
