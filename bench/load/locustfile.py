@@ -21,7 +21,7 @@ class Staff(HttpUser):
     wait_time = between(0.5, 1.5)
 
     def on_start(self):
-        page = self.client.get("/accounts/login/", name="login")
+        page = self.client.get("/accounts/login/", name="login page")
         token = CSRF.search(page.text).group(1)
         response = self.client.post(
             "/accounts/login/",
