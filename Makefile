@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint format bench venv demo clean
+.PHONY: run test test-postgres test-jobs-redis lint format bench bench-load venv demo clean serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ run: $(STAMP) $(NODE_STAMP)
 	trap 'kill $$worker $$index 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/techmayor runserver $(HOST):$(PORT)
 
+# The production server (DEBUG off): gunicorn with several workers, static files by whitenoise, the
+# job worker beside it (README, "Deployment"). Settings from the environment or .env.
+serve: $(STAMP) $(NODE_STAMP) $(GEO)
+	DEBUG=0 $(BIN)/techmayor migrate --noinput
+	DEBUG=0 $(BIN)/techmayor serve --bind $(HOST):$(PORT)
+
 demo: $(STAMP)
 	$(BIN)/techmayor migrate --noinput
 	$(BIN)/techmayor demo
@@ -49,6 +55,12 @@ test: $(STAMP) $(NODE_STAMP)
 test-postgres: $(STAMP) $(NODE_STAMP)
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest -n 2 --dist loadfile
 
+# The job tests against the Redis at 127.0.0.1:6379: huey's Redis storage and a real worker process.
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
+test-jobs-redis: $(STAMP)
+	TEST_JOBS_ON_REDIS=1 REDIS_URL=$(REDIS_TEST_URL) $(BIN)/python -m pytest -p no:cacheprovider \
+		tests/core/test_jobs.py tests/matchmaking/test_members_assessments_jobs.py tests/matchmaking/test_jobs_on_redis.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -60,6 +72,14 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Throughput: `techmayor serve` on a copy of the demo database (var/, made by `make demo` or `make run`),
+# 20 logged-in users for 60 s with locust; prints requests/s, errors, p50/p95 per page, load average.
+bench-load: $(STAMP) $(NODE_STAMP) $(GEO)
+	DEBUG=1 $(BIN)/techmayor migrate --noinput
+	DEBUG=1 $(BIN)/techmayor demo --if-empty
+	DEBUG=0 $(BIN)/techmayor collectstatic --noinput -v0
+	$(BIN)/python -m bench.load $(BENCH_LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var/ node_modules .pytest_cache .ruff_cache

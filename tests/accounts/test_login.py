@@ -123,3 +123,40 @@ def test_login_counters_live_in_the_database_cache_not_in_process_memory(client)
         cursor.execute(f"SELECT cache_key FROM {connection.ops.quote_name(location)}")
         keys = [row[0] for row in cursor.fetchall()]
     assert keys and all(fresh.get(key.split(":", 2)[-1]) is not None for key in keys)
+
+
+def _demo_user():
+    return user_create(username="demo_town", password=DEMO_PASSWORD, must_change_password=False, is_demo=True)
+
+
+@override_settings(DEBUG=False, DEMO_ACCOUNTS_ALLOWED=False)
+def test_demo_accounts_are_refused_unless_allowed(client):
+    _demo_user()
+    response = client.post(reverse("accounts:login"), {"username": "demo_town", "password": DEMO_PASSWORD})
+    assert response.status_code == 200 and "演示账号只能在演示环境登录" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(DEBUG=False, DEMO_ACCOUNTS_ALLOWED=True)
+def test_allowed_demo_accounts_change_the_public_password_at_first_login(client):
+    user = _demo_user()
+    assert (
+        client.post(reverse("accounts:login"), {"username": "demo_town", "password": DEMO_PASSWORD}).status_code == 302
+    )
+    assert client.get(reverse("web:home"))["Location"] == reverse("accounts:password_change")
+    client.post(
+        reverse("accounts:password_change"),
+        {"old_password": DEMO_PASSWORD, "new_password1": "Town-office-2022!", "new_password2": "Town-office-2022!"},
+    )
+    user.refresh_from_db()
+    assert not user.must_change_password
+    client.logout()
+    client.post(reverse("accounts:login"), {"username": "demo_town", "password": "Town-office-2022!"})
+    assert client.get(reverse("web:home")).status_code == 200
+
+
+@override_settings(DEBUG=True, DEMO_ACCOUNTS_ALLOWED=True)
+def test_in_debug_the_demo_accounts_keep_their_public_password(client):
+    _demo_user()
+    client.post(reverse("accounts:login"), {"username": "demo_town", "password": DEMO_PASSWORD})
+    assert client.get(reverse("web:home")).status_code == 200

@@ -53,3 +53,9 @@ def role_revoke(*, assignment: RoleAssignment, by=None) -> RoleAssignment:
 def user_password_changed(*, user: User) -> None:
     if user.must_change_password:
         update_record(user, by=user, must_change_password=False, audit_note="首次登录修改密码")
+
+
+def user_password_change_required(*, user: User, reason: str) -> None:
+    """Send ``user`` to the password form at their next page until they set a new password."""
+    if not user.must_change_password:
+        update_record(user, by=user, must_change_password=True, audit_note=reason)

@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "techmayor.core.staticfiles.StaticFilesConfig",  # django.contrib.staticfiles, collecting only what pages load
     "rest_framework",
     "drf_spectacular",
     "django_filters",
@@ -88,7 +88,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: behind a trusted reverse proxy, the client's address comes from X-Forwarded-For.
+    "techmayor.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from STATIC_ROOT (collected by `techmayor serve`), compressed, cached for good.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "techmayor.core.middleware.RequestSizeLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "techmayor.core.middleware.PermissionsPolicyMiddleware",
@@ -157,6 +161,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Demo mode shows the demo accounts on the login page. On when DEBUG is on, unless switched off.
 DEMO_MODE = env.bool("DEMO_MODE", default=DEBUG)
+# The demo accounts (public password) may log in: with DEBUG only, unless explicitly allowed. When
+# DEBUG is off and they are allowed, each must change its password at its first login.
+DEMO_ACCOUNTS_ALLOWED = env.bool("DEMO_ACCOUNTS_ALLOWED", default=DEBUG)
 
 
 def _pinned_today() -> dt.date | None:
@@ -237,7 +244,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 # Front-end libraries come from the npm registry (package.json / package-lock.json) and are
 # served locally: users sit on government intranets with no CDN.
 NODE_MODULES = BASE_DIR / "node_modules"
@@ -255,7 +266,7 @@ REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=ATTACHMENT_MAX_BYTES + 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 MEDIA_URL = "media/"
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 REDIS_URL = env.str("REDIS_URL", default="")
 # The cache holds rate-limit counters (logins, the public intake page), so it is shared by every worker
@@ -266,6 +277,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "techmayor_cache"}}
 
+# To-do counts and recent records are cached at the data's version (core/cache.py); this bounds how long a
+# write that leaves no audit row (bulk jobs) may go unseen. 0 turns the cache off.
+FIGURE_CACHE_SECONDS = env.int("FIGURE_CACHE_SECONDS", default=60)
+
 # Background jobs (huey): a SQLite file in VAR_DIR by default — no server to run, the consumer
 # is started by `make run` — and Redis when REDIS_URL is set (several workers, several machines).
 # JOBS_IMMEDIATE=1 runs every job in-process at once (the test suite does).
@@ -273,7 +288,7 @@ JOBS_IMMEDIATE = env.bool("JOBS_IMMEDIATE", default=False)
 if not REDIS_URL:
     _writable_dir(VAR_DIR)  # huey opens its SQLite file when the app loads, before any command runs
 HUEY = {
-    "name": "techmayor",
+    "name": env.str("JOBS_QUEUE", default="techmayor"),  # installations sharing one Redis use different names
     "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
     "immediate": JOBS_IMMEDIATE,
     "connection": {"url": REDIS_URL} if REDIS_URL else {"filename": str(VAR_DIR / "jobs.sqlite3")},
@@ -295,3 +310,28 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# Production behind a TLS-terminating reverse proxy (README, "Deployment"). Every setting that
+# `techmayor check --deploy` asks about comes from the environment; the defaults suit a local run.
+# TRUSTED_PROXIES: addresses of the proxies whose X-Forwarded-For names the client (login throttling,
+# the audit log and rate limits then see the client, not the proxy).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+USE_X_FORWARDED_HOST = env.bool("USE_X_FORWARDED_HOST", default=False)
+# e.g. SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https (the proxy must set or strip that header).
+_ssl_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+if _ssl_header and len(_ssl_header) != 2:
+    raise ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER must be a header and a value, e.g. HTTP_X_FORWARDED_PROTO,https"
+    )
+SECURE_PROXY_SSL_HEADER = tuple(_ssl_header) or None
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+
+# Backups (`techmayor backup`): where they go and how many are kept (older ones are deleted).
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)

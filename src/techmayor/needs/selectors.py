@@ -20,10 +20,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from techmayor.accounts.choices import Role
 from techmayor.accounts.scopes import Paths, active_roles, has_role, scope_q
+from techmayor.core import clock
+from techmayor.core.cache import cached
 from techmayor.core.models import Attachment, AuditAction, AuditLog
 from techmayor.core.text import fold_width, normalize_company_name
 from techmayor.roster.models import Member
@@ -320,6 +323,11 @@ def need_todos(*, user) -> list[dict]:
     """
     if not getattr(user, "is_authenticated", False):
         return []
+    key = f"need_todos:{user.pk}:{get_language()}:{clock.today()}"  # cached at the data's version
+    return cached(key, lambda: _need_todos(user))
+
+
+def _need_todos(user) -> list[dict]:
     items: list[tuple[str, int, str]] = []
     is_admin = has_role(user, Role.CITY_ADMIN)
     is_town = has_role(user, Role.TOWN_STAFF)

@@ -38,10 +38,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import get_language
 
 from techmayor.accounts.choices import Role
 from techmayor.accounts.scopes import NOTHING, Paths, active_roles, has_role, scope_q
 from techmayor.core import clock
+from techmayor.core.cache import cached
 from techmayor.core.models import Region, RegionLevel
 from techmayor.core.registry import registry
 
@@ -252,7 +254,14 @@ def group_tenures(group: Group) -> QuerySet[Tenure]:
 
 
 def recent_records(*, user, member=None, group=None, limit: int = 15) -> list[dict]:
-    """The latest records (of every kind) credited to ``member`` or of ``group`` that ``user`` may read."""
+    """The latest records (of every kind) credited to ``member`` or of ``group`` that ``user`` may read
+    (cached per reader at the data's version: ``core.cache``)."""
+    key = f"recent:{user.pk}:{getattr(member, 'pk', '')}:{getattr(group, 'pk', '')}:{limit}:{get_language()}"
+    items = cached(key, lambda: _recent_records(user=user, member=member, group=group, limit=limit))
+    return [{**item, "kind": registry.get(item["kind"])} for item in items]
+
+
+def _recent_records(*, user, member, group, limit: int) -> list[dict]:
     items = []
     for kind in registry.kinds():
         qs = kind.queryset(user=user)
@@ -264,11 +273,12 @@ def recent_records(*, user, member=None, group=None, limit: int = 15) -> list[di
             items.append(
                 {
                     "date": obj.date,
-                    "kind": kind,
+                    "pk": obj.pk,
+                    "kind": kind.key,
                     "title": kind.row(obj)["title"],
                     "url": kind.detail_url(obj),
-                    "obj": obj,
+                    "group": obj.group.name if getattr(obj, "group", None) else "",
                 }
             )
-    items.sort(key=lambda i: (i["date"], i["obj"].pk), reverse=True)
+    items.sort(key=lambda i: (i["date"], i["pk"]), reverse=True)
     return items[:limit]
