@@ -75,6 +75,27 @@ def test_members_recommended_with_reasons_owner_left_out(client, world, indexed)
     assert "可邀请协同的成员" in html
 
 
+def test_recommended_members_link_only_to_pages_the_viewer_may_read(client, world, indexed):
+    need = a_need(world, "jt")  # 金坛团's published need, open to every member of the batch
+    jintan = {str(t.member_id) for t in Tenure.objects.filter(group=world.jintan)}
+    viewer = world.users["member"]  # a member of 溧阳团: 金坛团's member pages are not theirs to read
+    rows = selectors.need_matches(need=need, user=viewer).members
+    assert {r.hit.id for r in rows} & jintan
+    assert all(r.member is None for r in rows if r.hit.id in jintan)
+
+    client.force_login(viewer)
+    html = client.get(reverse("matchmaking:need_matches", args=[need.pk])).content.decode()
+    for r in rows:
+        assert r.hit.name in html
+        link = reverse("roster:member_detail", args=[r.hit.id])
+        assert (link in html) == (r.member is not None)
+        if r.member is not None:
+            assert client.get(link).status_code == 200
+
+    admin_rows = selectors.need_matches(need=need, user=world.users["admin"]).members
+    assert all(r.member is not None for r in admin_rows)
+
+
 def test_the_viewers_home_unit_is_a_signal(world, indexed):
     _experts, universities = indexed
     member_user = world.users["member"]

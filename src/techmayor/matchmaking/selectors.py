@@ -15,6 +15,7 @@ from techmayor.core.models import RegionLevel
 from techmayor.matching.members import MemberHit, MemberProfile, recommend_members
 from techmayor.matching.ranker import Feedback, Hit, Matcher, SearchContext
 from techmayor.resources.models import Achievement, Expert, University
+from techmayor.roster.selectors import visible_member_ids
 
 from .models import MatchFeedback, MatchTarget
 from .services import matcher_get, need_text
@@ -136,9 +137,12 @@ def search_context(*, need, user) -> SearchContext:
     )
 
 
-def member_recommendations(*, need, matcher: Matcher, university_hits: list[Hit], k: int = 3) -> list[MemberRow]:
+def member_recommendations(
+    *, need, matcher: Matcher, university_hits: list[Hit], k: int = 3, user=None
+) -> list[MemberRow]:
     """Up to ``k`` current members of the need's batch to own it (or, once it has an owner, to
-    join it), with reasons; the owner and current collaborators are left out."""
+    join it), with reasons; the owner and current collaborators are left out. A row carries its
+    Member (a link to the member's page) only when ``user``, if given, may read that page."""
     from techmayor.needs.choices import CollaboratorStatus
     from techmayor.needs.models import Need
     from techmayor.needs.state_machine import OPEN_STATES
@@ -192,6 +196,9 @@ def member_recommendations(*, need, matcher: Matcher, university_hits: list[Hit]
         k=k,
     )
     members = {t.member_id: t.member for t in tenures}
+    if user is not None:
+        visible = visible_member_ids(user=user, ids=[int(h.id) for h in hits])
+        members = {pk: m for pk, m in members.items() if pk in visible}
     return [MemberRow(hit=h, member=members.get(int(h.id))) for h in hits]
 
 
@@ -220,7 +227,7 @@ def need_matches(*, need, k: int = 5, user=None, matcher: Matcher | None = None)
         if target == MatchTarget.UNIVERSITY:
             universities, hits = hits, hits[:k]
         setattr(results, attr, _attach(hits, target, judgements))
-    results.members = member_recommendations(need=need, matcher=matcher, university_hits=universities)
+    results.members = member_recommendations(need=need, matcher=matcher, university_hits=universities, user=user)
     return results
 
 
