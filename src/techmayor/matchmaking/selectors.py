@@ -9,11 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext
 
 from techmayor.core import clock
 from techmayor.core.models import RegionLevel
 from techmayor.matching.members import MemberHit, MemberProfile, recommend_members
 from techmayor.matching.ranker import Feedback, Hit, Matcher, SearchContext
+from techmayor.matching.words import Reason
 from techmayor.resources.models import Achievement, Expert, University
 from techmayor.roster.selectors import visible_member_ids
 
@@ -79,7 +81,14 @@ class MatchResults:
     members: list[MemberRow] = field(default_factory=list)
 
 
+def say(text: str) -> str:
+    """One of the engine's reasons or signals in the reader's language."""
+    return gettext(text.template).format(**text.values) if isinstance(text, Reason) else text
+
+
 def _attach(hits: list[Hit], target: str, judgements: dict[tuple[str, str], MatchFeedback]) -> list[Row]:
+    for h in hits:
+        h.explanation.signals = [say(s) for s in h.explanation.signals]
     if target == MatchTarget.EXPERT:
         ids = [int(h.id) for h in hits if h.id.isdigit()]
         objs = {str(e.pk): e for e in Expert.objects.filter(pk__in=ids).select_related("university")}
@@ -199,6 +208,8 @@ def member_recommendations(
     if user is not None:
         visible = visible_member_ids(user=user, ids=[int(h.id) for h in hits])
         members = {pk: m for pk, m in members.items() if pk in visible}
+    for h in hits:
+        h.reasons = [say(r) for r in h.reasons]
     return [MemberRow(hit=h, member=members.get(int(h.id))) for h in hits]
 
 
