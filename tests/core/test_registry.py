@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from techmayor.core.registry import RecordKind, Registry, registry
+from techmayor.core.registry import Column, RecordKind, Registry, build_row, registry
 from techmayor.ledger.models import Event, Visit
 from techmayor.roster.models import Member
 from techmayor.web.records import VIEWS
@@ -125,3 +127,19 @@ def test_a_kind_without_a_form_has_no_create_or_edit_page():
     fresh.register(_kind("event", Event))
     fresh.set_views(VIEWS)
     assert [str(p.pattern) for p in fresh.urls("ledger")] == ["events/", "events/export/", "events/<int:pk>/"]
+
+
+def test_the_phone_meta_line_labels_numbers_and_yes_values():
+    columns = [
+        Column("项目名称", lambda o: o["title"], role="title"),
+        Column("日期", lambda o: o["date"], role="meta"),
+        Column("人数", lambda o: o["count"], number=True, role="meta"),
+        Column("列入省重大项目", lambda o: o["major"], role="meta"),
+        Column("支团", lambda o: o["group"], role="meta"),
+    ]
+    row = {"title": "储能项目", "date": dt.date(2021, 12, 6), "count": 3, "major": True, "group": "溧阳团"}
+    built = build_row(columns, row, None)
+    assert built["title"] == "储能项目"
+    assert built["meta"] == "2021-12-06 · 人数 3 · 列入省重大项目 · 溧阳团"
+    assert [c["text"] for c in built["cells"]] == ["储能项目", "2021-12-06", "3", "是", "溧阳团"]
+    assert build_row(columns, {**row, "major": False, "count": None}, None)["meta"] == "2021-12-06 · 溧阳团"

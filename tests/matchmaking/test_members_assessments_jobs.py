@@ -4,10 +4,16 @@ when records change."""
 
 from __future__ import annotations
 
+import copy
+import pickle
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from techmayor.core.models import Job, JobStatus
+from techmayor.matching.words import Reason, gettext_noop
 from techmayor.matchmaking import selectors, services
 from techmayor.matchmaking.models import MatchFeedback, MatchLevel, NeedMatch
 from techmayor.needs.choices import NeedState as S
@@ -73,6 +79,56 @@ def test_members_recommended_with_reasons_owner_left_out(client, world, indexed)
     assert str(place.collaborator.pk) not in [r.hit.id for r in again.members]
     html = client.get(reverse("matchmaking:need_matches", args=[owned.pk])).content.decode()
     assert "可邀请协同的成员" in html
+
+
+def test_recommended_members_link_only_to_pages_the_viewer_may_read(client, world, indexed):
+    need = a_need(world, "jt")  # 金坛团's published need, open to every member of the batch
+    jintan = {str(t.member_id) for t in Tenure.objects.filter(group=world.jintan)}
+    viewer = world.users["member"]  # a member of 溧阳团: 金坛团's member pages are not theirs to read
+    rows = selectors.need_matches(need=need, user=viewer).members
+    assert {r.hit.id for r in rows} & jintan
+    assert all(r.member is None for r in rows if r.hit.id in jintan)
+
+    client.force_login(viewer)
+    html = client.get(reverse("matchmaking:need_matches", args=[need.pk])).content.decode()
+    for r in rows:
+        assert r.hit.name in html
+        link = reverse("roster:member_detail", args=[r.hit.id])
+        assert (link in html) == (r.member is not None)
+        if r.member is not None:
+            assert client.get(link).status_code == 200
+
+    admin_rows = selectors.need_matches(need=need, user=world.users["admin"]).members
+    assert all(r.member is not None for r in admin_rows)
+
+
+def test_reasons_and_signals_in_the_readers_language(client, world, indexed):
+    _experts, universities = indexed
+    unit = _tenure(world.users["member"].member).dispatch_unit
+    unit.university = universities["U1"]
+    unit.save()
+    need = a_need(world)
+    client.force_login(world.users["member"])
+    path = reverse("matchmaking:need_matches", args=[need.pk])
+    english = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Their group serves 溧阳市" in english and "From a member&#x27;s home unit" in english
+    assert re.search(r"Owns (no open need|\d+ open needs) at present", english)
+    assert "所在支团服务" not in english and "后方单位" not in english and "未办结需求" not in english
+    chinese = client.get(path, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "所在支团服务溧阳市" in chinese and "来自成员的后方单位" in chinese
+
+
+def test_a_reason_is_its_chinese_and_keeps_its_template():
+    reason = Reason(gettext_noop("所在支团服务{district}"), district="溧阳市")
+    assert reason == "所在支团服务溧阳市" and isinstance(reason, str)
+    for copied in (copy.deepcopy(reason), pickle.loads(pickle.dumps(reason))):
+        assert (
+            copied == reason and copied.template == "所在支团服务{district}" and copied.values == {"district": "溧阳市"}
+        )
+    assert selectors.say(Reason(gettext_noop("当前负责 {n} 项未办结需求"), n=2)) == "当前负责 2 项未办结需求"
+    with translation.override("en"):
+        assert selectors.say(reason) == "Their group serves 溧阳市"
+        assert selectors.say("未标记的文字") == "未标记的文字"
 
 
 def test_the_viewers_home_unit_is_a_signal(world, indexed):

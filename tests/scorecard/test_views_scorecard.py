@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from techmayor.enterprises.models import Enterprise
 from techmayor.ledger.models import Visit
 from techmayor.roster.services import group_create
+from techmayor.scorecard.metrics import METRICS
 from techmayor.scorecard.selectors import change
 from tests.web.conftest import build_world, make_record
 
@@ -192,3 +195,33 @@ def test_drill_down_refuses_a_batch_outside_the_readers_scope(client, world):
         assert client.get(reverse("scorecard:drill", args=["visits"]), {"batch": other.pk}).status_code == 404
         response = client.get(reverse("scorecard:drill_export", args=["visits"]), {"batch": other.pk})
         assert response.status_code == 404
+
+
+def test_every_figure_has_its_name_unit_and_rule_in_english():
+    chinese = re.compile(r"[\u4e00-\u9fff（）：]")
+    with translation.override("en"):
+        for m in METRICS.values():
+            for text in (m.label, m.unit_label, m.rule_label, m.heading):
+                assert not chinese.search(text), (m.code, text)
+        assert METRICS["visits"].heading == "Enterprises visited (enterprise visits)"
+    with translation.override("zh-hans"):
+        assert METRICS["visits"].heading == "走访企业（家次）"
+    assert (METRICS["visits"].name, METRICS["visits"].unit) == ("走访企业", "家次")  # the reports' Chinese
+
+
+def test_pages_name_the_figures_in_the_readers_language(client, world):
+    client.force_login(world.users.admin)
+    pages = {
+        reverse(
+            "scorecard:overview"
+        ): 'Enterprises visited<span class="small text-body-secondary"> (enterprise visits)',
+        reverse("scorecard:drill", args=["visits"]): "Counting rule: Visit records: one visit",
+        reverse("dashboards:dashboard"): '<caption class="caption-top">Enterprises visited (enterprise visits)',
+        reverse("web:home"): "Enterprises visited",
+    }
+    for path, english in pages.items():
+        html = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert english in html, path
+        assert "走访企业" not in html and "家次" not in html, path
+    html = client.get(reverse("scorecard:overview"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '走访企业<span class="small text-body-secondary">（家次）' in html

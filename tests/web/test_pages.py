@@ -1,8 +1,13 @@
 """Every page opens for the people who may use it, in Chinese, with the layout a phone needs."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
+from techmayor.enterprises.choices import EnterpriseTagKind
+from techmayor.enterprises.models import EnterpriseTag
+from techmayor.roster.models import Tenure
 from tests.web.conftest import KEYS, url
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +149,19 @@ def test_home_page_lives_on_the_business_day(login, world, settings, pin, expect
         assert text in html
     for text in absent:
         assert text not in html
+
+
+def test_english_pages_use_english_punctuation_around_the_data(login, world):
+    tenure = Tenure.objects.get(member=world.ly_a)
+    Tenure.objects.filter(pk=tenure.pk).update(local_post="副镇长", local_region=world.town_ly)
+    EnterpriseTag.objects.create(enterprise=world.e_ly, kind=EnterpriseTagKind.HIGH_TECH, year=2020)
+    EnterpriseTag.objects.create(enterprise=world.e_ly, kind=EnterpriseTagKind.SRDI)
+    client = login(world.users.m_ly)
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert re.search(r"In post since \d{4}-\d\d-\d\d, day \d+", home)
+    member = client.get(f"/roster/members/{world.ly_a.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"Local post: {world.town_ly.name}副镇长" in member
+    enterprises = login(world.users.admin).get("/enterprises/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "High-tech enterprise (2020), Specialised &amp; innovative SME" in enterprises
+    chinese = login(world.users.admin).get("/enterprises/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "高新技术企业（2020）、专精特新" in chinese

@@ -54,8 +54,18 @@ def build_row(columns: list[Column], obj, url: str | None) -> dict:
     values = [(c, c.value(obj)) for c in columns]
     cells = [{"text": display(v), "title": c.role == "title", "number": c.number} for c, v in values if c.in_list]
     title = next((display(v) for c, v in values if c.role == "title"), str(obj))
-    meta = " · ".join(display(v) for c, v in values if c.role == "meta" and v not in (None, "", False))
+    meta = " · ".join(_meta(c, v) for c, v in values if c.role == "meta" and v not in (None, "", False))
     return {"obj": obj, "url": url, "cells": cells, "title": title, "meta": meta}
+
+
+def _meta(column: Column, value) -> str:
+    """A value in the meta line, which has no column headers: a yes is its column's label, a
+    number follows it ("人数 3"); dates and names speak for themselves."""
+    if value is True:
+        return str(column.label)
+    if column.number:
+        return f"{column.label} {display(value)}"
+    return display(value)
 
 
 def members_text(obj) -> str:

@@ -59,7 +59,13 @@ def months_of(batch) -> list[dt.date]:
 
 def _meta(code: str) -> dict:
     metric = METRICS[code]
-    return {"code": code, "name": metric.name, "unit": metric.unit, "rule": metric.rule}
+    return {
+        "code": code,
+        "name": metric.label,
+        "unit": metric.unit_label,
+        "rule": metric.rule_label,
+        "heading": metric.heading,
+    }
 
 
 def _url(name: str, **params) -> str:

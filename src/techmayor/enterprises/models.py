@@ -59,7 +59,9 @@ class EnterpriseTag(BaseModel):
         constraints = [models.UniqueConstraint(fields=["enterprise", "kind"], name="enterprise_tag_unique_kind")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}{f'（{self.year}）' if self.year else ''}"
+        if not self.year:
+            return str(self.get_kind_display())
+        return _("%(kind)s（%(year)s）") % {"kind": self.get_kind_display(), "year": self.year}
 
 
 class Contact(BaseModel):

@@ -31,7 +31,7 @@ from .timeline import enterprise_timeline
 
 
 def _tags(e) -> str:
-    return "、".join(str(t) for t in e.tags.all())
+    return _("、").join(str(t) for t in e.tags.all())  # the list separator: ", " in English
 
 
 def _region(e) -> str:

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .ranker import Hit, Matcher, cosine, log_tf
+from .words import Reason, gettext_noop
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,11 @@ def recommend_members(
             if sim >= w.min_similarity:
                 score += w.expertise * sim
                 shared = _shared_terms(vector, mvec)
-                reasons.append("专业特长相关：" + "、".join(shared[:5]) if shared else "专业特长相关")
+                reasons.append(
+                    Reason(gettext_noop("专业特长相关：{terms}"), terms="、".join(shared[:5]))
+                    if shared
+                    else Reason(gettext_noop("专业特长相关"))
+                )
         if vector and m.past_needs:
             best_sim, best_title = 0.0, ""
             for title, text in m.past_needs:
@@ -99,20 +104,32 @@ def recommend_members(
                     best_sim, best_title = sim, title
             if best_sim >= w.min_similarity:
                 score += w.experience * best_sim
-                reasons.append(f"负责过相似需求「{best_title}」")
+                reasons.append(Reason(gettext_noop("负责过相似需求「{title}」"), title=best_title))
         if m.university_id and m.university_id in uni_rank:
             rank, n_experts = uni_rank[m.university_id]
             score += w.unit / math.sqrt(rank)
-            detail = f"，{n_experts} 位专家相关" if n_experts else ""
-            reasons.append(f"后方单位{m.unit}在匹配高校中排第 {rank} 位{detail}")
+            reasons.append(
+                Reason(
+                    gettext_noop("后方单位{unit}在匹配高校中排第 {rank} 位，{n} 位专家相关"),
+                    unit=m.unit,
+                    rank=rank,
+                    n=n_experts,
+                )
+                if n_experts
+                else Reason(gettext_noop("后方单位{unit}在匹配高校中排第 {rank} 位"), unit=m.unit, rank=rank)
+            )
         if district and m.district == district:
             score += w.district
-            reasons.append(f"所在支团服务{district}")
+            reasons.append(Reason(gettext_noop("所在支团服务{district}"), district=district))
         if score <= 0:
             continue
         penalty = min(w.load * m.load, w.max_load_penalty)
         score -= penalty
-        reasons.append(f"当前负责 {m.load} 项未办结需求" if m.load else "当前没有未办结需求")
+        reasons.append(
+            Reason(gettext_noop("当前负责 {n} 项未办结需求"), n=m.load)
+            if m.load
+            else Reason(gettext_noop("当前没有未办结需求"))
+        )
         scored.append(MemberHit(m.id, m.name, 0, round(score, 4), reasons, m.load))
     scored.sort(key=lambda h: (-h.score, h.load, h.name, h.id))
     for rank, hit in enumerate(scored[:k], start=1):

@@ -43,6 +43,7 @@ import numpy as np
 from .analysis import Analysed, Analyzer, learn_boilerplate
 from .classifier import LabelClassifier, ipc_class
 from .index import BIGRAM_FIELD, WORD_FIELDS, MatchIndex, build_index, normalize_record
+from .words import Reason, gettext_noop
 
 TARGETS = ("achievements", "experts", "universities")
 DECLINE_REASONS = ("不对口", "太早期", "效益不明", "已有合作", "联系不上", "其他")
@@ -479,7 +480,11 @@ class Matcher:
                 continue
             sign = 1.0 if fb.accepted else -1.0
             delta = sign * cfg.feedback_weight * sim
-            label = "相似需求中已被采纳" if fb.accepted else f"相似需求中被婉拒（{fb.reason or '其他'}）"
+            label = (
+                Reason(gettext_noop("相似需求中已被采纳"))
+                if fb.accepted
+                else Reason(gettext_noop("相似需求中被婉拒（{reason}）"), reason=fb.reason or "其他")
+            )
             if fb.external_id is not None and fb.external_id in pos:
                 i = pos[fb.external_id]
                 adj[i] += delta
@@ -518,10 +523,10 @@ class Matcher:
         )
         for i in np.flatnonzero(np.isin(codes, list(home))):
             adj[i] += w
-            notes[int(i)].append("来自成员的后方单位")
+            notes[int(i)].append(Reason(gettext_noop("来自成员的后方单位")))
         for i in np.flatnonzero(np.isin(codes, list(same_region))):
             adj[i] += w
-            notes[int(i)].append("与企业同一地区")
+            notes[int(i)].append(Reason(gettext_noop("与企业同一地区")))
         if context.achievement_boosts:
             for i, row in enumerate(rows):
                 b = context.achievement_boosts.get(idx.external_id(int(row)))
@@ -807,7 +812,7 @@ class Matcher:
                 ex.experts = [x[1] for x in lst if x[1]]
                 ex.achievements = self._refs(rows, firsts, expl)
                 if context is not None and u in context.home_university_ids and "成员的后方单位" not in ex.signals:
-                    ex.signals.append("成员的后方单位")
+                    ex.signals.append(Reason(gettext_noop("成员的后方单位")))
                 ex.signals.extend(n for n in fb.university_notes.get(u, ()) if n not in ex.signals)
             hits.append(Hit(u, "university", rank, s, "", u, ex))
         return hits

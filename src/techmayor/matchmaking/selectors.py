@@ -9,12 +9,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext
 
 from techmayor.core import clock
 from techmayor.core.models import RegionLevel
 from techmayor.matching.members import MemberHit, MemberProfile, recommend_members
 from techmayor.matching.ranker import Feedback, Hit, Matcher, SearchContext
+from techmayor.matching.words import Reason
 from techmayor.resources.models import Achievement, Expert, University
+from techmayor.roster.selectors import visible_member_ids
 
 from .models import MatchFeedback, MatchTarget
 from .services import matcher_get, need_text
@@ -78,7 +81,14 @@ class MatchResults:
     members: list[MemberRow] = field(default_factory=list)
 
 
+def say(text: str) -> str:
+    """One of the engine's reasons or signals in the reader's language."""
+    return gettext(text.template).format(**text.values) if isinstance(text, Reason) else text
+
+
 def _attach(hits: list[Hit], target: str, judgements: dict[tuple[str, str], MatchFeedback]) -> list[Row]:
+    for h in hits:
+        h.explanation.signals = [say(s) for s in h.explanation.signals]
     if target == MatchTarget.EXPERT:
         ids = [int(h.id) for h in hits if h.id.isdigit()]
         objs = {str(e.pk): e for e in Expert.objects.filter(pk__in=ids).select_related("university")}
@@ -136,9 +146,12 @@ def search_context(*, need, user) -> SearchContext:
     )
 
 
-def member_recommendations(*, need, matcher: Matcher, university_hits: list[Hit], k: int = 3) -> list[MemberRow]:
+def member_recommendations(
+    *, need, matcher: Matcher, university_hits: list[Hit], k: int = 3, user=None
+) -> list[MemberRow]:
     """Up to ``k`` current members of the need's batch to own it (or, once it has an owner, to
-    join it), with reasons; the owner and current collaborators are left out."""
+    join it), with reasons; the owner and current collaborators are left out. A row carries its
+    Member (a link to the member's page) only when ``user``, if given, may read that page."""
     from techmayor.needs.choices import CollaboratorStatus
     from techmayor.needs.models import Need
     from techmayor.needs.state_machine import OPEN_STATES
@@ -192,6 +205,11 @@ def member_recommendations(*, need, matcher: Matcher, university_hits: list[Hit]
         k=k,
     )
     members = {t.member_id: t.member for t in tenures}
+    if user is not None:
+        visible = visible_member_ids(user=user, ids=[int(h.id) for h in hits])
+        members = {pk: m for pk, m in members.items() if pk in visible}
+    for h in hits:
+        h.reasons = [say(r) for r in h.reasons]
     return [MemberRow(hit=h, member=members.get(int(h.id))) for h in hits]
 
 
@@ -220,7 +238,7 @@ def need_matches(*, need, k: int = 5, user=None, matcher: Matcher | None = None)
         if target == MatchTarget.UNIVERSITY:
             universities, hits = hits, hits[:k]
         setattr(results, attr, _attach(hits, target, judgements))
-    results.members = member_recommendations(need=need, matcher=matcher, university_hits=universities)
+    results.members = member_recommendations(need=need, matcher=matcher, university_hits=universities, user=user)
     return results
 
 

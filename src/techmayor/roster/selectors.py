@@ -234,15 +234,17 @@ def group_get(*, user, pk: int) -> Group | None:
     return group_list(user=user).filter(pk=pk).first()
 
 
+def visible_member_ids(*, user, ids) -> set[int]:
+    """Of ``ids``, the members whose page ``user`` may read: whoever may read one of the groups
+    they served in, and they themselves."""
+    own = Q(user_id=user.pk) if user.pk is not None else NOTHING
+    served = Q(tenures__group__in=Group.objects.filter(visible_groups_q(user)))
+    return set(Member.objects.filter(pk__in=ids).filter(own | served).values_list("pk", flat=True))
+
+
 def member_get(*, user, pk: int) -> Member | None:
-    """A member's page is readable by whoever may read one of the groups they served in, and by themselves."""
     member = Member.objects.filter(pk=pk).first()
-    if member is None:
-        return None
-    if member.user_id and member.user_id == user.pk:
-        return member
-    groups = Group.objects.filter(visible_groups_q(user)).filter(tenures__member=member)
-    return member if groups.exists() else None
+    return member if member is not None and visible_member_ids(user=user, ids=[pk]) else None
 
 
 def group_tenures(group: Group) -> QuerySet[Tenure]:

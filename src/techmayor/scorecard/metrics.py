@@ -26,6 +26,8 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import translation
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 COUNT = "count"  # number of records
 DISTINCT = "distinct"  # number of distinct values of ``expr``
@@ -62,6 +64,24 @@ class Metric:
     path: str = ""  # prefix from the records to the credited record ("agreement__" for receipts)
     date_field: str = "date"
     compute: Callable[[Scope], Any] | None = None  # for figures that combine several kinds of record
+
+    # ``name``, ``unit`` and ``rule`` are the Chinese of the reports (exports, the briefing, the
+    # JSON); pages show them in the user's language.
+    @property
+    def label(self) -> str:
+        return pgettext("metric", self.name)
+
+    @property
+    def unit_label(self) -> str:
+        return pgettext("metric", self.unit)
+
+    @property
+    def rule_label(self) -> str:
+        return pgettext("metric", self.rule)
+
+    @property
+    def heading(self) -> str:
+        return gettext("%(name)s（%(unit)s）") % {"name": self.label, "unit": self.unit_label}
 
     @property
     def record_model(self):
@@ -144,65 +164,98 @@ def _engaged_university_ids(scope: Scope) -> set[int]:
 
 
 def _m(code, name, unit, rule, model, aggregate=COUNT, expr=None, filters=None, **kw) -> Metric:
+    with translation.override(None):  # the untranslated Chinese of the definitions below
+        name, unit, rule = str(name), str(unit), str(rule)
     return Metric(code, name, unit, rule, model, aggregate, expr, filters, **kw)
 
 
 _DEFINITIONS = [
-    _m("matchmaking_events", "产学研专场活动", "场次", "活动类型为产学研专场活动的活动数", "ledger.Event",
+    _m("matchmaking_events", pgettext_lazy("metric", "产学研专场活动"), pgettext_lazy("metric", "场次"),
+       pgettext_lazy("metric", "活动类型为产学研专场活动的活动数"), "ledger.Event",
        filters=Q(kind="matchmaking")),
-    _m("docking_events", "对接活动", "次", "活动类型为对接活动（人才、项目、技术、资本等）的活动数", "ledger.Event",
+    _m("docking_events", pgettext_lazy("metric", "对接活动"), pgettext_lazy("metric", "次"),
+       pgettext_lazy("metric", "活动类型为对接活动（人才、项目、技术、资本等）的活动数"), "ledger.Event",
        filters=Q(kind="docking")),
-    _m("other_events", "其他活动", "场次", "活动类型为其他的活动数", "ledger.Event", filters=Q(kind="other")),
-    _m("recruitment_events", "校园招聘", "场次", "活动类型为校园招聘的活动数", "ledger.Event",
+    _m("other_events", pgettext_lazy("metric", "其他活动"), pgettext_lazy("metric", "场次"),
+       pgettext_lazy("metric", "活动类型为其他的活动数"), "ledger.Event", filters=Q(kind="other")),
+    _m("recruitment_events", pgettext_lazy("metric", "校园招聘"), pgettext_lazy("metric", "场次"),
+       pgettext_lazy("metric", "活动类型为校园招聘的活动数"), "ledger.Event",
        filters=Q(kind="recruitment")),
-    _m("linked_enterprises", "挂钩服务企业", "家", "挂钩服务的企业，按统一社会信用代码（无则按规范化名称）去重",
+    _m("linked_enterprises", pgettext_lazy("metric", "挂钩服务企业"), pgettext_lazy("metric", "家"),
+       pgettext_lazy("metric", "挂钩服务的企业，按统一社会信用代码（无则按规范化名称）去重"),
        "enterprises.EnterpriseLink", DISTINCT, ENTERPRISE_IDENTITY),
-    _m("linked_hightech_enterprises", "其中高新技术企业", "家", "挂钩服务企业中带高新技术企业标签的企业，去重",
+    _m("linked_hightech_enterprises", pgettext_lazy("metric", "其中高新技术企业"), pgettext_lazy("metric", "家"),
+       pgettext_lazy("metric", "挂钩服务企业中带高新技术企业标签的企业，去重"),
        "enterprises.EnterpriseLink", DISTINCT, ENTERPRISE_IDENTITY, Q(enterprise__tags__kind="high_tech")),
-    _m("visits", "走访企业", "家次", "走访记录数：一次走访一家企业记一家次，多名团员同去仍记一次", "ledger.Visit"),
-    _m("enterprises_visited", "走访企业", "家", "被走访的企业，按统一社会信用代码（无则按规范化名称）去重",
+    _m("visits", pgettext_lazy("metric", "走访企业"), pgettext_lazy("metric", "家次"),
+       pgettext_lazy("metric", "走访记录数：一次走访一家企业记一家次，多名团员同去仍记一次"), "ledger.Visit"),
+    _m("enterprises_visited", pgettext_lazy("metric", "走访企业"), pgettext_lazy("metric", "家"),
+       pgettext_lazy("metric", "被走访的企业，按统一社会信用代码（无则按规范化名称）去重"),
        "ledger.Visit", DISTINCT, ENTERPRISE_IDENTITY),
-    _m("needs_collected", "企业需求", "条", "采集的企业需求数，不含已合并的重复需求", "needs.Need",
+    _m("needs_collected", pgettext_lazy("metric", "企业需求"), pgettext_lazy("metric", "条"),
+       pgettext_lazy("metric", "采集的企业需求数，不含已合并的重复需求"), "needs.Need",
        filters=~Q(state="merged")),
-    _m("needs_completed", "办结需求", "条", "状态为已完成的需求数", "needs.Need", filters=Q(state="completed")),
-    _m("expert_visits", "来访专家", "人次", "来访专家的人次之和：同一人来访两次记两人次", "ledger.VisitorRecord",
+    _m("needs_completed", pgettext_lazy("metric", "办结需求"), pgettext_lazy("metric", "条"),
+       pgettext_lazy("metric", "状态为已完成的需求数"), "needs.Need", filters=Q(state="completed")),
+    _m("expert_visits", pgettext_lazy("metric", "来访专家"), pgettext_lazy("metric", "人次"),
+       pgettext_lazy("metric", "来访专家的人次之和：同一人来访两次记两人次"), "ledger.VisitorRecord",
        SUM, "person_count", Q(kind="expert")),
-    _m("entrepreneur_visits", "来访企业家", "人次", "来访企业家的人次之和", "ledger.VisitorRecord", SUM,
+    _m("entrepreneur_visits", pgettext_lazy("metric", "来访企业家"), pgettext_lazy("metric", "人次"),
+       pgettext_lazy("metric", "来访企业家的人次之和"), "ledger.VisitorRecord", SUM,
        "person_count", Q(kind="entrepreneur")),
-    _m("research_reports", "调研报告", "篇", "调研报告篇数", "ledger.Report"),
-    _m("cooperation_intents", "合作意向", "项", "达成的产学研合作意向数", "cooperation.Intent"),
-    _m("agreements", "合作协议", "个", "签订的校企、校地合作协议数", "cooperation.Agreement"),
-    _m("contract_amount_wan", "合同金额", "万元", "合作协议合同金额之和", "cooperation.Agreement", SUM,
+    _m("research_reports", pgettext_lazy("metric", "调研报告"), pgettext_lazy("metric", "篇"),
+       pgettext_lazy("metric", "调研报告篇数"), "ledger.Report"),
+    _m("cooperation_intents", pgettext_lazy("metric", "合作意向"), pgettext_lazy("metric", "项"),
+       pgettext_lazy("metric", "达成的产学研合作意向数"), "cooperation.Intent"),
+    _m("agreements", pgettext_lazy("metric", "合作协议"), pgettext_lazy("metric", "个"),
+       pgettext_lazy("metric", "签订的校企、校地合作协议数"), "cooperation.Agreement"),
+    _m("contract_amount_wan", pgettext_lazy("metric", "合同金额"), pgettext_lazy("metric", "万元"),
+       pgettext_lazy("metric", "合作协议合同金额之和"), "cooperation.Agreement", SUM,
        "contract_amount_wan"),
-    _m("received_amount_wan", "实际到账", "万元", "合作协议各笔到账金额之和（按到账日期计入期间）",
+    _m("received_amount_wan", pgettext_lazy("metric", "实际到账"), pgettext_lazy("metric", "万元"),
+       pgettext_lazy("metric", "合作协议各笔到账金额之和（按到账日期计入期间）"),
        "cooperation.AgreementReceipt", SUM, "amount_wan", path="agreement__"),
-    _m("outcome_signed_wan", "需求成效·签约", "万元", "已审核成效轮次的新增签约金额之和", "needs.OutcomeRound",
+    _m("outcome_signed_wan", pgettext_lazy("metric", "需求成效·签约"), pgettext_lazy("metric", "万元"),
+       pgettext_lazy("metric", "已审核成效轮次的新增签约金额之和"), "needs.OutcomeRound",
        SUM, "signed_amount_wan", Q(is_approved=True), path="need__"),
-    _m("outcome_received_wan", "需求成效·到账", "万元", "已审核成效轮次的新增到账金额之和", "needs.OutcomeRound",
+    _m("outcome_received_wan", pgettext_lazy("metric", "需求成效·到账"), pgettext_lazy("metric", "万元"),
+       pgettext_lazy("metric", "已审核成效轮次的新增到账金额之和"), "needs.OutcomeRound",
        SUM, "received_amount_wan", Q(is_approved=True), path="need__"),
-    _m("platforms_introduced", "科创平台", "家", "协助引进的科创平台，按平台去重", "ledger.PlatformIntroduction",
+    _m("platforms_introduced", pgettext_lazy("metric", "科创平台"), pgettext_lazy("metric", "家"),
+       pgettext_lazy("metric", "协助引进的科创平台，按平台去重"), "ledger.PlatformIntroduction",
        DISTINCT, "platform"),
-    _m("projects_brokered", "牵线科技项目", "项", "牵线的科技项目数（含列入省重大项目的）", "ledger.ProjectBrokered"),
-    _m("major_projects", "省重大项目", "项", "牵线项目中列入全省重大项目名单的项目数", "ledger.ProjectBrokered",
+    _m("projects_brokered", pgettext_lazy("metric", "牵线科技项目"), pgettext_lazy("metric", "项"),
+       pgettext_lazy("metric", "牵线的科技项目数（含列入省重大项目的）"), "ledger.ProjectBrokered"),
+    _m("major_projects", pgettext_lazy("metric", "省重大项目"), pgettext_lazy("metric", "项"),
+       pgettext_lazy("metric", "牵线项目中列入全省重大项目名单的项目数"), "ledger.ProjectBrokered",
        filters=Q(is_provincial_major=True)),
-    _m("talents_introduced", "引才", "人", "助力引进人才的人数之和", "ledger.TalentIntroduction", SUM,
+    _m("talents_introduced", pgettext_lazy("metric", "引才"), pgettext_lazy("metric", "人"),
+       pgettext_lazy("metric", "助力引进人才的人数之和"), "ledger.TalentIntroduction", SUM,
        "person_count"),
-    _m("universities_engaged", "对接高校", "所",
-       "结对共建、参与活动、达成合作意向或签订协议的高校，按高校去重", "resources.University",
+    _m("universities_engaged", pgettext_lazy("metric", "对接高校"), pgettext_lazy("metric", "所"),
+       pgettext_lazy("metric", "结对共建、参与活动、达成合作意向或签订协议的高校，按高校去重"), "resources.University",
        compute=lambda scope: len(_engaged_university_ids(scope))),
-    _m("hightech_cultivated", "培育高新技术企业", "家", "跟进培育高新技术企业的企业，去重",
+    _m("hightech_cultivated", pgettext_lazy("metric", "培育高新技术企业"), pgettext_lazy("metric", "家"),
+       pgettext_lazy("metric", "跟进培育高新技术企业的企业，去重"),
        "ledger.EnterpriseCultivation", DISTINCT, ENTERPRISE_IDENTITY, Q(kind="high_tech")),
-    _m("bse_potential", "北交所潜力企业", "家", "挖掘储备的北交所潜力企业，去重", "ledger.EnterpriseCultivation",
+    _m("bse_potential", pgettext_lazy("metric", "北交所潜力企业"), pgettext_lazy("metric", "家"),
+       pgettext_lazy("metric", "挖掘储备的北交所潜力企业，去重"), "ledger.EnterpriseCultivation",
        DISTINCT, ENTERPRISE_IDENTITY, Q(kind="bse_potential")),
-    _m("enterprises_landed", "招引落户企业", "家", "招引注册落户的企业，去重", "ledger.EnterpriseLanding",
+    _m("enterprises_landed", pgettext_lazy("metric", "招引落户企业"), pgettext_lazy("metric", "家"),
+       pgettext_lazy("metric", "招引注册落户的企业，去重"), "ledger.EnterpriseLanding",
        DISTINCT, ENTERPRISE_IDENTITY),
-    _m("employment_bases", "就业基地", "个", "促成建立的就业基地数", "ledger.EmploymentBase"),
-    _m("applications_supported", "帮助企业申报", "项", "帮助企业申报技术、人才、资金等事项数",
+    _m("employment_bases", pgettext_lazy("metric", "就业基地"), pgettext_lazy("metric", "个"),
+       pgettext_lazy("metric", "促成建立的就业基地数"), "ledger.EmploymentBase"),
+    _m("applications_supported", pgettext_lazy("metric", "帮助企业申报"), pgettext_lazy("metric", "项"),
+       pgettext_lazy("metric", "帮助企业申报技术、人才、资金等事项数"),
        "ledger.ApplicationSupported"),
-    _m("funds_landed_wan", "基金落地", "万元", "落地基金规模之和", "ledger.FundLanding", SUM, "amount_wan"),
+    _m("funds_landed_wan", pgettext_lazy("metric", "基金落地"), pgettext_lazy("metric", "万元"),
+       pgettext_lazy("metric", "落地基金规模之和"), "ledger.FundLanding", SUM, "amount_wan"),
     # Inputs to other figures, not shown on the scorecard itself.
-    _m("_pairings", "高校结对共建", "项", "高校与园区、乡镇结对共建记录数", "ledger.UniversityPairing"),
-    _m("_events", "活动", "场次", "各类活动数", "ledger.Event"),
+    _m("_pairings", pgettext_lazy("metric", "高校结对共建"), pgettext_lazy("metric", "项"),
+       pgettext_lazy("metric", "高校与园区、乡镇结对共建记录数"), "ledger.UniversityPairing"),
+    _m("_events", pgettext_lazy("metric", "活动"), pgettext_lazy("metric", "场次"),
+       pgettext_lazy("metric", "各类活动数"), "ledger.Event"),
 ]  # fmt: skip
 
 METRICS: dict[str, Metric] = {m.code: m for m in _DEFINITIONS}

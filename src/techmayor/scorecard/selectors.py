@@ -62,9 +62,9 @@ def figure(metric: Metric | str, scope: Scope) -> dict:
     shown = f"{number.normalize():f}" if isinstance(number, Decimal) else number
     return {
         "code": metric.code,
-        "name": metric.name,
-        "unit": metric.unit,
-        "rule": metric.rule,
+        "name": metric.label,
+        "unit": metric.unit_label,
+        "rule": metric.rule_label,
         "value": shown,
         "number": number,
         "url": drill_url(metric.code, scope),
