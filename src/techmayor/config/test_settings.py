@@ -23,3 +23,7 @@ if env.bool("TEST_JOBS_ON_REDIS", default=False):  # noqa: F405
     HUEY["name"] = f"techmayor-test-{os.getpid()}"  # noqa: F405
     if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
         DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-jobs-{os.getpid()}.sqlite3")}  # noqa: F405
+
+# Browser tests load the pages' scripts from the live server: whitenoise serves them from the finders
+# (as under DEBUG), since a clean checkout has nothing collected in STATIC_ROOT.
+WHITENOISE_USE_FINDERS = True
