@@ -46,7 +46,6 @@ def worker(index_dir):
         "JOBS_QUEUE": HUEY.name,
         "JOBS_IMMEDIATE": "0",
         "MATCHING_INDEX_DIR": str(index_dir),
-        "TECHMAYOR_SHARED_DIR": str(settings.SHARED_DIR),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "techmayor.config.cli", "run_huey", "--workers", "2", "--quiet"], env=environ
