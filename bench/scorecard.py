@@ -173,6 +173,9 @@ def report(kind: str, m: dict) -> str:
         ("  of which start-up with Django", m["startup_ms"], ""),
         ("whole scorecard from cells, in process", m["scorecard_ms"], f"{m['queries']} queries, target {TARGET_MS} ms"),
         ("dashboard's data, in process", m["dashboard_ms"], f"target {DASHBOARD_TARGET_MS} ms"),
+        ("  of which the monthly trend", m["trend_ms"], ""),
+        ("  of which the groups side by side", m["compare_ms"], ""),
+        ("  of which the need and cooperation funnels", m["funnels_ms"], ""),
         ("one visit logged, cells kept exact", m["write_ms"], ""),
         ("building the batch's cells from scratch", m["build_ms"], f"{m['cells']:,} cells"),
         ("baseline: whole scorecard from the records", live, ""),
@@ -260,7 +263,7 @@ def _measure(runs: int) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from bench.scale import credited_models
-    from techmayor.dashboards.selectors import dashboard
+    from techmayor.dashboards.selectors import compare, dashboard, funnels, trend
     from techmayor.ledger.models import Visit
     from techmayor.ledger.services import visit_log
     from techmayor.roster.models import Group
@@ -312,6 +315,9 @@ def _measure(runs: int) -> dict:
         "scorecard_ms": _timed(lambda: scorecard(batch=batch), runs),
         "queries": len(ctx.captured_queries),
         "dashboard_ms": _timed(lambda: dashboard(batch=batch, groups=groups, whole_batch=True, full=True), runs),
+        "trend_ms": _timed(lambda: trend(batch, groups), runs),
+        "compare_ms": _timed(lambda: compare(batch, groups, ranking=True), runs),
+        "funnels_ms": _timed(lambda: funnels(batch, groups, whole_batch=True), runs),
         "write_ms": _timed(write, runs),
         "build_ms": build_ms,
         "live_ms": _timed(live, 1),

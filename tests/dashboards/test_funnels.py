@@ -1,4 +1,8 @@
-"""The need and cooperation funnels, counted from records with known timelines."""
+"""The need and cooperation funnels, counted from records with known timelines.
+
+The dashboards read the funnels from the scorecard's cells; the suite's autouse check
+(``rollup.verify``) holds those equal to the records after every test, these included.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +15,11 @@ from django.utils import timezone
 from techmayor.accounts.choices import Role
 from techmayor.accounts.services import role_grant, user_create
 from techmayor.cooperation import services as coop
-from techmayor.cooperation.selectors import cooperation_funnel
-from techmayor.dashboards.selectors import funnels
+from techmayor.dashboards.selectors import _median_days, funnels
 from techmayor.needs import services as needs
 from techmayor.needs.choices import NeedAction, NeedState
-from techmayor.needs.models import Need
-from techmayor.needs.selectors import need_funnel
-from techmayor.scorecard.metrics import Scope, records
+from techmayor.needs.models import Need, NeedTransition
+from techmayor.needs.state_machine import MAIN_PATH, rank
 from tests.factories import EnterpriseFactory, GroupFactory, UniversityFactory, member_in
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +78,7 @@ def timelines(group):
 
 
 def test_need_funnel_counts_the_needs_that_reached_each_step(group, timelines):
-    funnel = need_funnel(records("needs_collected", Scope(batch=group.batch)))
+    funnel = funnels(group.batch, [group], whole_batch=True)["need"]
     steps = {s["state"]: s for s in funnel["steps"]}
     assert [(s["state"], s["count"]) for s in funnel["steps"]] == [
         ("collected", 4),
@@ -93,7 +95,7 @@ def test_need_funnel_counts_the_needs_that_reached_each_step(group, timelines):
 
 
 def test_need_funnel_gives_the_median_days_of_the_stays_that_ended(group, timelines):
-    funnel = need_funnel(records("needs_collected", Scope(batch=group.batch)))
+    funnel = funnels(group.batch, [group], whole_batch=True)["need"]
     medians = {d["state"]: (d["median_days"], d["stays"]) for d in funnel["days"]}
     assert medians == {
         NeedState.PENDING: (2.0, 3),  # 2, 4, 1 (the merged duplicate is not a collected need)
@@ -105,7 +107,7 @@ def test_need_funnel_gives_the_median_days_of_the_stays_that_ended(group, timeli
 
 
 def test_need_funnel_of_nothing_is_zero_without_dividing_by_zero(group):
-    funnel = need_funnel(records("needs_collected", Scope(batch=group.batch)))
+    funnel = funnels(group.batch, [group], whole_batch=True)["need"]
     assert [s["count"] for s in funnel["steps"]] == [0, 0, 0, 0, 0]
     assert [s["lost_share"] for s in funnel["steps"]][1:] == [0.0, 0.0, 0.0, 0.0]
     assert all(d["median_days"] is None for d in funnel["days"])
@@ -152,9 +154,8 @@ def test_cooperation_funnel_follows_agreements_to_their_intents_and_receipts(cli
     coop.agreement_receipt_add(agreement=first, date=dt.date(2021, 11, 1), amount_wan="40")
     assert idle.agreements.count() == 0
 
-    counts = cooperation_funnel(records("cooperation_intents", Scope(batch=batch)))
-    assert counts == {"intents": 3, "agreement": 2, "received": 1}
     steps = funnels(batch, [group], whole_batch=True)["cooperation"]
+    assert {s["state"]: s["count"] for s in steps} == {"intents": 3, "agreement": 2, "received": 1}
     assert [(s["count"], s["lost_text"]) for s in steps] == [(3, "—"), (2, "33%"), (1, "50%")]
 
     admin = user_create(username="admin", password="pw-123456", must_change_password=False)
@@ -162,3 +163,72 @@ def test_cooperation_funnel_follows_agreements_to_their_intents_and_receipts(cli
     client.force_login(admin)
     for step in steps:
         assert client.get(step["url"]).context["page"].paginator.count == step["count"]
+
+
+def _reached_from_timeline(need: Need) -> int:
+    """The definition of "reached": the furthest state of the main path held now or on the timeline."""
+    held = {need.state}
+    for step in need.transitions.all():
+        held |= {step.from_state, step.to_state}
+    return max(rank(state) for state in held)
+
+
+def test_each_need_keeps_how_far_it_got_equal_to_its_timeline(group, timelines):
+    for need in Need.objects.all():
+        assert need.reached == _reached_from_timeline(need), need.title
+    assert Need.objects.get(title="核实后退回").state == NeedState.RETURNED
+    assert Need.objects.get(title="核实后退回").reached == rank(NeedState.VERIFIED)
+
+
+def test_a_step_entered_after_the_fact_recounts_the_stays_after_it(group):
+    member = member_in(group)
+    n = need(group, member, "补录")
+    move(n, NeedAction.VERIFY, days(10))
+    move(n, NeedAction.PUBLISH, days(12))
+    late = needs.need_claim(need=n, member=member, at=days(11))  # dated before the step entered before it
+    stays = [(t.from_state, t.stay_tenths) for t in late.transitions.order_by("at", "id")]
+    assert stays == [("pending", 100), ("published", 10), ("verified", 10)]  # each from the step before it
+    assert funnels(group.batch, [group], whole_batch=True)["need"]["days"][2]["median_days"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("histogram", "median"),
+    [
+        ({}, None),
+        ({"20": 1}, 2.0),
+        ({"20": 1, "40": 1}, 3.0),  # even: the mean of the two middle stays
+        ({"20": 1, "25": 1}, 2.2),  # 2.25 to one decimal, rounded half to even as Python's round
+        ({"10": 2, "30": 1}, 1.0),
+        ({"5": 1, "50": 3, "900": 1}, 5.0),
+    ],
+)
+def test_the_median_of_a_histogram_of_stays(histogram, median):
+    assert _median_days(histogram) == median
+
+
+def test_the_funnels_read_cells_whatever_the_number_of_needs(group, timelines):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            funnels(group.batch, [group], whole_batch=True)
+        return len(captured)
+
+    funnels(group.batch, [group], whole_batch=True)  # cells built
+    before = queries()
+    member = member_in(group)
+    for i in range(5):
+        move(need(group, member, f"又一条{i}"), NeedAction.VERIFY, days(3))
+    assert queries() == before
+    data = funnels(group.batch, [group], whole_batch=True)
+    assert [s["count"] for s in data["need"]["steps"]] == [9, 8, 2, 2, 1]
+    assert len(data["need"]["days"]) == len(MAIN_PATH) - 1
+    assert NeedTransition.objects.filter(stay_tenths__isnull=True).count() == 0
+
+
+def test_the_funnels_internal_figures_have_no_drill_down_page(client, group):
+    admin = user_create(username="admin", password="pw-123456", must_change_password=False)
+    role_grant(user=admin, role=Role.CITY_ADMIN, region=group.batch.city)
+    client.force_login(admin)
+    assert client.get(reverse("scorecard:drill", args=["_stays_pending"]), {"batch": group.batch.pk}).status_code == 404

@@ -33,7 +33,7 @@ class IntentFilterSet(CreditedRecordFilterSet):
         fields = ["q", "progress", "batch", "group", "member", "date_from", "date_to", "mine"]
 
     def filter_progress(self, queryset, name, value):
-        """The steps of the cooperation funnel (``selectors.cooperation_funnel`` counts them)."""
+        """The steps of the cooperation funnel (the dashboards count them: ``scorecard.metrics.FUNNEL_METRICS``)."""
         lookup = "agreements__receipts" if value == "received" else "agreements"
         return queryset.filter(pk__in=Intent.objects.filter(**{f"{lookup}__isnull": False}).values("pk"))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from techmayor.accounts.scopes import Paths, scope_q
@@ -65,12 +65,3 @@ def scoped_agreements(*, user) -> QuerySet[Agreement]:
 
 def scoped_receipts(*, user) -> QuerySet[AgreementReceipt]:
     return AgreementReceipt.objects.filter(agreement__in=scoped_agreements(user=user).values("pk"))
-
-
-def cooperation_funnel(intents: QuerySet[Intent]) -> dict[str, int]:
-    """Of ``intents``: how many led to an agreement (``Agreement.intent``), and to money received under it."""
-    return intents.order_by().aggregate(
-        intents=Count("pk", distinct=True),
-        agreement=Count("pk", distinct=True, filter=Q(agreements__isnull=False)),
-        received=Count("pk", distinct=True, filter=Q(agreements__receipts__isnull=False)),
-    )

@@ -1,9 +1,9 @@
-"""The dashboards' data: every figure from ``scorecard.metrics``, every funnel from its app's selectors.
+"""The dashboards' data: every figure and funnel step from ``scorecard.metrics``.
 
 A dashboard covers one batch and the groups the reader may see (``roster.selectors.group_list``);
 the figures are the groups' figures, the same as the scorecard's, and every chart element carries
-the URL of the records behind it. The number of queries does not depend on the number of records,
-months or steps: one grouped query per figure, three for the need funnel, one for the cooperation one.
+the URL of the records behind it. The number of queries does not depend on the number of records
+or months: one grouped query of the figures' cells per figure and funnel step.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from techmayor.cooperation.selectors import cooperation_funnel
 from techmayor.needs.choices import NeedState
-from techmayor.needs.selectors import need_funnel
-from techmayor.scorecard.metrics import METRICS, Scope, breakdown, records
+from techmayor.needs.state_machine import MAIN_PATH
+from techmayor.scorecard import rollup
+from techmayor.scorecard.metrics import METRICS, Scope, breakdown
 from techmayor.scorecard.selectors import drill_url, month_of
 from techmayor.scorecard.services import plain_number
 
@@ -120,50 +120,67 @@ def _ranks(numbers: dict[int, float]) -> dict[int, int]:
     return {key: ordered.index(value) + 1 for key, value in numbers.items()}
 
 
+def _median_days(histogram: dict[str, int]) -> float | None:
+    """The median of stays given as ``{tenths of a day: how many}``, in days to one decimal."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    middle, seen, values = ((total - 1) // 2, total // 2), 0, []
+    for tenths, count in sorted((int(k), n) for k, n in histogram.items()):
+        values += [tenths for i in middle if seen <= i < seen + count]
+        seen += count
+    return round(sum(values) / len(values) / 10, 1)
+
+
+def _steps(counts: list[tuple[str, str, int]]) -> list[dict]:
+    """Funnel steps with the share of the previous step lost at each (None at the first)."""
+    steps, previous = [], None
+    for state, label, count in counts:
+        lost = None if previous is None else ((previous - count) / previous if previous else 0.0)
+        steps.append(
+            {"state": state, "label": str(label), "count": count, "lost_share": lost, "lost_text": _share(lost)}
+        )
+        previous = count
+    return steps
+
+
 def funnels(batch, groups, *, whole_batch: bool) -> dict:
-    """The need and cooperation funnels over the groups, with links to the records at each step."""
+    """The need and cooperation funnels over the groups, with links to the records at each step.
+
+    Counted from the cells (``scorecard.metrics.FUNNEL_METRICS``), so the cost does not grow with the
+    number of needs: the need funnel's steps are the collected needs that reached each step of the main
+    path (``Need.reached``), the median days in each state are over the stays that ended (entered at the
+    need's creation or a step, left at the next step; measured in tenths of a day), and the cooperation
+    funnel follows ``Agreement.intent`` to the intents and their receipts.
+    """
     group = groups[0] if len(groups) == 1 else None
     scope = Scope(batch=batch, group=group)
-    needs = records("needs_collected", scope)
-    intents = records("cooperation_intents", scope)
-    if not whole_batch and group is None:
-        needs, intents = needs.filter(group__in=groups), intents.filter(group__in=groups)
     where = {"batch": batch.pk, "group": group.pk if group else None}
 
-    need = need_funnel(needs)
-    steps = {"collected": _("采集"), "verified": _("已核实"), "published": _("已发布"), "claimed": _("已认领"),
-             "completed": _("已办结")}  # fmt: skip
-    for step in need["steps"]:
-        step["label"] = str(steps[step["state"]])
-        step["lost_text"] = _share(step["lost_share"])
+    labels = {"collected": _("采集"), "verified": _("已核实"), "published": _("已发布"), "claimed": _("已认领"),
+              "completed": _("已办结")}  # fmt: skip
+    steps_of = {"collected": "needs_collected", **{s: f"_needs_{s}" for s in list(labels)[1:]}}
+    stays_of = {state: f"_stays_{state}" for state in MAIN_PATH[:-1]}
+    coop_of = {"intents": "cooperation_intents", "agreement": "_intents_agreed", "received": "_intents_received"}
+    cells = rollup.sums([*steps_of.values(), *stays_of.values(), *coop_of.values()], batch, groups)
+
+    steps = _steps([(state, labels[state], cells[code].get("", 0)) for state, code in steps_of.items()])
+    for step in steps:
         if step["state"] == "collected":
             step["url"] = drill_url("needs_collected", scope) if whole_batch or group else None
         else:
             step["url"] = _url("needs:need_list", reached=step["state"], **where)
-    for row in need["days"]:
-        row["label"] = str(NeedState(row["state"]).label)
+    days = [
+        {"state": str(state), "label": str(NeedState(state).label), "median_days": _median_days(cells[code]),
+         "stays": sum(cells[code].values())}
+        for state, code in stays_of.items()
+    ]  # fmt: skip
 
-    counts = cooperation_funnel(intents)
-    coop, previous = [], None
-    for code, label, progress in (
-        ("intents", _("合作意向"), None),
-        ("agreement", _("促成协议"), "agreement"),
-        ("received", _("协议到账"), "received"),
-    ):
-        count = counts[code]
-        lost = None if previous is None else ((previous - count) / previous if previous else 0.0)
-        coop.append(
-            {
-                "state": code,
-                "label": str(label),
-                "count": count,
-                "lost_share": lost,
-                "lost_text": _share(lost),
-                "url": _url("cooperation:intent_list", progress=progress, **where),
-            }
-        )
-        previous = count
-    return {"need": need, "cooperation": coop}
+    coop_labels = {"intents": _("合作意向"), "agreement": _("促成协议"), "received": _("协议到账")}
+    coop = _steps([(step, coop_labels[step], cells[code].get("", 0)) for step, code in coop_of.items()])
+    for step, progress in zip(coop, (None, "agreement", "received"), strict=True):
+        step["url"] = _url("cooperation:intent_list", progress=progress, **where)
+    return {"need": {"steps": steps, "days": days}, "cooperation": coop}
 
 
 def _share(share: float | None) -> str:

@@ -15,8 +15,8 @@ from techmayor.matchmaking.models import MatchLevel
 from techmayor.roster.models import Batch, Group, Member
 
 from .choices import CollaboratorStatus, LeadSource, LeadStatus, NeedKind, NeedState, Urgency
-from .models import STALE_AFTER, Lead, Need, NeedTransition
-from .state_machine import at_or_beyond
+from .models import STALE_AFTER, Lead, Need
+from .state_machine import rank
 
 # The steps of the need funnel after collection (the dashboard counts them; the list filters by them).
 FUNNEL_STATES = (NeedState.VERIFIED, NeedState.PUBLISHED, NeedState.CLAIMED, NeedState.COMPLETED)
@@ -27,17 +27,6 @@ YES_NO = (("1", _("是")), ("0", _("否")))
 def stale_q() -> Q:
     """Claimed needs with no progress for 30 days (the same rule as ``Need.is_stale``)."""
     return Q(state=NeedState.CLAIMED, last_progress_at__lt=clock.now() - STALE_AFTER)
-
-
-def reached_q(state: str) -> Q:
-    """Needs that have held ``state`` or a later state of the main path, now or before (from their timeline).
-
-    A need entered directly as published has passed verification; one returned or cancelled after
-    being published still counts as published.
-    """
-    later = at_or_beyond(state)
-    held = NeedTransition.objects.filter(Q(from_state__in=later) | Q(to_state__in=later)).values("need_id")
-    return Q(state__in=later) | Q(pk__in=held)
 
 
 class _GroupField(ModelChoiceField):
@@ -153,7 +142,7 @@ class NeedFilterSet(StrictFilterSet):
         )
 
     def filter_reached(self, queryset, name, value):
-        return queryset.filter(reached_q(value))
+        return queryset.filter(reached__gte=rank(value))
 
     def filter_bottleneck(self, queryset, name, value):
         return queryset.filter(is_bottleneck=value == "1")

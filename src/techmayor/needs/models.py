@@ -14,6 +14,7 @@ from techmayor.core.text import normalize_company_name
 from techmayor.roster.models import CreditedRecord
 
 from .choices import CollaboratorStatus, LeadSource, LeadStatus, NeedKind, NeedState, Urgency
+from .state_machine import rank
 
 WAN = {**WAN_RANGE, "default": 0}
 
@@ -149,6 +150,9 @@ class Need(CreditedRecord):
     state_reason = models.CharField(_("最近退回/取消原因"), max_length=300, blank=True)
     last_progress_at = models.DateTimeField(_("最近进展"), null=True, blank=True)
     completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # The furthest step of the main path (``state_machine.MAIN_PATH``, by index) the need has held, now or
+    # before: the need funnel's "reached". Kept by ``save()``: every state a need holds is saved once.
+    reached = models.PositiveSmallIntegerField(_("曾到达的最远环节"), default=0, editable=False)
     attachments = GenericRelation("core.Attachment")
 
     class Meta(CreditedRecord.Meta):
@@ -157,6 +161,13 @@ class Need(CreditedRecord):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.reached = max(self.reached, rank(self.state))
+        fields = kwargs.get("update_fields")
+        if fields is not None and "state" in fields:
+            kwargs["update_fields"] = {*fields, "reached"}
+        super().save(*args, **kwargs)
 
     @property
     def is_stale(self) -> bool:
@@ -203,6 +214,9 @@ class NeedTransition(models.Model):
     )
     reason = models.CharField(_("说明"), max_length=300, blank=True)
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    # How long the need had held ``from_state`` when it left it, in tenths of a day (from the previous
+    # step of its timeline, or from its creation): the need funnel's stays. Kept by ``services.need_transition``.
+    stay_tenths = models.PositiveIntegerField(_("停留时长（0.1天）"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("需求流转记录")

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import statistics
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -32,9 +31,9 @@ from techmayor.core.text import fold_width, normalize_company_name
 from techmayor.roster.models import Member
 
 from .choices import CollaboratorStatus, LeadStatus, NeedState
-from .filters import FUNNEL_STATES, LeadFilterSet, NeedFilterSet, reached_q
+from .filters import LeadFilterSet, NeedFilterSet
 from .models import STALE_AFTER, Lead, Need, NeedCollaborator, NeedTransition, OutcomeRound, ProgressEntry
-from .state_machine import MAIN_PATH, OPEN_STATES
+from .state_machine import OPEN_STATES
 
 # ---------------------------------------------------------------- scope
 
@@ -419,42 +418,3 @@ def needs_open_on(needs: QuerySet[Need], day: dt.date) -> list[NeedOnDay]:
 
 
 # --- the need funnel ---------------------------------------------------------------------------
-
-
-def need_funnel(needs: QuerySet[Need]) -> dict:
-    """How far ``needs`` got: collected → verified → published → claimed → completed, from their timelines.
-
-    ``steps``: each step's count (needs that reached it, see ``filters.reached_q``) and the share
-    of the previous step that did not. ``days``: for each open state of the main path, the median
-    days a need stayed in it, over the stays that have ended (entered at the need's creation or a
-    transition, left at the next transition; a need that went back to a state has several stays).
-    Three queries whatever the number of needs.
-    """
-    counts = needs.aggregate(
-        collected=Count("pk", distinct=True),
-        **{state: Count("pk", distinct=True, filter=reached_q(state)) for state in FUNNEL_STATES},
-    )
-    steps, previous = [], None
-    for code in ("collected", *FUNNEL_STATES):
-        count = counts[code]
-        lost = None if previous is None else (previous - count) / previous if previous else 0.0
-        steps.append({"state": code, "count": count, "lost_share": lost})
-        previous = count
-    stays = _state_stays(needs)
-    days = [
-        {"state": state, "median_days": round(statistics.median(stays[state]), 1) if stays[state] else None,
-         "stays": len(stays[state])}
-        for state in MAIN_PATH[:-1]
-    ]  # fmt: skip
-    return {"steps": steps, "days": days}
-
-
-def _state_stays(needs: QuerySet[Need]) -> dict[str, list[float]]:
-    entered = dict(needs.order_by().values_list("pk", "created_at"))
-    stays: dict[str, list[float]] = {state: [] for state in MAIN_PATH}
-    moves = NeedTransition.objects.filter(need__in=needs.order_by().values("pk")).order_by("need_id", "at", "id")
-    for need_id, from_state, at in moves.values_list("need_id", "from_state", "at"):
-        if from_state in stays and need_id in entered:
-            stays[from_state].append(max((at - entered[need_id]).total_seconds(), 0) / 86400)
-        entered[need_id] = at
-    return stays

@@ -160,6 +160,7 @@ def need_transition(
     need = update_record(
         need, by=by, action=AuditAction.TRANSITION, audit_note=f"{action}: {reason}"[:255], state=target, **changes
     )
+    at = at or clock.now()
     NeedTransition.objects.create(
         need=need,
         action=action,
@@ -167,9 +168,29 @@ def need_transition(
         to_state=target,
         actor=by if getattr(by, "pk", None) else None,
         reason=reason[:300],
-        at=at or clock.now(),
+        at=at,
+        stay_tenths=_tenths(need.transitions.filter(at__lte=at).order_by("-at", "-id").first(), need, at),
     )
+    if need.transitions.filter(at__gt=at).exists():  # entered after the fact, before later steps
+        _restay(need)
     return need
+
+
+def _tenths(previous: NeedTransition | None, need: Need, at: dt.datetime) -> int:
+    """Tenths of a day from entering the state (the previous step, or the need's creation) to ``at``."""
+    entered = previous.at if previous is not None else need.created_at
+    return round(max((at - entered).total_seconds(), 0) / 8640)
+
+
+def _restay(need: Need) -> None:
+    """Recompute the stays of the need's whole timeline (one step was inserted between others)."""
+    previous = None
+    for step in need.transitions.order_by("at", "id"):
+        tenths = _tenths(previous, need, step.at)
+        if step.stay_tenths != tenths:
+            step.stay_tenths = tenths
+            step.save(update_fields=["stay_tenths"])
+        previous = step
 
 
 def claimed_message(need: Need, member) -> str:

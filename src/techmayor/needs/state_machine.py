@@ -42,6 +42,6 @@ def allowed_actions(state: str) -> list[str]:
     return [action for (from_state, action) in TRANSITIONS if from_state == state]
 
 
-def at_or_beyond(state: str) -> tuple[str, ...]:
-    """``state`` and the states after it on the main path."""
-    return MAIN_PATH[MAIN_PATH.index(state) :]
+def rank(state: str) -> int:
+    """How far along the main path ``state`` lies (0 for pending and for states off the path)."""
+    return MAIN_PATH.index(state) if state in MAIN_PATH else 0

@@ -29,6 +29,8 @@ from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 
+from techmayor.needs.state_machine import rank
+
 COUNT = "count"  # number of records
 DISTINCT = "distinct"  # number of distinct values of ``expr``
 SUM = "sum"  # sum of ``expr``
@@ -62,7 +64,7 @@ class Metric:
     expr: Any = None  # field or expression for DISTINCT / SUM
     filters: Q | None = None
     path: str = ""  # prefix from the records to the credited record ("agreement__" for receipts)
-    date_field: str = "date"
+    date_field: str = "date"  # empty: not spread over days (read over the whole batch only)
     compute: Callable[[Scope], Any] | None = None  # for figures that combine several kinds of record
 
     # ``name``, ``unit`` and ``rule`` are the Chinese of the reports (exports, the briefing, the
@@ -91,9 +93,9 @@ class Metric:
 def _scoped(metric: Metric, scope: Scope) -> QuerySet:
     p = metric.path
     start, end = scope.period
-    qs = metric.record_model.objects.filter(metric.filters or Q()).filter(
-        **{f"{p}batch": scope.batch, f"{metric.date_field}__gte": start, f"{metric.date_field}__lte": end}
-    )
+    qs = metric.record_model.objects.filter(metric.filters or Q()).filter(**{f"{p}batch": scope.batch})
+    if metric.date_field:
+        qs = qs.filter(**{f"{metric.date_field}__gte": start, f"{metric.date_field}__lte": end})
     if scope.group is not None:
         qs = qs.filter(**{f"{p}group": scope.group})
     if scope.member is not None:
@@ -106,7 +108,8 @@ def records(metric: Metric | str, scope: Scope) -> QuerySet:
     metric = METRICS[metric] if isinstance(metric, str) else metric
     if metric.compute is not None:
         return apps.get_model("resources.University").objects.filter(pk__in=_engaged_university_ids(scope))
-    return _scoped(metric, scope).distinct().order_by(f"-{metric.date_field}", "-pk")
+    order = (f"-{metric.date_field}", "-pk") if metric.date_field else ("-pk",)
+    return _scoped(metric, scope).distinct().order_by(*order)
 
 
 def value(metric: Metric | str, scope: Scope) -> int | Decimal:
@@ -258,5 +261,34 @@ _DEFINITIONS = [
        pgettext_lazy("metric", "各类活动数"), "ledger.Event"),
 ]  # fmt: skip
 
-METRICS: dict[str, Metric] = {m.code: m for m in _DEFINITIONS}
+# The dashboards' funnels (``dashboards.selectors.funnels``), kept in cells like the scorecard's figures.
+# The need funnel: of the collected needs (as ``needs_collected``), those that reached each step, and the
+# ended stays in each state of the main path as a histogram (key: tenths of a day; value: stays), which is
+# not spread over days (``date_field`` empty) so that it stays small at any number of needs.
+_COLLECTED = ~Q(state="merged")
+_FUNNEL_STEPS = (("verified", "已核实"), ("published", "已发布"), ("claimed", "已认领"), ("completed", "已办结"))
+_STAYS = (("pending", "待核实"), ("verified", "已核实"), ("published", "已发布"), ("claimed", "已认领"),
+          ("completion_submitted", "办结待审核"))  # fmt: skip
+FUNNEL_METRICS = [
+    *(
+        Metric(f"_needs_{state}", f"{label}需求", "条", f"采集的需求中曾到达“{label}”或其后环节的需求数", "needs.Need",
+               filters=_COLLECTED & Q(reached__gte=rank(state)))
+        for state, label in _FUNNEL_STEPS
+    ),
+    *(
+        Metric(f"_stays_{state}", f"“{label}”停留时长", "次", f"采集的需求离开“{label}”时已停留的时长（0.1天）",
+               "needs.NeedTransition", DISTINCT, "stay_tenths", Q(from_state=state) & ~Q(need__state="merged"),
+               path="need__", date_field="")
+        for state, label in _STAYS
+    ),
+    # The cooperation funnel: of the intents, those that led to an agreement, and to money received under it.
+    Metric("_intents_agreed", "促成协议的合作意向", "项", "有协议注明来自该意向的合作意向数", "cooperation.Intent",
+           filters=Q(agreements__isnull=False)),
+    Metric("_intents_received", "协议到账的合作意向", "项", "其协议有到账记录的合作意向数", "cooperation.Intent",
+           filters=Q(agreements__receipts__isnull=False)),
+]  # fmt: skip
+
+METRICS: dict[str, Metric] = {m.code: m for m in [*_DEFINITIONS, *FUNNEL_METRICS]}
 SCORECARD_METRICS: list[Metric] = [m for m in _DEFINITIONS if not m.code.startswith("_")]
+# Every figure kept in pre-aggregated cells (``rollup``).
+ROLLUP_METRICS: list[Metric] = [*SCORECARD_METRICS, *FUNNEL_METRICS]

@@ -23,6 +23,7 @@ Figures of one member (``Scope.member``) are counted from the records: they are 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -35,11 +36,13 @@ from django.db.models.expressions import Combinable
 from django.db.models.functions import TruncMonth
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-from .metrics import COUNT, DISTINCT, METRICS, SCORECARD_METRICS, UNIVERSITY_SOURCES, Metric, Scope
+from .metrics import COUNT, DISTINCT, METRICS, ROLLUP_METRICS, UNIVERSITY_SOURCES, Metric, Scope
 from .models import FigureCell, RollupState
 
 KEY_LENGTH = FigureCell._meta.get_field("key").max_length
 Cell = tuple[str, int, int, object]  # (metric code, batch id, group id, day)
+# The day of the cells of a figure not spread over days (``Metric.date_field`` empty).
+UNDATED = dt.date(1, 1, 1)
 
 
 def additive(metric: Metric) -> bool:
@@ -62,7 +65,7 @@ def _records(metric: Metric, batch_id: int, groups=None, days=None):
     qs = metric.record_model.objects.filter(metric.filters or Q()).filter(**{f"{p}batch": batch_id})
     if groups is not None:
         qs = qs.filter(**{f"{p}group__in": sorted(groups)})
-    if days is not None:
+    if days is not None and metric.date_field:
         qs = qs.filter(**{f"{metric.date_field}__gte": min(days), f"{metric.date_field}__lte": max(days)})
     return qs.order_by()
 
@@ -78,14 +81,20 @@ def compute_cells(metric: Metric, batch_id: int, groups=None, days=None) -> dict
             cells.update({(g, d, str(k)): Decimal(1) for g, d, k in rows})
         return cells
     qs = _records(metric, batch_id, groups, days)
-    by = {"cg": F(f"{metric.path}group"), "cd": F(metric.date_field)}
+    by = {"cg": F(f"{metric.path}group")}
+    if metric.date_field:
+        by["cd"] = F(metric.date_field)
     if metric.aggregate == DISTINCT:
         expr = F(metric.expr) if isinstance(metric.expr, str) else metric.expr
         rows = qs.values(**by, ck=expr).annotate(v=Count("pk", distinct=True))
-        return {(r["cg"], r["cd"], str(r["ck"])[:KEY_LENGTH]): Decimal(r["v"]) for r in rows if r["ck"] is not None}
+        return {
+            (r["cg"], r.get("cd", UNDATED), str(r["ck"])[:KEY_LENGTH]): Decimal(r["v"])
+            for r in rows
+            if r["ck"] is not None
+        }
     aggregate = Count("pk", distinct=True) if metric.aggregate == COUNT else Sum(metric.expr)
     rows = qs.values(**by).annotate(v=aggregate)
-    return {(r["cg"], r["cd"], ""): Decimal(r["v"]) for r in rows if r["v"]}
+    return {(r["cg"], r.get("cd", UNDATED), ""): Decimal(r["v"]) for r in rows if r["v"]}
 
 
 def _write(metric: Metric, batch_id: int, cells: dict[tuple, Decimal]) -> None:
@@ -107,7 +116,7 @@ def build(batch_id: int) -> None:
         if RollupState.objects.filter(batch_id=batch_id).exists():
             return
         FigureCell.objects.filter(batch_id=batch_id).delete()
-        for metric in SCORECARD_METRICS:
+        for metric in ROLLUP_METRICS:
             _write(metric, batch_id, compute_cells(metric, batch_id))
         RollupState.objects.create(batch_id=batch_id)
 
@@ -150,7 +159,7 @@ def verify() -> list[str]:
     """Every difference between the stored cells of built batches and the cells the records give now."""
     problems = []
     for batch_id in RollupState.objects.values_list("batch_id", flat=True):
-        for metric in SCORECARD_METRICS:
+        for metric in ROLLUP_METRICS:
             stored = {
                 (c.group_id, c.date, c.key): c.value
                 for c in FigureCell.objects.filter(metric=metric.code, batch_id=batch_id)
@@ -187,6 +196,23 @@ def value(metric: Metric, scope: Scope) -> int | Decimal:
     if additive(metric):
         return _number(metric, qs.aggregate(v=Sum("value"))["v"])
     return qs.values("key").distinct().count()
+
+
+def sums(codes: Iterable[str], batch, groups) -> dict[str, dict[str, int]]:
+    """``{code: {key: value}}``: the cells of these figures over the whole batch and the groups, summed per
+    key, in one query. For a count, its total is under the key ``""``; for a distinct figure whose cells
+    count records per key (the funnel's stays), how many records have each key."""
+    ensure_built(batch.pk)
+    rows = (
+        FigureCell.objects.filter(metric__in=list(codes), batch_id=batch.pk, group_id__in=[g.pk for g in groups])
+        .order_by()
+        .values("metric", "key")
+        .annotate(n=Sum("value"))
+    )
+    found: dict[str, dict[str, int]] = {code: {} for code in codes}
+    for r in rows:
+        found[r["metric"]][r["key"]] = int(r["n"])
+    return found
 
 
 def breakdown(metric: Metric, scope: Scope, *, monthly: bool = False) -> dict[tuple, int | Decimal]:
@@ -251,7 +277,7 @@ def watched() -> tuple[dict, dict]:
     """``({model: [(figure code, record metric, lookup to the model)]}, {m2m through: [...]})``."""
     by_model: dict = defaultdict(list)
     by_through: dict = defaultdict(list)
-    for metric in SCORECARD_METRICS:
+    for metric in ROLLUP_METRICS:
         for source, path in _sources(metric):
             by_model[source.record_model].append((metric.code, source, ""))
             for lookup in _lookups(source, path):
@@ -266,6 +292,9 @@ def watched() -> tuple[dict, dict]:
 def _cells_of_records(code: str, source: Metric, **lookup) -> set[Cell]:
     p = source.path
     rows = source.record_model.objects.filter(**lookup).order_by()
+    if not source.date_field:
+        rows = rows.values_list(f"{p}batch", f"{p}group").distinct()
+        return {(code, b, g, UNDATED) for b, g in rows if b is not None and g is not None}
     rows = rows.values_list(f"{p}batch", f"{p}group", source.date_field).distinct()
     return {(code, b, g, d) for b, g, d in rows if b is not None and g is not None and d is not None}
 

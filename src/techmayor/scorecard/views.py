@@ -27,7 +27,7 @@ from techmayor.roster.selectors import current_batch, group_get, group_list, mem
 
 from . import exports, ledger
 from .briefing import briefing
-from .metrics import METRICS, Scope
+from .metrics import FUNNEL_METRICS, METRICS, Scope
 from .selectors import Period, drill_records, figure, month_of, scorecard_rows
 
 
@@ -140,7 +140,7 @@ def _drill_records(request, code):
     """The figure named by ``code`` over the requested scope and the records behind it the reader may
     read: (metric, scope, records, columns, url of a record, how many records in all)."""
     metric = METRICS.get(code)
-    if metric is None:
+    if metric is None or metric in FUNNEL_METRICS:  # the funnels' cells are read by code, never shown
         raise Http404(_("没有这个指标"))
     scope = _scope_from(request)
     visible, total = drill_records(metric, scope, request.user)
