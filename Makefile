@@ -2,7 +2,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+HASH := $(shell cat pyproject.toml | sha1sum | cut -c1-12)
+# What serving needs (`make run`, `make serve`), and that plus the tools of tests and benchmarks.
+RUN_STAMP := $(VENV)/.installed-run-$(HASH)
+STAMP := $(VENV)/.installed-dev-$(HASH)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -10,12 +13,16 @@ PORT ?= 8000
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUN_STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	rm -f $(VENV)/.installed-run-*
+	touch $(RUN_STAMP)
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+	touch $(RUN_STAMP) $(STAMP)
 
 NODE_STAMP := node_modules/.package-lock.json
 
@@ -29,7 +36,7 @@ venv: $(STAMP) $(NODE_STAMP)
 # database is empty, and serve on 127.0.0.1:8000 with a background-job worker beside it
 # (stopped with the server). The matching index, when missing, is built beside the server
 # starting up: need pages show their matches as soon as it is written.
-run: $(STAMP) $(NODE_STAMP)
+run: $(RUN_STAMP) $(NODE_STAMP)
 	DEBUG=1 $(BIN)/techmayor migrate --noinput
 	DEBUG=1 $(BIN)/techmayor demo --if-empty
 	DEBUG=1 $(BIN)/techmayor run_huey --quiet & worker=$$!; \
@@ -39,11 +46,11 @@ run: $(STAMP) $(NODE_STAMP)
 
 # The production server (DEBUG off): gunicorn with several workers, static files by whitenoise, the
 # job worker beside it (README, "Deployment"). Settings from the environment or .env.
-serve: $(STAMP) $(NODE_STAMP) $(GEO)
+serve: $(RUN_STAMP) $(NODE_STAMP)
 	DEBUG=0 $(BIN)/techmayor migrate --noinput
 	DEBUG=0 $(BIN)/techmayor serve --bind $(HOST):$(PORT)
 
-demo: $(STAMP)
+demo: $(RUN_STAMP)
 	$(BIN)/techmayor migrate --noinput
 	$(BIN)/techmayor demo
 
@@ -75,7 +82,7 @@ bench: $(STAMP)
 
 # Throughput: `techmayor serve` on a copy of the demo database (var/, made by `make demo` or `make run`),
 # 20 logged-in users for 60 s with locust; prints requests/s, errors, p50/p95 per page, load average.
-bench-load: $(STAMP) $(NODE_STAMP) $(GEO)
+bench-load: $(STAMP) $(NODE_STAMP)
 	DEBUG=1 $(BIN)/techmayor migrate --noinput
 	DEBUG=1 $(BIN)/techmayor demo --if-empty
 	DEBUG=0 $(BIN)/techmayor collectstatic --noinput -v0
