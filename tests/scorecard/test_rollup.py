@@ -19,7 +19,7 @@ from techmayor.ledger.models import Event, Visit
 from techmayor.ledger.services import event_create, visit_log
 from techmayor.roster.services import group_create
 from techmayor.scorecard import rollup
-from techmayor.scorecard.metrics import SCORECARD_METRICS, Scope, live_value, value
+from techmayor.scorecard.metrics import SCORECARD_METRICS, Scope, live_value, table, value
 from techmayor.scorecard.models import FigureCell, RollupState
 from techmayor.scorecard.services import scorecard
 from tests.factories import EnterpriseFactory, GroupFactory, UniversityFactory, district, member_in
@@ -40,11 +40,14 @@ def assert_exact(batch, *groups):
     whole batch and over a part of it."""
     assert rollup.verify() == []
     for start, end in ((None, None), (D(2021, 9, 1), D(2021, 10, 31))):
+        whole = table(Scope(batch=batch, start=start, end=end))  # every figure and group at once
         for group in (None, *groups):
             scope = Scope(batch=batch, group=group, start=start, end=end)
             cells = {m.code: value(m, scope) for m in SCORECARD_METRICS}
             records = {m.code: live_value(m, scope) for m in SCORECARD_METRICS}
             assert cells == records, (group, start, end)
+            key = group.pk if group is not None else None
+            assert {code: figures.get(key, 0) for code, figures in whole.items()} == records, (group, start, end)
 
 
 def test_cells_are_built_on_first_read_and_follow_every_write(world):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from techmayor.needs.choices import NeedState
 from techmayor.needs.state_machine import MAIN_PATH
 from techmayor.scorecard import rollup
-from techmayor.scorecard.metrics import METRICS, Scope, breakdown
+from techmayor.scorecard.metrics import METRICS, Scope, breakdown, table
 from techmayor.scorecard.selectors import drill_url, month_of
 from techmayor.scorecard.services import plain_number
 
@@ -97,10 +97,10 @@ def compare(batch, groups, *, ranking: bool) -> dict:
     """The groups side by side on the same figures; with ``ranking``, each figure's rank per group."""
     rows = {g.pk: {"group": g.name, "group_id": g.pk, "district": g.district.name, "cells": []} for g in groups}
     metrics = []
+    figures = table(Scope(batch=batch), [METRICS[code] for code in COMPARE_METRICS])
     for code in COMPARE_METRICS:
-        values = breakdown(code, Scope(batch=batch))
         metrics.append(_meta(code))
-        numbers = {g.pk: plain_number(values.get((g.pk,), 0)) for g in groups}
+        numbers = {g.pk: plain_number(figures[code].get(g.pk, 0)) for g in groups}
         ranks = _ranks(numbers) if ranking else {}
         for g in groups:
             rows[g.pk]["cells"].append(

@@ -139,6 +139,17 @@ def live_value(metric: Metric | str, scope: Scope) -> int | Decimal:
     return total.quantize(Decimal("0.0001")) if isinstance(total, Decimal) else total
 
 
+def table(scope: Scope, metrics: list[Metric] | None = None) -> dict[str, dict]:
+    """Every figure (default: the scorecard's) over the scope's batch and period, in total and for each
+    group: ``{code: {None: total, group id: figure}}`` (groups with nothing absent), from the cells in a
+    few queries. Each number equals :func:`value` over the same scope."""
+    if scope.group is not None or scope.member is not None:
+        raise ValueError("a table covers the whole batch")
+    from . import rollup
+
+    return rollup.table(SCORECARD_METRICS if metrics is None else metrics, scope)
+
+
 def breakdown(metric: Metric | str, scope: Scope, *, monthly: bool = False) -> dict[tuple, int | Decimal]:
     """The figure for each group of the scope (and each month, when ``monthly``), in one query.
 

@@ -198,6 +198,29 @@ def value(metric: Metric, scope: Scope) -> int | Decimal:
     return qs.values("key").distinct().count()
 
 
+def table(metrics: list[Metric], scope: Scope) -> dict[str, dict]:
+    """``{code: {None: total, group id: figure}}`` of dated figures over the scope's batch and period,
+    every group of the batch, in three queries whatever the number of figures."""
+    ensure_built(scope.batch.pk)
+    start, end = scope.period
+    cells = FigureCell.objects.filter(batch_id=scope.batch.pk, date__gte=start, date__lte=end).order_by()
+    adding = [m.code for m in metrics if additive(m)]
+    distinct = [m.code for m in metrics if not additive(m)]
+    found: dict[str, dict] = {m.code: {} for m in metrics}
+    for r in cells.filter(metric__in=adding).values("metric", "group").annotate(n=Sum("value")):
+        found[r["metric"]][r["group"]] = r["n"]
+    for r in cells.filter(metric__in=distinct).values("metric", "group").annotate(n=Count("key", distinct=True)):
+        found[r["metric"]][r["group"]] = r["n"]
+    totals = {r["metric"]: r["n"] for r in cells.filter(metric__in=distinct).values("metric").annotate(
+        n=Count("key", distinct=True))}  # fmt: skip
+    for metric in metrics:
+        by_group = found[metric.code]
+        total = sum(by_group.values()) if additive(metric) else totals.get(metric.code, 0)
+        found[metric.code] = {g: _number(metric, n) for g, n in by_group.items()}
+        found[metric.code][None] = _number(metric, total)
+    return found
+
+
 def sums(codes: Iterable[str], batch, groups) -> dict[str, dict[str, int]]:
     """``{code: {key: value}}``: the cells of these figures over the whole batch and the groups, summed per
     key, in one query. For a count, its total is under the key ``""``; for a distinct figure whose cells

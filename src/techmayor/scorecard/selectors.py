@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from techmayor.roster.selectors import scoped
 
-from .metrics import METRICS, SCORECARD_METRICS, Metric, Scope, records, value
+from .metrics import METRICS, SCORECARD_METRICS, Metric, Scope, records, table, value
 
 # The figures a home page shows for a month (the scorecard's main lines).
 HOME_METRICS = (
@@ -56,9 +56,10 @@ def drill_url(code: str, scope: Scope) -> str:
     return f"{reverse('scorecard:drill', args=[code])}?{urlencode(scope_params(scope))}"
 
 
-def figure(metric: Metric | str, scope: Scope) -> dict:
+def figure(metric: Metric | str, scope: Scope, number: int | Decimal | None = None) -> dict:
+    """A figure as pages show it; ``number`` when already read (else read now)."""
     metric = METRICS[metric] if isinstance(metric, str) else metric
-    number = value(metric, scope)
+    number = value(metric, scope) if number is None else number
     shown = f"{number.normalize():f}" if isinstance(number, Decimal) else number
     return {
         "code": metric.code,
@@ -99,13 +100,19 @@ def scorecard_rows(*, batch, groups, show_total: bool, period: Period, compare: 
     """One row per scorecard figure; its cells the total (when shown) and each group, each cell with
     the figure over ``period`` and, when ``compare`` is given, the figure then and the change."""
     columns = [None, *groups] if show_total else list(groups)
+    now = table(Scope(batch=batch, start=period[0], end=period[1]))
+    then = table(Scope(batch=batch, start=compare[0], end=compare[1])) if compare is not None else None
     rows = []
     for metric in SCORECARD_METRICS:
+        zero = Decimal(0) if metric.unit == "万元" else 0
         cells = []
         for group in columns:
-            cell = figure(metric, Scope(batch=batch, group=group, start=period[0], end=period[1]))
-            if compare is not None:
-                base = figure(metric, Scope(batch=batch, group=group, start=compare[0], end=compare[1]))
+            key = group.pk if group is not None else None
+            scope = Scope(batch=batch, group=group, start=period[0], end=period[1])
+            cell = figure(metric, scope, now[metric.code].get(key, zero))
+            if then is not None:
+                scope = Scope(batch=batch, group=group, start=compare[0], end=compare[1])
+                base = figure(metric, scope, then[metric.code].get(key, zero))
                 cell.update(compare=base, **change(cell["number"], base["number"]))
             cells.append(cell)
         rows.append({"metric": metric, "cells": cells})

@@ -10,7 +10,7 @@ from typing import Any
 from techmayor.core.errors import ApplicationError
 from techmayor.roster.models import Batch, Group, Tenure
 
-from .metrics import SCORECARD_METRICS, Scope, breakdown, value
+from .metrics import SCORECARD_METRICS, Scope, table, value
 
 
 def batch_lookup(*, city: str, number: int) -> Batch:
@@ -33,14 +33,13 @@ def scorecard(*, batch: Batch, start: dt.date | None = None, end: dt.date | None
     period_start, period_end = total_scope.period
     tenures = Tenure.objects.filter(batch=batch)
     groups = list(Group.objects.filter(batch=batch).order_by("id"))
-    totals: dict[str, int | Decimal] = {}
+    figures = table(total_scope)
+    totals: dict[str, int | Decimal] = {code: by_group[None] for code, by_group in figures.items()}
     per_group: dict[str, dict[str, int | Decimal]] = {g.name: {} for g in groups}
     for metric in SCORECARD_METRICS:
-        totals[metric.code] = value(metric, total_scope)
-        by_group = breakdown(metric, total_scope)
         zero = Decimal(0) if metric.unit == "万元" else 0
         for group in groups:
-            per_group[group.name][metric.code] = by_group.get((group.pk,), zero)
+            per_group[group.name][metric.code] = figures[metric.code].get(group.pk, zero)
     return {
         "batch": batch.number,
         "city": batch.city.name,
