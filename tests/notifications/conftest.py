@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.utils import translation
 
 
 @dataclass
@@ -48,6 +49,13 @@ class Inbox:
 
     def to(self, address: str) -> list[Received]:
         return [m for m in self.messages if address in m.recipients]
+
+
+@pytest.fixture(autouse=True)
+def in_chinese():
+    """Messages are read in the platform's language (a page asked in English leaves it active)."""
+    with translation.override("zh-hans"):
+        yield
 
 
 def free_port() -> int:

@@ -55,7 +55,9 @@ def everyone_told(world) -> dict[str, list[str]]:
 
 
 def test_a_lead_waits_for_its_towns_staff(world, run):
-    lead = run(lead_create, source=LeadSource.PUBLIC, raw_text="需要低温电池方案", title="低温电池", region=world.town_ly)
+    lead = run(
+        lead_create, source=LeadSource.PUBLIC, raw_text="需要低温电池方案", title="低温电池", region=world.town_ly
+    )
     assert everyone_told(world) == {"town": [f"新的需求线索 {lead.reference}「低温电池」待处理"]}
     [note] = Notification.objects.filter(recipient=world.users["town"])
     assert note.kind == NotificationKind.REVIEW and note.url == reverse("needs:lead_detail", args=[lead.pk])
@@ -82,7 +84,13 @@ def test_a_need_moves_along_and_each_step_tells_who_acts_next(world, run):
     assert told(admin)[-1] == (NotificationKind.APPROVAL, "需求「电池低温续航不足」已提交办结，待验收")
 
     need = world.place("ly", NeedState.COMPLETED)
-    run(outcome_round_add, need=need, date=dt.date(2022, 1, 20), signed_amount_wan=Decimal("20"), by=world.users["owner"])
+    run(
+        outcome_round_add,
+        need=need,
+        date=dt.date(2022, 1, 20),
+        signed_amount_wan=Decimal("20"),
+        by=world.users["owner"],
+    )
     assert told(admin)[-1] == (NotificationKind.APPROVAL, "需求「电池低温续航不足」登记了新一轮成效，待审核")
     # Nobody outside the roles hears of it; 无锡's need stays with 无锡.
     assert set(everyone_told(world)) == {"town", "admin"}

@@ -41,7 +41,7 @@ def remind(user, n: int, url="/needs/"):
 def test_the_bell_shows_the_unread_count_on_every_page(client, alice):
     client.force_login(alice)
     home = client.get(reverse("web:home")).content.decode()
-    assert 'data-tm-bell' in home and "text-bg-danger" not in home
+    assert "data-tm-bell" in home and "text-bg-danger" not in home
     remind(alice, 3)
     remind(account("bob"), 5)
     for url in (reverse("web:home"), reverse("needs:need_list"), reverse("notifications:preferences")):

@@ -69,7 +69,9 @@ def test_progress_starts_a_new_spell(world, claimed):
     owner = world.users["owner"]
     with on(dt.date(2022, 2, 11)):
         assert stale_needs_remind() == 1
-        need_progress_add(need=claimed, member=world.members["owner"], date=dt.date(2022, 2, 11), current_status="已联系专家")
+        need_progress_add(
+            need=claimed, member=world.members["owner"], date=dt.date(2022, 2, 11), current_status="已联系专家"
+        )
         assert stale_needs_remind() == 0
     with on(dt.date(2022, 3, 13)):  # 30 days after the progress: not yet
         assert stale_needs_remind() == 0
