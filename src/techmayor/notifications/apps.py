@@ -9,4 +9,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("消息提醒")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects to core.jobs' job_finished)
+        from . import checks, receivers  # noqa: F401  (registers the deploy check; connects to job_finished)
