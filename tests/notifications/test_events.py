@@ -19,6 +19,7 @@ from techmayor.needs.services import (
     lead_create,
     need_collaborator_invite,
     need_collaborator_request,
+    need_create,
     need_submit_completion,
     need_transition,
     outcome_round_add,
@@ -163,3 +164,18 @@ def test_a_finished_or_failed_job_tells_whoever_started_it(world):
     ]
     assert {n.url for n in Notification.objects.filter(recipient=admin)} == {reverse("matchmaking:index")}
     assert Notification.objects.count() == 2
+
+
+def test_a_need_returned_and_resubmitted_in_one_transaction_is_announced_once(
+    world, django_capture_on_commit_callbacks
+):
+    town, admin = world.users["town"], world.users["admin"]
+    p = world.places["ly"]
+    with django_capture_on_commit_callbacks(execute=True):
+        need = need_create(
+            batch=p.group.batch, group=p.group, enterprise=p.need.enterprise, title="储能热失控预警",
+            description="需要早期预警方案", date=dt.date(2022, 1, 10), region=p.region, by=admin,
+        )  # fmt: skip
+        need_transition(need=need, action="return", reason="缺少联系人", by=admin)
+        need_transition(need=need, action="resubmit", by=admin)
+    assert told(town) == [(NotificationKind.REVIEW, "需求「储能热失控预警」待核实")]

@@ -69,11 +69,14 @@ def need_waiting(need, *, step=None, by=None) -> None:
     key = f"need:{need.pk}:{state}:{step.pk if step is not None else 0}"
 
     def emit():
-        from .models import Need
+        from .models import Need, NeedTransition
 
         current = Need.objects.select_related("region__parent", "batch").filter(pk=need.pk).first()
         if current is None or current.state != state:
             return  # moved on in the same transaction: nothing waits any more
+        latest = NeedTransition.objects.filter(need=current).order_by("-id").values_list("pk", flat=True).first()
+        if latest != (step.pk if step is not None else None):
+            return  # moved away and back (returned, resubmitted): the later step tells
         city = current.batch.city_id
         params = {"title": current.title}
         url = reverse("needs:need_detail", args=[current.pk])
