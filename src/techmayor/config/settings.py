@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "techmayor.core",
     "techmayor.accounts",
+    "techmayor.notifications",
     "techmayor.resources",
     "techmayor.roster",
     "techmayor.enterprises",
@@ -202,6 +203,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "techmayor.web.navigation.navigation",
+                "techmayor.notifications.context.unread",
             ],
         },
     },
@@ -294,6 +296,20 @@ HUEY = {
     "connection": {"url": REDIS_URL} if REDIS_URL else {"filename": str(VAR_DIR / "jobs.sqlite3")},
     "consumer": {"workers": env.int("JOB_WORKERS", default=2), "worker_type": "thread"},
 }
+
+# E-mail (reminders): the SMTP server as one URL, e.g. smtp+tls://user:password@smtp.example.gov.cn:587
+# (smtp://, smtp+tls:// for STARTTLS, smtp+ssl:// for TLS from the start; percent-encode special characters
+# of the password). Unset: printed to the console under DEBUG, else the SMTP server on localhost:25.
+EMAIL_URL = env.str("EMAIL_URL", default="")
+_email = env.email_url_config(EMAIL_URL or ("consolemail://" if DEBUG else "smtp://localhost:25"))
+vars().update({name: value for name, value in _email.items() if value is not None})
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="科技镇长团工作平台 <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address of the site as users reach it, for the links in e-mails (the job queue has no request).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The hour (local time, TIME_ZONE) of the daily digest of reminders.
+NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=8)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

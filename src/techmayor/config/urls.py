@@ -10,6 +10,7 @@ admin.site.index_title = _("数据管理")
 urlpatterns = [
     path("", include("techmayor.web.urls")),
     path("accounts/", include("techmayor.accounts.urls")),
+    path("notifications/", include("techmayor.notifications.urls")),
     path("enterprises/", include("techmayor.enterprises.urls")),
     path("ledger/", include("techmayor.ledger.urls")),
     path("needs/", include("techmayor.needs.urls")),

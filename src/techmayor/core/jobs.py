@@ -7,6 +7,9 @@ the huey queue (docs/decisions/0005-background-jobs.md).
   to report to, and records the outcome — done with a message, or failed with the Chinese error
   (an unexpected exception is logged and shown as 内部错误, never as a traceback).
 
+* When a job ends, :data:`job_finished` is sent (the reminders app tells whoever started it);
+  an app names the page where its jobs are watched with :func:`register_job_page`.
+
 The queue is SQLite-backed by default (a file in ``VAR_DIR``, no server to run), Redis when
 ``REDIS_URL`` is set; tests run tasks immediately, in-process.
 """
@@ -20,6 +23,8 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from django.db import transaction
+from django.dispatch import Signal
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from .errors import ApplicationError
@@ -28,6 +33,24 @@ from .models import Job, JobStatus
 log = logging.getLogger(__name__)
 
 STALE_AFTER = timedelta(hours=6)  # an unfinished job silent this long is taken for dead
+
+# Sent with ``job=`` when a job is done or has failed (after its row is saved).
+job_finished = Signal()
+
+_JOB_PAGES: dict[str, str] = {}
+
+
+def register_job_page(kind: str, url_name: str) -> None:
+    """The page (a URL name without arguments) where jobs of ``kind`` are watched."""
+    _JOB_PAGES[kind] = url_name
+
+
+def job_page(job: Job) -> str:
+    """The URL of the page watching ``job``'s kind ("" when none is registered)."""
+    try:
+        return reverse(_JOB_PAGES[job.kind]) if job.kind in _JOB_PAGES else ""
+    except NoReverseMatch:
+        return ""
 
 
 def job_active(kind: str) -> Job | None:
@@ -116,3 +139,6 @@ def _finish(job: Job, status: str, message: str) -> None:
     job.message = (message or "")[:300]
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "message", "done", "finished_at", "updated_at"])
+    for receiver, result in job_finished.send_robust(sender=Job, job=job):
+        if isinstance(result, Exception):  # a reminder that failed must not fail the job
+            log.error("job %s: %s failed: %r", job.pk, receiver, result)

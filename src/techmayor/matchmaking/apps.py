@@ -9,4 +9,9 @@ class MatchmakingConfig(AppConfig):
     verbose_name = _("需求匹配")
 
     def ready(self) -> None:
+        from techmayor.core.jobs import register_job_page
+
         from . import signals  # noqa: F401  (connects the receivers)
+        from .services import INDEX_JOB
+
+        register_job_page(INDEX_JOB, "matchmaking:index")

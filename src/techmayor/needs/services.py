@@ -17,6 +17,7 @@ from techmayor.core.services import create_record, update_record
 from techmayor.core.text import clean_text
 from techmayor.roster.services import credited_create
 
+from . import notices
 from .choices import CollaboratorStatus, LeadSource, LeadStatus, NeedAction, NeedState
 from .models import IntakeChannel, Lead, Need, NeedCollaborator, NeedTransition, OutcomeRound, ProgressEntry
 from .state_machine import REASON_REQUIRED, next_state
@@ -64,7 +65,7 @@ def lead_create(
     for _ in range(5):
         try:
             with transaction.atomic():
-                return create_record(
+                lead = create_record(
                     Lead,
                     by=by,
                     source=source,
@@ -79,6 +80,8 @@ def lead_create(
                     visit=visit,
                     consent_at=consent_at,
                 )
+                notices.lead_received(lead, by=by)
+                return lead
         except ApplicationError:
             if Lead.objects.filter(reference=_next_reference(day)).exists():
                 continue  # a concurrent writer took the number; take the next one
@@ -132,6 +135,7 @@ def need_create(
     )
     if lead is not None and lead.status == LeadStatus.NEW:
         update_record(lead, by=by, status=LeadStatus.CONVERTED)
+    notices.need_waiting(need, by=by)
     return need
 
 
@@ -161,7 +165,7 @@ def need_transition(
         need, by=by, action=AuditAction.TRANSITION, audit_note=f"{action}: {reason}"[:255], state=target, **changes
     )
     at = at or clock.now()
-    NeedTransition.objects.create(
+    step = NeedTransition.objects.create(
         need=need,
         action=action,
         from_state=from_state,
@@ -173,6 +177,7 @@ def need_transition(
     )
     if need.transitions.filter(at__gt=at).exists():  # entered after the fact, before later steps
         _restay(need)
+    notices.need_waiting(need, step=step, by=by)
     return need
 
 
@@ -230,8 +235,11 @@ def need_collaborator_set(*, need: Need, member, status: str, by=None) -> NeedCo
         raise ApplicationError(f"未知的协同状态「{status}」", field="status")
     link = NeedCollaborator.objects.filter(need=need, member=member).first()
     if link:
-        return update_record(link, by=by, status=status)
-    return create_record(NeedCollaborator, by=by, need=need, member=member, status=status)
+        link = update_record(link, by=by, status=status)
+    else:
+        link = create_record(NeedCollaborator, by=by, need=need, member=member, status=status)
+    notices.collaboration_asked(link, by=by)
+    return link
 
 
 @transaction.atomic
@@ -320,9 +328,11 @@ def outcome_round_add(
         raise ApplicationError("新增人才、专利数不能为负数", field="talents")
     if not any(amounts.values()) and not talents and not patents:
         raise ApplicationError("本轮成效至少填写一项大于0的增量", field="signed_amount_wan")
-    return create_record(
+    outcome = create_record(
         OutcomeRound, by=by, need=need, date=date, talents=talents, patents=patents, description=description, **amounts
     )
+    notices.outcome_added(outcome, by=by)
+    return outcome
 
 
 def outcome_round_approve(*, outcome: OutcomeRound, by=None, at: dt.datetime | None = None) -> OutcomeRound:
