@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Sum
 
 from techmayor.core.admin import AuditedModelAdmin
+from techmayor.core.models import live_related
 from techmayor.roster.admin import CreditedRecordAdmin
 
 from .models import Agreement, AgreementReceipt, Intent
@@ -31,7 +32,11 @@ class AgreementAdmin(CreditedRecordAdmin):
     inlines = (AgreementReceiptInline,)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(received_wan=Sum("receipts__amount_wan"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(received_wan=Sum("receipts__amount_wan", filter=live_related("receipts")))
+        )
 
     @admin.display(description="实际到账(万元)", ordering="received_wan")
     def received(self, obj: Agreement):

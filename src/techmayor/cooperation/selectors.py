@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from techmayor.accounts.scopes import Paths, scope_q
+from techmayor.core.models import live_related
 from techmayor.roster.selectors import scoped
 
 from .models import Agreement, AgreementReceipt, Intent
@@ -41,7 +42,7 @@ def agreement_list(*, user) -> QuerySet[Agreement]:
         .prefetch_related("members")
         .annotate(
             received_wan=Coalesce(
-                Sum("receipts__amount_wan"),
+                Sum("receipts__amount_wan", filter=live_related("receipts")),
                 Value(Decimal(0)),
                 output_field=DecimalField(max_digits=14, decimal_places=4),
             )
@@ -71,6 +72,6 @@ def cooperation_funnel(intents: QuerySet[Intent]) -> dict[str, int]:
     """Of ``intents``: how many led to an agreement (``Agreement.intent``), and to money received under it."""
     return intents.order_by().aggregate(
         intents=Count("pk", distinct=True),
-        agreement=Count("pk", distinct=True, filter=Q(agreements__isnull=False)),
-        received=Count("pk", distinct=True, filter=Q(agreements__receipts__isnull=False)),
+        agreement=Count("pk", distinct=True, filter=live_related("agreements")),
+        received=Count("pk", distinct=True, filter=live_related("agreements__receipts")),
     )

@@ -12,7 +12,10 @@ Counting rules (DOMAIN.md):
 - 家 (distinct enterprises) de-duplicates by enterprise identity: 统一社会信用代码, else the
   normalised name; 家次/场次/次/篇/项/个 count records; 人次/人 sum head counts;
 - money is summed from increments (agreements' contract amounts, receipts, outcome rounds);
-  nothing is a running total, so nothing is counted twice.
+  nothing is a running total, so nothing is counted twice;
+- a withdrawn (作废) record counts nowhere: the records' default manager leaves it out, and a figure
+  read through a credited record (receipts of an agreement, outcome rounds of a need) also leaves out
+  those of a withdrawn one (:func:`_m` adds the condition; docs/decisions/0015-withdrawal.md).
 """
 
 from __future__ import annotations
@@ -166,6 +169,8 @@ def _engaged_university_ids(scope: Scope) -> set[int]:
 def _m(code, name, unit, rule, model, aggregate=COUNT, expr=None, filters=None, **kw) -> Metric:
     with translation.override(None):  # the untranslated Chinese of the definitions below
         name, unit, rule = str(name), str(unit), str(rule)
+    if kw.get("path"):  # records counted through their credited record: not those of a withdrawn one
+        filters = (filters or Q()) & Q(**{f"{kw['path']}withdrawn_at__isnull": True})
     return Metric(code, name, unit, rule, model, aggregate, expr, filters, **kw)
 
 
