@@ -75,3 +75,30 @@ def cooperation_funnel(intents: QuerySet[Intent]) -> dict[str, int]:
         agreement=Count("pk", distinct=True, filter=live_related("agreements")),
         received=Count("pk", distinct=True, filter=live_related("agreements__receipts")),
     )
+
+
+def withdrawn_receipts(*, cities) -> list:
+    """The withdrawn receipts of ``cities``' agreements, for their administrators' page of withdrawn records."""
+    from django.utils.translation import gettext as _
+
+    from techmayor.core.registry import Withdrawn, safe_reverse
+    from techmayor.core.text import wan
+
+    receipts = (
+        AgreementReceipt.all_objects.withdrawn()
+        .filter(agreement__batch__city__in=cities)
+        .select_related("withdrawn_by", "agreement")
+        .order_by("-withdrawn_at")[:200]
+    )
+    return [
+        Withdrawn(
+            label=_("协议到账"),
+            title=f"{r.agreement.title} · {r.date:%Y-%m-%d} · {wan(r.amount_wan)}万元",
+            at=r.withdrawn_at,
+            by=str(r.withdrawn_by or "—"),
+            reason=r.withdrawn_reason,
+            url=safe_reverse("cooperation:agreement_detail", r.agreement_id),
+            restore_url=safe_reverse("cooperation:receipt_restore", r.agreement_id, r.pk),
+        )
+        for r in receipts
+    ]

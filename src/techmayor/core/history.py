@@ -61,7 +61,11 @@ def entries_of(instance: models.Model, *, limit: int = 200) -> list[HistoryEntry
             source=log.source,
             note=log.note,
             changes=[
-                Change(names.label(key), names.text(key, (log.before or {}).get(key)), names.text(key, (log.after or {}).get(key)))
+                Change(
+                    names.label(key),
+                    names.text(key, (log.before or {}).get(key)),
+                    names.text(key, (log.after or {}).get(key)),
+                )
                 for key in _changed(log)
             ],
         )

@@ -148,7 +148,9 @@ class RecordKind:
         """Its records can be withdrawn (作废) and restored (``core.models.Withdrawable``)."""
         return hasattr(self.model, "all_objects")
 
-    def detail_page(self, request, obj, *, can_edit: bool, can_withdraw: bool = False, can_restore: bool = False) -> dict:
+    def detail_page(
+        self, request, obj, *, can_edit: bool, can_withdraw: bool = False, can_restore: bool = False
+    ) -> dict:
         """The context of ``obj``'s detail page (``obj`` already checked to be in the user's scope).
 
         A withdrawn record's page shows its own fields, why it was withdrawn and its history; it is
@@ -187,12 +189,29 @@ def _safe_display(column: Column, obj) -> str:
 TimelineSource = Callable[..., tuple[list[Entry], int]]  # (enterprise=, user=) → entries, how many hidden
 
 
+@dataclass
+class Withdrawn:
+    """One withdrawn record on the city administrators' page of withdrawn records."""
+
+    label: str  # its kind
+    title: str
+    at: dt.datetime
+    by: str
+    reason: str
+    url: str | None  # its page (with history); a withdrawn part of a record: the record's page
+    restore_url: str | None
+
+
+WithdrawnSource = Callable[..., list[Withdrawn]]  # (cities=) → withdrawn records of those cities, not kinds
+
+
 class Registry:
     """Every registered kind, in registration order (the apps' order in ``INSTALLED_APPS``)."""
 
     def __init__(self):
         self._kinds: dict[str, RecordKind] = {}
         self.timeline_sources: list[TimelineSource] = []
+        self.withdrawn_sources: list[WithdrawnSource] = []
         self._views: dict[str, Any] = {}
 
     def register(self, *kinds: RecordKind) -> None:
@@ -206,6 +225,10 @@ class Registry:
     def add_timeline_source(self, source: TimelineSource) -> None:
         """Entries of an enterprise's timeline that are not a registered kind's (the need loop's)."""
         self.timeline_sources.append(source)
+
+    def add_withdrawn_source(self, source: WithdrawnSource) -> None:
+        """Withdrawn records that are not a registered kind's (needs, leads, an agreement's receipts)."""
+        self.withdrawn_sources.append(source)
 
     def kinds(self, app: str | None = None) -> list[RecordKind]:
         return [k for k in self._kinds.values() if app is None or k.app == app]

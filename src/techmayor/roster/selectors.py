@@ -199,9 +199,11 @@ def can_withdraw_record(user, record, *, entered=None) -> bool:
     return entered.created_by_id == user.pk and can_edit_record(user, record)
 
 
-def can_restore_record(user, record) -> bool:
-    """Restore a withdrawn record: the administrators of its batch's city (and superusers)."""
-    if getattr(record, "withdrawn_at", None) is None or not getattr(user, "is_authenticated", False):
+def can_restore_record(user, record, *, entered=None) -> bool:
+    """Restore a withdrawn record (or ``entered``, a withdrawn part of it): the administrators of its
+    batch's city (and superusers)."""
+    entered = entered if entered is not None else record
+    if getattr(entered, "withdrawn_at", None) is None or not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
         return True

@@ -21,12 +21,11 @@ from techmayor.core import versions
 from techmayor.core.audit import audit_source
 from techmayor.core.errors import ApplicationError
 from techmayor.core.exports import xlsx_response
-from techmayor.core.forms import styled
+from techmayor.core.forms import WithdrawForm, styled
 from techmayor.core.lists import PAGE_SIZES, paginate
 from techmayor.core.registry import RecordKind
-from techmayor.core.submissions import once
-from techmayor.core.forms import WithdrawForm
 from techmayor.core.services import restore_record, withdraw_record
+from techmayor.core.submissions import once
 from techmayor.roster.selectors import can_edit_record, can_restore_record, can_withdraw_record, write_context
 
 
