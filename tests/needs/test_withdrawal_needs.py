@@ -123,6 +123,9 @@ def test_a_member_withdraws_their_own_lead_until_it_becomes_a_need(world, client
     assert _get(client, world.users["admin"], "needs:lead_withdraw", other.pk) == 403  # withdraw the need instead
     need_withdraw(need=need, reason="转错了", by=world.users["admin"])
     assert _get(client, world.users["admin"], "needs:lead_withdraw", other.pk) == 200
+    client.force_login(world.users["admin"])
+    timeline = client.get(reverse("enterprises:enterprise_detail", args=[visit.enterprise.pk])).content.decode()
+    assert other.reference in timeline  # its need withdrawn, the lead is on the enterprise's timeline again
 
     client.force_login(member)
     assert client.post(reverse("needs:lead_restore", args=[lead.pk])).status_code == 403
