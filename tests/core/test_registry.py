@@ -83,7 +83,11 @@ def test_every_record_page_in_the_urlconf_belongs_to_a_registered_kind():
     pages = [
         (ns, p) for ns, p in _patterns(get_resolver()) if getattr(p.callback, "view_class", None) in VIEWS.values()
     ]
-    expected = sum(5 if k.form is not None and not k.custom_create else 4 for k in registry.kinds())
+    expected = sum(
+        (5 if k.form is not None and not k.custom_create else 4) + (2 if k.withdrawable else 0)
+        for k in registry.kinds()
+    )
+    assert all(k.withdrawable for k in registry.kinds())  # every kind's records can be withdrawn
     assert len(pages) == expected
     for namespace, pattern in pages:
         kind = pattern.callback.view_initkwargs["kind"]
@@ -118,6 +122,8 @@ def test_urls_need_the_views_from_web():
         "event_detail",
         "event_create",
         "event_edit",
+        "event_withdraw",
+        "event_restore",
     ]
     assert fresh.urls("cooperation") == []
 
@@ -126,7 +132,13 @@ def test_a_kind_without_a_form_has_no_create_or_edit_page():
     fresh = Registry()
     fresh.register(_kind("event", Event))
     fresh.set_views(VIEWS)
-    assert [str(p.pattern) for p in fresh.urls("ledger")] == ["events/", "events/export/", "events/<int:pk>/"]
+    assert [str(p.pattern) for p in fresh.urls("ledger")] == [
+        "events/",
+        "events/export/",
+        "events/<int:pk>/",
+        "events/<int:pk>/withdraw/",
+        "events/<int:pk>/restore/",
+    ]
 
 
 def test_the_phone_meta_line_labels_numbers_and_yes_values():

@@ -15,6 +15,8 @@ from django.utils import timezone
 from techmayor.accounts.choices import Role
 from techmayor.accounts.services import role_grant, user_create
 from techmayor.cooperation import services as coop
+from techmayor.cooperation.models import Agreement
+from techmayor.core.services import restore_record, withdraw_record
 from techmayor.dashboards.selectors import _median_days, funnels
 from techmayor.needs import services as needs
 from techmayor.needs.choices import NeedAction, NeedState
@@ -164,6 +166,15 @@ def test_cooperation_funnel_follows_agreements_to_their_intents_and_receipts(cli
     for step in steps:
         assert client.get(step["url"]).context["page"].paginator.count == step["count"]
 
+    # A withdrawn agreement (作废) no longer carries its intent to the next step; restored, it does again.
+    counted = lambda: [s["count"] for s in funnels(batch, [group], whole_batch=True)["cooperation"]]  # noqa: E731
+    withdraw_record(first, by=admin, reason="录入错误")
+    assert counted() == [3, 2, 0]  # paid still has 协议二, without money received
+    withdraw_record(signed.agreements.get(), by=admin, reason="录入错误")
+    assert counted() == [3, 1, 0]
+    restore_record(Agreement.all_objects.get(pk=first.pk), by=admin)
+    assert counted() == [3, 1, 1]  # 协议三 stays withdrawn
+
 
 def _reached_from_timeline(need: Need) -> int:
     """The definition of "reached": the furthest state of the main path held now or on the timeline."""
@@ -171,6 +182,16 @@ def _reached_from_timeline(need: Need) -> int:
     for step in need.transitions.all():
         held |= {step.from_state, step.to_state}
     return max(rank(state) for state in held)
+
+
+def test_a_withdrawn_need_leaves_the_funnel_with_its_stays(group, timelines):
+    admin = user_create(username="admin", password="pw-123456", must_change_password=False)
+    withdraw_record(timelines["done"], by=admin, reason="重复录入")
+    funnel = funnels(group.batch, [group], whole_batch=True)["need"]
+    assert [s["count"] for s in funnel["steps"]] == [3, 2, 1, 1, 0]
+    assert {d["state"]: d["stays"] for d in funnel["days"]}["completion_submitted"] == 0
+    restore_record(Need.all_objects.get(pk=timelines["done"].pk), by=admin)
+    assert [s["count"] for s in funnels(group.batch, [group], whole_batch=True)["need"]["steps"]] == [4, 3, 2, 2, 1]
 
 
 def test_each_need_keeps_how_far_it_got_equal_to_its_timeline(group, timelines):

@@ -80,6 +80,7 @@ AUDIT_COLUMNS = (
     (_("来源"), lambda log: log.source, 8),
     (_("条数"), lambda log: (log.after or {}).get("rows") if log.action == AuditAction.EXPORT else None, 8),
     (_("筛选条件"), lambda log: _filters_text(log), 30),
+    (_("说明"), lambda log: log.note, 30),  # e.g. why a record was withdrawn
 )
 
 

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.db.models import Sum
 
-from techmayor.core.admin import AuditedModelAdmin
+from techmayor.core.admin import WithdrawableAdmin
+from techmayor.core.models import live_related
 from techmayor.roster.admin import CreditedRecordAdmin
 
 from .models import Agreement, AgreementReceipt, Intent
@@ -19,6 +20,7 @@ class AgreementReceiptInline(admin.TabularInline):
     model = AgreementReceipt
     extra = 0
     fields = ("date", "amount_wan", "note")
+    can_delete = False  # a receipt entered by mistake is withdrawn (作废), never deleted
 
 
 @admin.register(Agreement)
@@ -31,7 +33,11 @@ class AgreementAdmin(CreditedRecordAdmin):
     inlines = (AgreementReceiptInline,)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(received_wan=Sum("receipts__amount_wan"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(received_wan=Sum("receipts__amount_wan", filter=live_related("receipts")))
+        )
 
     @admin.display(description="实际到账(万元)", ordering="received_wan")
     def received(self, obj: Agreement):
@@ -39,7 +45,7 @@ class AgreementAdmin(CreditedRecordAdmin):
 
 
 @admin.register(AgreementReceipt)
-class AgreementReceiptAdmin(AuditedModelAdmin):
+class AgreementReceiptAdmin(WithdrawableAdmin):
     list_display = ("agreement", "date", "amount_wan", "note")
     list_select_related = ("agreement",)
     search_fields = ("agreement__title", "note")

@@ -7,4 +7,9 @@ class CooperationConfig(AppConfig):
     verbose_name = _("产学研合作")
 
     def ready(self):
+        from techmayor.core.registry import registry
+
         from . import records  # noqa: F401  (registers the app's record kinds in core.registry)
+        from .selectors import withdrawn_receipts
+
+        registry.add_withdrawn_source(withdrawn_receipts)  # withdrawn receipts, for restore

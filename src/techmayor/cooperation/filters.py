@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from techmayor.core.models import live_related
 from techmayor.roster.filters import CreditedRecordFilterSet
 
 from .choices import AgreementKind
@@ -35,7 +36,7 @@ class IntentFilterSet(CreditedRecordFilterSet):
     def filter_progress(self, queryset, name, value):
         """The steps of the cooperation funnel (the dashboards count them: ``scorecard.metrics.FUNNEL_METRICS``)."""
         lookup = "agreements__receipts" if value == "received" else "agreements"
-        return queryset.filter(pk__in=Intent.objects.filter(**{f"{lookup}__isnull": False}).values("pk"))
+        return queryset.filter(pk__in=Intent.objects.filter(live_related(lookup)).values("pk"))
 
 
 class AgreementFilterSet(CreditedRecordFilterSet):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from techmayor.core import clock
 from techmayor.core.limits import WAN, wan_in_range
-from techmayor.core.models import BaseModel
+from techmayor.core.models import BaseModel, Withdrawable
 from techmayor.roster.models import CreditedRecord
 
 from .choices import AgreementKind
@@ -96,7 +96,7 @@ class Agreement(CreditedRecord):
         return self.title
 
 
-class AgreementReceipt(BaseModel):
+class AgreementReceipt(Withdrawable, BaseModel):
     """实际到账: one payment received under an agreement (an increment)."""
 
     agreement = models.ForeignKey(Agreement, verbose_name=_("协议"), on_delete=models.PROTECT, related_name="receipts")

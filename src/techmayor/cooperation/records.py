@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from techmayor.core.registry import Column, RecordKind, Timeline, members_text, registry, safe_reverse
-from techmayor.roster.selectors import can_edit_record, reference_day
+from techmayor.roster.selectors import can_edit_record, can_withdraw_record, reference_day
 
 from . import filters, forms, selectors
 from .models import Agreement, Intent
@@ -60,6 +60,8 @@ INTENT = RecordKind(
 
 def _agreement_detail(request, agreement) -> dict:
     receipts = list(selectors.receipts_of(agreement))
+    for receipt in receipts:
+        receipt.can_withdraw = can_withdraw_record(request.user, agreement, entered=receipt)
     can_add = can_edit_record(request.user, agreement)
     form = None
     if can_add:

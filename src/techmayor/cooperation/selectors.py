@@ -12,6 +12,7 @@ from django.db.models import DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from techmayor.accounts.scopes import Paths, scope_q
+from techmayor.core.models import live_related
 from techmayor.roster.selectors import scoped
 
 from .models import Agreement, AgreementReceipt, Intent
@@ -41,7 +42,7 @@ def agreement_list(*, user) -> QuerySet[Agreement]:
         .prefetch_related("members")
         .annotate(
             received_wan=Coalesce(
-                Sum("receipts__amount_wan"),
+                Sum("receipts__amount_wan", filter=live_related("receipts")),
                 Value(Decimal(0)),
                 output_field=DecimalField(max_digits=14, decimal_places=4),
             )
@@ -65,3 +66,30 @@ def scoped_agreements(*, user) -> QuerySet[Agreement]:
 
 def scoped_receipts(*, user) -> QuerySet[AgreementReceipt]:
     return AgreementReceipt.objects.filter(agreement__in=scoped_agreements(user=user).values("pk"))
+
+
+def withdrawn_receipts(*, cities) -> list:
+    """The withdrawn receipts of ``cities``' agreements, for their administrators' page of withdrawn records."""
+    from django.utils.translation import gettext as _
+
+    from techmayor.core.registry import Withdrawn, safe_reverse
+    from techmayor.core.text import wan
+
+    receipts = (
+        AgreementReceipt.all_objects.withdrawn()
+        .filter(agreement__batch__city__in=cities)
+        .select_related("withdrawn_by", "agreement")
+        .order_by("-withdrawn_at")[:200]
+    )
+    return [
+        Withdrawn(
+            label=_("协议到账"),
+            title=f"{r.agreement.title} · {r.date:%Y-%m-%d} · {wan(r.amount_wan)}万元",
+            at=r.withdrawn_at,
+            by=str(r.withdrawn_by or "—"),
+            reason=r.withdrawn_reason,
+            url=safe_reverse("cooperation:agreement_detail", r.agreement_id),
+            restore_url=safe_reverse("cooperation:receipt_restore", r.agreement_id, r.pk),
+        )
+        for r in receipts
+    ]

@@ -136,6 +136,25 @@ def agreement_receipt_add(*, agreement: Agreement, date: dt.date, amount_wan, no
     return create_record(AgreementReceipt, by=by, agreement=agreement, date=date, amount_wan=amount, note=note)
 
 
+@transaction.atomic
+def agreement_receipt_restore(*, receipt: AgreementReceipt, by=None) -> AgreementReceipt:
+    """Restore a withdrawn receipt, unless its agreement is withdrawn or the money received would then
+    exceed the contract (another receipt may have been entered meanwhile)."""
+    from techmayor.core.services import restore_record
+
+    agreement = Agreement.all_objects.select_for_update().get(pk=receipt.agreement_id)
+    if agreement.withdrawn_at is not None:
+        raise ApplicationError(f"协议「{agreement}」已作废，请先恢复协议", field="agreement")
+    received = agreement.receipts.aggregate(total=Sum("amount_wan"))["total"] or Decimal(0)
+    if received + receipt.amount_wan > agreement.contract_amount_wan:
+        raise ApplicationError(
+            f"恢复后累计到账 {plain_decimal(received + receipt.amount_wan)} 万元"
+            f"将超过合同金额 {plain_decimal(agreement.contract_amount_wan)} 万元",
+            field="amount_wan",
+        )
+    return restore_record(receipt, by=by)
+
+
 def _credited_update(record, *, by, members, m2m=None, **changes):
     from techmayor.core.services import update_record
     from techmayor.roster.services import check_credit

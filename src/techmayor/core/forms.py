@@ -223,3 +223,15 @@ class MultiPickerField(_PickerMixin, forms.ModelMultipleChoiceField):
         kwargs.setdefault("widget", PickerWidget(source, multiple=True, placeholder=placeholder))
         kwargs.setdefault("required", False)
         super().__init__(queryset, **kwargs)
+
+
+class WithdrawForm(BaseForm):
+    """Why a record is withdrawn (作废): required, kept on the record and in the audit trail."""
+
+    reason = forms.CharField(
+        label=_("作废原因"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("例如：重复登记、企业选错、日期填错。作废后记录不再出现在列表和统计中，市级管理员可以恢复。"),
+        error_messages={"required": _("请填写作废原因")},
+    )

@@ -34,10 +34,70 @@ class BaseModel(models.Model):
         abstract = True
 
 
+class WithdrawableQuerySet(models.QuerySet):
+    def withdrawn(self):
+        return self.filter(withdrawn_at__isnull=False)
+
+
+class LiveManager(models.Manager.from_queryset(WithdrawableQuerySet)):
+    """The default manager of a withdrawable model: withdrawn records are not there.
+
+    Every ``Model.objects`` query, related manager (``enterprise.visits``), prefetch, ModelForm
+    choice and the scorecard's figures read through it, so no list or figure has to remember the
+    filter. ``Model.all_objects`` sees withdrawn records too (history, restore, the admin)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(withdrawn_at__isnull=True)
+
+
+class Withdrawable(models.Model):
+    """A record that can be withdrawn (作废) with a reason and restored; never physically deleted.
+
+    Withdrawing sets the three fields (``core.services.withdraw_record``); the record then leaves
+    every list, export, drill-down, match and figure, and stays in the audit trail. Decision record:
+    docs/decisions/0016-withdrawal.md."""
+
+    withdrawn_at = models.DateTimeField(_("作废时间"), null=True, blank=True, editable=False, db_index=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("作废人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    withdrawn_reason = models.CharField(_("作废原因"), max_length=300, blank=True, editable=False)
+
+    objects = LiveManager()
+    all_objects = models.Manager.from_queryset(WithdrawableQuerySet)()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+def live_related(path: str) -> models.Q:
+    """A join to withdrawable records that exist and are not withdrawn: the default manager filters
+    ``Model.objects``, but a lookup across a relation (``agreements__receipts``) joins the table
+    itself, so filters and annotations through one say so with this."""
+    parts = path.split("__")
+    q = models.Q()
+    for i in range(1, len(parts) + 1):
+        prefix = "__".join(parts[:i])
+        q &= models.Q(**{f"{prefix}__isnull": False, f"{prefix}__withdrawn_at__isnull": True})
+    return q
+
+
 class AuditAction(models.TextChoices):
     CREATE = "create", _("新建")
     UPDATE = "update", _("修改")
     DELETE = "delete", _("删除")
+    WITHDRAW = "withdraw", _("作废")
+    RESTORE = "restore", _("恢复")
     TRANSITION = "transition", _("状态变更")
     IMPORT = "import", _("导入")
     EXPORT = "export", _("导出")

@@ -104,7 +104,7 @@ class Timeline:
 
 @dataclass
 class RecordKind:
-    key: str  # unique; URL names are "<app>:<key>_list", "_detail", "_export", "_create", "_edit"
+    key: str  # unique; URL names are "<app>:<key>_list", "_detail", "_export", "_create", "_edit", "_withdraw" …
     app: str  # the app's URL namespace
     model: type
     prefix: str  # the pages' path under the app's URLs, e.g. "events/"
@@ -143,24 +143,66 @@ class RecordKind:
     def row(self, obj) -> dict:
         return build_row(self.columns, obj, self.detail_url(obj))
 
-    def detail_page(self, request, obj, *, can_edit: bool) -> dict:
-        """The context of ``obj``'s detail page (``obj`` already checked to be in the user's scope)."""
-        can_edit = can_edit and self.form is not None
+    @property
+    def withdrawable(self) -> bool:
+        """Its records can be withdrawn (作废) and restored (``core.models.Withdrawable``)."""
+        return hasattr(self.model, "all_objects")
+
+    def detail_page(
+        self, request, obj, *, can_edit: bool, can_withdraw: bool = False, can_restore: bool = False
+    ) -> dict:
+        """The context of ``obj``'s detail page (``obj`` already checked to be in the user's scope).
+
+        A withdrawn record's page shows its own fields, why it was withdrawn and its history; it is
+        not edited, and what its kind adds to the page (computed from live records) is left out."""
+        from .history import entries_of
+
+        withdrawn = getattr(obj, "withdrawn_at", None) is not None
+        can_edit = can_edit and self.form is not None and not withdrawn
+        tab = "history" if request.GET.get("tab") == "history" else "detail"
         context = {
             "kind": self,
             "obj": obj,
             "title": self.title(obj),
-            "fields": [(c.label, display(c.value(obj))) for c in self.columns],
+            "fields": [(c.label, _safe_display(c, obj)) for c in self.columns],
             "can_edit": can_edit,
+            "tab": tab,
+            "withdraw_url": self.url("withdraw", obj.pk) if can_withdraw and not withdrawn else None,
+            "restore_url": self.url("restore", obj.pk) if can_restore and withdrawn else None,
         }
+        if tab == "history":
+            context["history"] = entries_of(obj)
         if can_edit:
             context["edit_url"] = self.url("edit", obj.pk)
-        if self.detail_context:
+        if self.detail_context and not withdrawn:
             context.update(self.detail_context(request, obj))
         return context
 
 
+def _safe_display(column: Column, obj) -> str:
+    try:
+        return display(column.value(obj))
+    except AttributeError:  # a value the list's query annotates (an agreement's money received)
+        return "—"
+
+
 TimelineSource = Callable[..., tuple[list[Entry], int]]  # (enterprise=, user=) → entries, how many hidden
+
+
+@dataclass
+class Withdrawn:
+    """One withdrawn record on the city administrators' page of withdrawn records."""
+
+    label: str  # its kind
+    title: str
+    at: dt.datetime
+    by: str
+    reason: str
+    url: str | None  # its page (with history); a withdrawn part of a record: the record's page
+    restore_url: str | None
+
+
+WithdrawnSource = Callable[..., list[Withdrawn]]  # (cities=) → withdrawn records of those cities, not kinds
 
 
 class Registry:
@@ -169,6 +211,7 @@ class Registry:
     def __init__(self):
         self._kinds: dict[str, RecordKind] = {}
         self.timeline_sources: list[TimelineSource] = []
+        self.withdrawn_sources: list[WithdrawnSource] = []
         self._views: dict[str, Any] = {}
 
     def register(self, *kinds: RecordKind) -> None:
@@ -183,6 +226,10 @@ class Registry:
         """Entries of an enterprise's timeline that are not a registered kind's (the need loop's)."""
         self.timeline_sources.append(source)
 
+    def add_withdrawn_source(self, source: WithdrawnSource) -> None:
+        """Withdrawn records that are not a registered kind's (needs, leads, an agreement's receipts)."""
+        self.withdrawn_sources.append(source)
+
     def kinds(self, app: str | None = None) -> list[RecordKind]:
         return [k for k in self._kinds.values() if app is None or k.app == app]
 
@@ -194,8 +241,17 @@ class Registry:
 
     # --- the pages -------------------------------------------------------------------------
 
-    # action → the path under the kind's prefix; "create" and "edit" only for kinds with a form
-    ACTIONS = {"list": "", "export": "export/", "detail": "<int:pk>/", "create": "new/", "edit": "<int:pk>/edit/"}
+    # action → the path under the kind's prefix; "create" and "edit" only for kinds with a form,
+    # "withdraw" and "restore" for kinds whose records can be withdrawn
+    ACTIONS = {
+        "list": "",
+        "export": "export/",
+        "detail": "<int:pk>/",
+        "create": "new/",
+        "edit": "<int:pk>/edit/",
+        "withdraw": "<int:pk>/withdraw/",
+        "restore": "<int:pk>/restore/",
+    }
 
     def set_views(self, views: dict[str, Any]) -> None:
         """The class-based view of each action (``web`` sets them when it starts), given ``kind=`` by ``as_view``."""
@@ -210,6 +266,8 @@ class Registry:
             actions = ["list", "export", "detail"]
             if kind.form is not None:
                 actions += ["edit"] if kind.custom_create else ["create", "edit"]
+            if kind.withdrawable:
+                actions += ["withdraw", "restore"]
             for action in actions:
                 view = self._views[action].as_view(kind=kind)
                 patterns.append(path(f"{kind.prefix}{self.ACTIONS[action]}", view, name=f"{kind.key}_{action}"))

@@ -107,3 +107,62 @@ def update_record(
     if after != before:
         audit.record(action=action, instance=instance, actor=by, before=before, after=after, note=audit_note)
     return instance
+
+
+REASON_MAX = 300
+
+
+@transaction.atomic
+def withdraw_record(instance: M, *, by, reason: str) -> M:
+    """作废: mark ``instance`` (a ``core.models.Withdrawable``) withdrawn with a reason, audited.
+
+    The record stays in the database, its history and the audit trail; it leaves every list and
+    figure (the model's default manager; the scorecard's cells follow the save). Permission is the
+    caller's to check (each app knows who may withdraw its records)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("请填写作废原因", field="reason")
+    if len(reason) > REASON_MAX:
+        raise ApplicationError(f"作废原因不能超过{REASON_MAX}字", field="reason")
+    from . import clock
+
+    current = type(instance).all_objects.select_for_update().get(pk=instance.pk)
+    if current.withdrawn_at is not None:
+        raise ApplicationError(f"{current._meta.verbose_name}「{current}」已于{current.withdrawn_at:%Y-%m-%d}作废")
+    before = audit.snapshot(current)
+    current.withdrawn_at = clock.now()
+    current.withdrawn_by = by if getattr(by, "pk", None) else None
+    current.withdrawn_reason = reason
+    if hasattr(current, "updated_by_id") and getattr(by, "pk", None):
+        current.updated_by = by
+    current.save()
+    audit.record(action=AuditAction.WITHDRAW, instance=current, actor=by, before=before, note=reason)
+    return current
+
+
+@transaction.atomic
+def restore_record(instance: M, *, by, note: str = "") -> M:
+    """Undo a withdrawal (audited): the record is back in lists and figures as it was."""
+    current = type(instance).all_objects.select_for_update().get(pk=instance.pk)
+    if current.withdrawn_at is None:
+        raise ApplicationError(f"{current._meta.verbose_name}「{current}」未作废，无需恢复")
+    before = audit.snapshot(current)
+    current.withdrawn_at = None
+    current.withdrawn_by = None
+    current.withdrawn_reason = ""
+    if hasattr(current, "updated_by_id") and getattr(by, "pk", None):
+        current.updated_by = by
+    _full_clean(current)  # e.g. a link made again meanwhile: the restored one would be a duplicate
+    try:
+        with transaction.atomic():
+            current.save()
+    except IntegrityError as exc:
+        raise ApplicationError(f"{current._meta.verbose_name}: 与已有记录重复，无法恢复（{exc}）") from exc
+    audit.record(
+        action=AuditAction.RESTORE,
+        instance=current,
+        actor=by,
+        before=before,
+        note=(note or f"恢复作废记录（原因：{before.get('withdrawn_reason', '')}）")[:255],
+    )
+    return current

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from techmayor.core.admin import AuditedModelAdmin
+from techmayor.core.admin import AuditedModelAdmin, WithdrawableAdmin
 
 from .models import Contact, Enterprise, EnterpriseLink, EnterpriseTag
 
@@ -53,7 +53,7 @@ class ContactAdmin(AuditedModelAdmin):
 
 
 @admin.register(EnterpriseLink)
-class EnterpriseLinkAdmin(AuditedModelAdmin):
+class EnterpriseLinkAdmin(WithdrawableAdmin):
     list_display = ("enterprise", "group", "batch", "date", "note")
     list_filter = ("batch", "group")
     list_select_related = ("enterprise", "group", "batch__city")

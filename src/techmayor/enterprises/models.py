@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from techmayor.core import clock
-from techmayor.core.models import BaseModel
+from techmayor.core.models import BaseModel, Withdrawable
 from techmayor.core.text import normalize_company_name
 
 from .choices import EnterpriseTagKind
@@ -81,7 +81,7 @@ class Contact(BaseModel):
         return f"{self.name}（{self.enterprise}）"
 
 
-class EnterpriseLink(BaseModel):
+class EnterpriseLink(Withdrawable, BaseModel):
     """挂钩服务: an enterprise formally linked to a group (and a member) of a batch."""
 
     batch = models.ForeignKey("roster.Batch", verbose_name=_("批次"), on_delete=models.PROTECT, related_name="+")
@@ -95,7 +95,14 @@ class EnterpriseLink(BaseModel):
         verbose_name = _("挂钩服务企业")
         verbose_name_plural = _("挂钩服务企业")
         ordering = ["-date", "id"]
-        constraints = [models.UniqueConstraint(fields=["batch", "group", "enterprise"], name="enterprise_link_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "group", "enterprise"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="enterprise_link_unique",
+                violation_error_message=_("该支团已挂钩服务这家企业"),
+            )
+        ]
 
     def clean(self):
         clock.check_not_future(self, "date")

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from techmayor.core.models import live_related
 from techmayor.roster.filters import CreditedRecordFilterSet
 
 from .choices import ApplicationKind, CultivationKind, CultivationStatus, EventKind, VisitorKind
@@ -41,7 +42,7 @@ class VisitFilterSet(CreditedRecordFilterSet):
     def filter_with_needs(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(pk__in=Visit.objects.filter(leads__isnull=False).values("pk"))
+        return queryset.filter(pk__in=Visit.objects.filter(live_related("leads")).values("pk"))
 
 
 class EventFilterSet(CreditedRecordFilterSet):

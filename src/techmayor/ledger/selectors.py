@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from techmayor.accounts.scopes import Paths
+from techmayor.core.models import live_related
 from techmayor.roster.selectors import scoped
 
 from .models import (
@@ -78,7 +79,7 @@ def scoped_records(model, *, user) -> QuerySet:
 
 
 def visit_list(*, user) -> QuerySet[Visit]:
-    return record_list(Visit, user=user).annotate(lead_count=Count("leads"))
+    return record_list(Visit, user=user).annotate(lead_count=Count("leads", filter=live_related("leads")))
 
 
 def visit_get(*, user, pk: int) -> Visit | None:

@@ -1,13 +1,13 @@
 from django.contrib import admin
 
-from techmayor.core.admin import AuditedModelAdmin, ReadOnlyTabularInline
+from techmayor.core.admin import AuditedModelAdmin, ReadOnlyTabularInline, WithdrawableAdmin
 from techmayor.roster.admin import CreditedRecordAdmin
 
 from .models import IntakeChannel, Lead, Need, NeedCollaborator, NeedTransition, OutcomeRound, ProgressEntry
 
 
 @admin.register(Lead)
-class LeadAdmin(AuditedModelAdmin):
+class LeadAdmin(WithdrawableAdmin):
     list_display = ("reference", "title", "source", "enterprise_name", "enterprise", "region", "status", "created_at")
     list_filter = ("source", "status", ("region", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("enterprise", "region")

@@ -13,9 +13,10 @@ class NeedsConfig(AppConfig):
         from techmayor.core.registry import registry
 
         from .models import Need, ProgressEntry
-        from .selectors import need_visible
+        from .selectors import need_visible, withdrawn_entries
         from .timeline import enterprise_entries
 
         register(Need, visible=need_visible)
         register(ProgressEntry, visible=lambda user: ProgressEntry.objects.filter(need__in=need_visible(user)))
         registry.add_timeline_source(enterprise_entries)  # needs and leads on an enterprise's timeline
+        registry.add_withdrawn_source(withdrawn_entries)  # withdrawn needs and leads, for restore

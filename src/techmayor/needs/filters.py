@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
 from techmayor.core import clock
+from techmayor.core.models import live_related
 from techmayor.matchmaking.models import MatchLevel
 from techmayor.roster.models import Batch, Group, Member
 
@@ -75,7 +76,7 @@ class NeedFilterSet(StrictFilterSet):
         choices=YES_NO, method="filter_stale", label=_("超30天未更新"), empty_label=_("更新情况：不限")
     )
     owner = django_filters.ModelChoiceFilter(
-        queryset=Member.objects.filter(owned_needs__isnull=False).distinct().order_by("name"),
+        queryset=Member.objects.filter(live_related("owned_needs")).distinct().order_by("name"),
         label=_("负责人"),
         empty_label=_("全部负责人"),
     )

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from techmayor.core import clock
 from techmayor.core.limits import WAN as WAN_RANGE
 from techmayor.core.limits import count_validators, in_range, wan_in_range
-from techmayor.core.models import BaseModel
+from techmayor.core.models import BaseModel, Withdrawable
 from techmayor.core.text import normalize_company_name
 from techmayor.roster.models import CreditedRecord
 
@@ -22,7 +22,7 @@ WAN = {**WAN_RANGE, "default": 0}
 STALE_AFTER = dt.timedelta(days=30)
 
 
-class Lead(BaseModel):
+class Lead(Withdrawable, BaseModel):
     """线索: the raw text of a need as it arrived, with its source. Kept forever, never edited."""
 
     source = models.CharField(_("来源"), max_length=10, choices=LeadSource.choices)

@@ -304,6 +304,44 @@ def require_lead(user, action: str, lead: Lead) -> None:
         raise PermissionDenied(f"您没有权限处理线索 {lead.reference}，或线索已处理")
 
 
+# ---------------------------------------------------------------- withdrawal (作废)
+
+# A need may be withdrawn by its town's staff or whoever entered it only before anyone claimed it.
+EARLY = (NeedState.PENDING, NeedState.VERIFIED, NeedState.RETURNED, NeedState.PUBLISHED)
+
+
+def need_can_withdraw(user, need: Need) -> bool:
+    """作废 a need entered by mistake: its city's administrators at any time; its town's staff and
+    whoever entered it while no one has claimed it. Not a need others were merged into."""
+    if need.withdrawn_at is not None:
+        return False
+    context = NeedContext(user, need)
+    if not context.visible:
+        return False
+    allowed = context.admin or (
+        need.state in EARLY and (context.town or (need.created_by_id is not None and need.created_by_id == user.pk))
+    )
+    return allowed and not need.merged_duplicates.exists()
+
+
+def need_can_restore(user, need: Need) -> bool:
+    return need.withdrawn_at is not None and NeedContext(user, need).admin
+
+
+def lead_can_withdraw(user, lead: Lead) -> bool:
+    """作废 a lead: a member their own lead before it is verified (still new); its town's staff and its
+    city's administrators any lead that did not become a need (a need is withdrawn on its own)."""
+    if lead.withdrawn_at is None and not lead.needs.exists():
+        if lead_is_town(user, lead) or lead_is_admin(user, lead):
+            return True
+        return lead.status == LeadStatus.NEW and lead.created_by_id is not None and lead.created_by_id == user.pk
+    return False
+
+
+def lead_can_restore(user, lead: Lead) -> bool:
+    return lead.withdrawn_at is not None and lead_is_admin(user, lead)
+
+
 def managed_towns(user) -> QuerySet[Region]:
     """Towns (and parks) where the user may create leads and open the public intake link."""
     a = actor(user)

@@ -417,4 +417,36 @@ def needs_open_on(needs: QuerySet[Need], day: dt.date) -> list[NeedOnDay]:
     return result
 
 
-# --- the need funnel ---------------------------------------------------------------------------
+# ---------------------------------------------------------------- withdrawn (作废) needs and leads
+
+
+def withdrawn_entries(*, cities) -> list:
+    """The withdrawn needs and leads of ``cities``, for their administrators' page of withdrawn records."""
+    from django.utils.translation import gettext as _
+
+    from techmayor.accounts.scopes import regions_under
+    from techmayor.core.registry import Withdrawn, safe_reverse
+
+    regions = [pk for city in cities for pk in regions_under(city)]
+    needs = Need.all_objects.withdrawn().filter(batch__city__in=cities).select_related("withdrawn_by")
+    leads = (
+        Lead.all_objects.withdrawn()
+        .filter(Q(visit__batch__city__in=cities) | Q(region__in=regions))
+        .select_related("withdrawn_by")
+        .distinct()
+    )
+    entries = []
+    for label, objects, name in ((_("企业需求"), needs, "need"), (_("需求线索"), leads, "lead")):
+        for obj in objects.order_by("-withdrawn_at")[:200]:
+            entries.append(
+                Withdrawn(
+                    label=label,
+                    title=str(obj),
+                    at=obj.withdrawn_at,
+                    by=str(obj.withdrawn_by or "—"),
+                    reason=obj.withdrawn_reason,
+                    url=safe_reverse(f"needs:{name}_detail", obj.pk),
+                    restore_url=safe_reverse(f"needs:{name}_restore", obj.pk),
+                )
+            )
+    return entries

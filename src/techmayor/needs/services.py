@@ -567,3 +567,40 @@ def need_progress_report(
     if file is not None:
         attachment_add(obj=entry, file=file, by=by, kind=AttachmentKind.PROGRESS)
     return entry
+
+
+# ---------------------------------------------------------------- withdrawal (作废)
+
+
+@transaction.atomic
+def need_withdraw(*, need: Need, reason: str, by=None) -> Need:
+    """作废 a need entered by mistake (who may: ``permissions.need_can_withdraw``): it leaves every list,
+    figure and match; its lead, intents and agreements stay as they are."""
+    from techmayor.core.services import withdraw_record
+
+    if Need.objects.filter(merged_into=need).exists():
+        raise ApplicationError(f"需求「{need.title}」有合并进来的重复需求，不能作废", field="reason")
+    return withdraw_record(need, by=by, reason=reason)
+
+
+def need_restore(*, need: Need, by=None) -> Need:
+    from techmayor.core.services import restore_record
+
+    return restore_record(need, by=by)
+
+
+@transaction.atomic
+def lead_withdraw(*, lead: Lead, reason: str, by=None) -> Lead:
+    """作废 a lead entered by mistake; a lead that became a need is withdrawn through its need."""
+    from techmayor.core.services import withdraw_record
+
+    need = Need.objects.filter(lead=lead).first()
+    if need is not None:
+        raise ApplicationError(f"线索 {lead.reference} 已转为需求「{need.title}」，请作废该需求", field="reason")
+    return withdraw_record(lead, by=by, reason=reason)
+
+
+def lead_restore(*, lead: Lead, by=None) -> Lead:
+    from techmayor.core.services import restore_record
+
+    return restore_record(lead, by=by)

@@ -29,7 +29,8 @@ def enterprise_entries(*, enterprise, user) -> tuple[list[Entry], int]:
             )
         )
     hidden = Need.objects.filter(enterprise=enterprise).count() - len(needs)
-    leads = list(lead_visible(user).filter(enterprise=enterprise, needs__isnull=True).distinct())
+    with_need = Need.objects.filter(lead__isnull=False).values("lead")  # live needs: a withdrawn one shows its lead
+    leads = list(lead_visible(user).filter(enterprise=enterprise).exclude(pk__in=with_need))
     for lead in leads:
         entries.append(
             Entry(

@@ -18,12 +18,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from techmayor.core import clock, versions
+from techmayor.core.audit import audit_source
 from techmayor.core.errors import ApplicationError
 from techmayor.core.exports import download
-from techmayor.core.forms import styled
+from techmayor.core.forms import WithdrawForm, styled
+from techmayor.core.history import entries_of
 from techmayor.core.models import Region
 from techmayor.core.submissions import once
 from techmayor.enterprises.models import Enterprise
@@ -48,7 +51,7 @@ from .forms import (
     ProgressForm,
     ReasonForm,
 )
-from .models import IntakeChannel, Need, NeedCollaborator, OutcomeRound
+from .models import IntakeChannel, Lead, Need, NeedCollaborator, OutcomeRound
 from .state_machine import REASON_REQUIRED
 
 PAGE_SIZES = (10, 20, 50, 100)
@@ -114,7 +117,9 @@ def need_export(request):
 
 @login_required
 def need_detail(request, pk):
-    need = _need(request, pk)
+    need = selectors.need_detail(user=request.user, pk=pk)
+    if need is None:
+        return _withdrawn_page(request, Need, pk)
     allowed = perms.need_actions(request.user, need)
     context = perms.NeedContext(request.user, need)
     collaborators = selectors.need_collaborators(need=need)
@@ -152,6 +157,10 @@ def need_detail(request, pk):
             "duplicates_merged": list(selectors.need_visible(request.user).filter(merged_into=need)),
             "lead_visible": need.lead_id and selectors.lead_detail(user=request.user, pk=need.lead_id) is not None,
             "progress_form": ProgressForm(need=need) if perms.PROGRESS in allowed else None,
+            "withdraw_url": reverse("needs:need_withdraw", args=[need.pk])
+            if perms.need_can_withdraw(request.user, need)
+            else None,
+            **_history_tab(request, need),
         },
     )
 
@@ -531,7 +540,9 @@ def _lead_day(lead, group) -> dt.date:
 
 @login_required
 def lead_detail(request, pk):
-    lead = _lead(request, pk)
+    lead = selectors.lead_detail(user=request.user, pk=pk)
+    if lead is None:
+        return _withdrawn_page(request, Lead, pk)
     can_convert = perms.lead_can(request.user, perms.LEAD_CONVERT, lead)
     context = {
         "lead": lead,
@@ -549,6 +560,10 @@ def lead_detail(request, pk):
         if lead.status == LeadStatus.NEW
         else [],
         "reject_form": LeadRejectForm(),
+        "withdraw_url": reverse("needs:lead_withdraw", args=[lead.pk])
+        if perms.lead_can_withdraw(request.user, lead)
+        else None,
+        **_history_tab(request, lead),
     }
     return render(request, "needs/lead_detail.html", context)
 
@@ -706,3 +721,117 @@ def intake_link_png(request, region_pk):
     response = HttpResponse(buffer.getvalue(), content_type="image/png")
     response["Content-Disposition"] = content_disposition_header(True, f"{region.name}需求征集二维码.png")
     return response
+
+
+# ---------------------------------------------------------------- withdrawal (作废) and history
+
+
+def _history_tab(request, obj) -> dict:
+    """The 详情 / 变更记录 tabs of a record's page (``?tab=history``)."""
+    if request.GET.get("tab") != "history":
+        return {"tab": "detail"}
+    return {"tab": "history", "history": entries_of(obj)}
+
+
+WITHDRAWABLE = {
+    Need: {
+        "can_restore": perms.need_can_restore,
+        "withdraw": services.need_withdraw,
+        "restore": services.need_restore,
+        "can_withdraw": perms.need_can_withdraw,
+        "list": "needs:need_list",
+        "detail": "needs:need_detail",
+        "label": _lazy("企业需求"),
+        "arg": "need",
+    },
+    Lead: {
+        "can_restore": perms.lead_can_restore,
+        "withdraw": services.lead_withdraw,
+        "restore": services.lead_restore,
+        "can_withdraw": perms.lead_can_withdraw,
+        "list": "needs:lead_list",
+        "detail": "needs:lead_detail",
+        "label": _lazy("需求线索"),
+        "arg": "lead",
+    },
+}
+
+
+def _withdrawn_page(request, model, pk):
+    """A withdrawn need or lead, for who may restore it or withdrew it; otherwise 404."""
+    obj = model.all_objects.withdrawn().filter(pk=pk).first()
+    how = WITHDRAWABLE[model]
+    if obj is None or not (how["can_restore"](request.user, obj) or obj.withdrawn_by_id == request.user.pk):
+        raise Http404(_("记录不存在，或不在你的查看范围内"))
+    restore = f"{how['detail'].rsplit('_', 1)[0]}_restore"
+    context = {
+        "obj": obj,
+        "title": str(obj),
+        "list_url": reverse(how["list"]),
+        "list_label": how["label"],
+        "restore_url": reverse(restore, args=[obj.pk]) if how["can_restore"](request.user, obj) else None,
+        "history": entries_of(obj),
+    }
+    return render(request, "web/withdrawn_detail.html", context)
+
+
+def _withdraw(request, model, pk, visible):
+    obj = visible(user=request.user, pk=pk)
+    if obj is None:
+        raise Http404(_("记录不存在，或不在你的查看范围内"))
+    how = WITHDRAWABLE[model]
+    if not how["can_withdraw"](request.user, obj):
+        raise PermissionDenied(_("你不能作废这条记录"))
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with audit_source("web"):
+                how["withdraw"](**{how["arg"]: obj}, reason=form.cleaned_data["reason"], by=request.user)
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("已作废：%(title)s（市级管理员可以恢复）") % {"title": obj})
+            return redirect(how["list"])
+    context = {"obj": obj, "title": str(obj), "form": form, "cancel_url": reverse(how["detail"], args=[obj.pk])}
+    return render(request, "web/record_withdraw.html", context)
+
+
+def _restore(request, model, pk):
+    obj = model.all_objects.withdrawn().filter(pk=pk).first()
+    how = WITHDRAWABLE[model]
+    if obj is None:
+        raise Http404(_("记录不存在，或不在你的查看范围内"))
+    if not how["can_restore"](request.user, obj):
+        raise PermissionDenied(_("只有市级管理员可以恢复作废的记录"))
+    try:
+        with audit_source("web"):
+            how["restore"](**{how["arg"]: obj}, by=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已恢复：%(title)s") % {"title": obj})
+    return redirect(how["detail"], obj.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_withdraw(request, pk):
+    return _withdraw(request, Need, pk, selectors.need_detail)
+
+
+@login_required
+@require_POST
+def need_restore(request, pk):
+    return _restore(request, Need, pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lead_withdraw(request, pk):
+    return _withdraw(request, Lead, pk, selectors.lead_detail)
+
+
+@login_required
+@require_POST
+def lead_restore(request, pk):
+    return _restore(request, Lead, pk)

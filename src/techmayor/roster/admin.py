@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from techmayor.core.admin import AuditedModelAdmin
+from techmayor.core.admin import AuditedModelAdmin, WithdrawableAdmin
 
 from .models import Batch, DispatchUnit, Group, Member, Tenure
 
 
-class CreditedRecordAdmin(AuditedModelAdmin):
+class CreditedRecordAdmin(WithdrawableAdmin):
     """Common ground of the records credited to a batch, a group and members, on a date."""
 
     date_hierarchy = "date"

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from techmayor.core import clock
-from techmayor.core.models import BaseModel, RegionLevel
+from techmayor.core.models import BaseModel, RegionLevel, Withdrawable
 
 from .choices import DispatchUnitKind, Gender, TenureRole
 
@@ -155,7 +155,7 @@ class Tenure(BaseModel):
         _check_group_in_batch(self)
 
 
-class CreditedRecord(BaseModel):
+class CreditedRecord(Withdrawable, BaseModel):
     """A piece of work credited to a batch, one group and one or more members, on a date.
 
     A figure belongs to the batch and group in which its work happened; a record shared by
@@ -174,7 +174,7 @@ class CreditedRecord(BaseModel):
     date = models.DateField(_("日期"), db_index=True)
     note = models.TextField(_("备注"), blank=True)
 
-    class Meta:
+    class Meta(Withdrawable.Meta):
         abstract = True
         ordering = ["-date", "-id"]
 

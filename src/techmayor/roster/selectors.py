@@ -184,6 +184,32 @@ def can_edit_record(user, record) -> bool:
     return True
 
 
+def can_withdraw_record(user, record, *, entered=None) -> bool:
+    """作废 a credited record (or ``entered``, a part of it such as an agreement's receipt): whoever
+    entered it, while they may still change the record, or an administrator of its scope (the city's
+    administrators, the group's leader). A withdrawn record is not withdrawn again."""
+    entered = entered if entered is not None else record
+    if getattr(entered, "withdrawn_at", None) is not None or getattr(record, "withdrawn_at", None) is not None:
+        return False
+    ctx = write_context(user, record.batch)
+    if ctx is None or record.group_id not in ctx.capacity:
+        return False
+    if ctx.capacity[record.group_id] in (WRITE_ADMIN, WRITE_LEADER):
+        return True
+    return entered.created_by_id == user.pk and can_edit_record(user, record)
+
+
+def can_restore_record(user, record, *, entered=None) -> bool:
+    """Restore a withdrawn record (or ``entered``, a withdrawn part of it): the administrators of its
+    batch's city (and superusers)."""
+    entered = entered if entered is not None else record
+    if getattr(entered, "withdrawn_at", None) is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return any(a.role == Role.CITY_ADMIN and a.region_id == record.batch.city_id for a in active_roles(user))
+
+
 def batch_members(batch: Batch) -> QuerySet[Member]:
     """Everyone serving in ``batch`` (who may be credited with its records)."""
     return Member.objects.filter(tenures__batch=batch).distinct().order_by("tenures__group_id", "id")

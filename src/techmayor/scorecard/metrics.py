@@ -12,7 +12,10 @@ Counting rules (DOMAIN.md):
 - 家 (distinct enterprises) de-duplicates by enterprise identity: 统一社会信用代码, else the
   normalised name; 家次/场次/次/篇/项/个 count records; 人次/人 sum head counts;
 - money is summed from increments (agreements' contract amounts, receipts, outcome rounds);
-  nothing is a running total, so nothing is counted twice.
+  nothing is a running total, so nothing is counted twice;
+- a withdrawn (作废) record counts nowhere: the records' default manager leaves it out, and a figure
+  read through a credited record (receipts of an agreement, outcome rounds of a need) also leaves out
+  those of a withdrawn one (:func:`_m` adds the condition; docs/decisions/0016-withdrawal.md).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 
+from techmayor.core.models import live_related
 from techmayor.needs.state_machine import rank
 
 COUNT = "count"  # number of records
@@ -180,6 +184,8 @@ def _engaged_university_ids(scope: Scope) -> set[int]:
 def _m(code, name, unit, rule, model, aggregate=COUNT, expr=None, filters=None, **kw) -> Metric:
     with translation.override(None):  # the untranslated Chinese of the definitions below
         name, unit, rule = str(name), str(unit), str(rule)
+    if kw.get("path"):  # records counted through their credited record: not those of a withdrawn one
+        filters = (filters or Q()) & Q(**{f"{kw['path']}withdrawn_at__isnull": True})
     return Metric(code, name, unit, rule, model, aggregate, expr, filters, **kw)
 
 
@@ -288,15 +294,16 @@ FUNNEL_METRICS = [
     ),
     *(
         Metric(f"_stays_{state}", f"“{label}”停留时长", "次", f"采集的需求离开“{label}”时已停留的时长（0.1天）",
-               "needs.NeedTransition", DISTINCT, "stay_tenths", Q(from_state=state) & ~Q(need__state="merged"),
+               "needs.NeedTransition", DISTINCT, "stay_tenths",
+               Q(from_state=state) & live_related("need") & ~Q(need__state="merged"),
                path="need__", date_field="")
         for state, label in _STAYS
     ),
     # The cooperation funnel: of the intents, those that led to an agreement, and to money received under it.
     Metric("_intents_agreed", "促成协议的合作意向", "项", "有协议注明来自该意向的合作意向数", "cooperation.Intent",
-           filters=Q(agreements__isnull=False)),
+           filters=live_related("agreements")),
     Metric("_intents_received", "协议到账的合作意向", "项", "其协议有到账记录的合作意向数", "cooperation.Intent",
-           filters=Q(agreements__receipts__isnull=False)),
+           filters=live_related("agreements__receipts")),
 ]  # fmt: skip
 
 METRICS: dict[str, Metric] = {m.code: m for m in [*_DEFINITIONS, *FUNNEL_METRICS]}

@@ -21,26 +21,39 @@ from techmayor.core import versions
 from techmayor.core.audit import audit_source
 from techmayor.core.errors import ApplicationError
 from techmayor.core.exports import xlsx_response
-from techmayor.core.forms import styled
+from techmayor.core.forms import WithdrawForm, styled
 from techmayor.core.lists import PAGE_SIZES, paginate
 from techmayor.core.registry import RecordKind
+from techmayor.core.services import restore_record, withdraw_record
 from techmayor.core.submissions import once
-from techmayor.roster.selectors import can_edit_record, write_context
+from techmayor.roster.selectors import can_edit_record, can_restore_record, can_withdraw_record, write_context
 
 
 class KindView(LoginRequiredMixin, View):
     kind: RecordKind = None  # type: ignore[assignment]
     raise_exception = False
 
-    def get_object(self):
+    def get_object(self, *, withdrawn: bool = False):
+        """The record in the user's read scope; with ``withdrawn``, also a withdrawn record that the
+        user may restore (a city administrator) or withdrew themselves. Otherwise a 404."""
         try:
             pk = int(self.kwargs["pk"])
         except (TypeError, ValueError) as exc:
             raise Http404 from exc
         obj = self.kind.queryset(user=self.request.user).filter(pk=pk).first()
+        if obj is None and withdrawn and self.kind.withdrawable:
+            obj = withdrawn_record(self.kind, self.request.user, pk)
         if obj is None:
             raise Http404(_("记录不存在，或不在你的查看范围内"))
         return obj
+
+
+def withdrawn_record(kind: RecordKind, user, pk: int):
+    """A withdrawn record of ``kind`` that ``user`` may see: to restore it, or as the one who withdrew it."""
+    obj = kind.model.all_objects.withdrawn().filter(pk=pk).first()
+    if obj is None or not (can_restore_record(user, obj) or obj.withdrawn_by_id == user.pk):
+        return None
+    return obj
 
 
 def filtered(kind: RecordKind, request):
@@ -86,13 +99,74 @@ class RecordExportView(KindView):
 
 def render_detail(kind: RecordKind, request, obj):
     """The detail page of ``obj`` (already checked to be in the user's scope)."""
-    context = kind.detail_page(request, obj, can_edit=can_edit_record(request.user, obj))
-    return render(request, kind.detail_template, context)
+    user = request.user
+    context = kind.detail_page(
+        request,
+        obj,
+        can_edit=can_edit_record(user, obj),
+        can_withdraw=kind.withdrawable and can_withdraw_record(user, obj),
+        can_restore=kind.withdrawable and can_restore_record(user, obj),
+    )
+    template = "web/record_detail.html" if getattr(obj, "withdrawn_at", None) else kind.detail_template
+    return render(request, template, context)
 
 
 class RecordDetailView(KindView):
     def get(self, request, pk):
-        return render_detail(self.kind, request, self.get_object())
+        return render_detail(self.kind, request, self.get_object(withdrawn=True))
+
+
+class RecordWithdrawView(KindView):
+    """作废: a form asking why; the record leaves every list and figure (``core.services.withdraw_record``)."""
+
+    template_name = "web/record_withdraw.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.obj = self.get_object()
+        if not can_withdraw_record(request.user, self.obj):
+            raise PermissionDenied(_("你不能作废这条记录：只有登记人或其范围内的管理员可以作废"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_form(self, form):
+        context = {"kind": self.kind, "obj": self.obj, "title": self.kind.title(self.obj), "form": form}
+        return render(self.request, self.template_name, context | {"cancel_url": self.kind.detail_url(self.obj)})
+
+    def get(self, request, pk):
+        return self.render_form(WithdrawForm())
+
+    def post(self, request, pk):
+        form = WithdrawForm(request.POST)
+        if not form.is_valid():
+            return self.render_form(form)
+        try:
+            with audit_source("web"):
+                withdraw_record(self.obj, by=request.user, reason=form.cleaned_data["reason"])
+        except ApplicationError as err:
+            form.add_service_error(err)
+            return self.render_form(form)
+        messages.success(request, _("已作废：%(title)s（市级管理员可以恢复）") % {"title": self.kind.title(self.obj)})
+        return redirect(self.kind.url("list"))
+
+
+class RecordRestoreView(KindView):
+    """Restore a withdrawn record (city administrators; audited)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        obj = self.get_object(withdrawn=True)
+        if not can_restore_record(request.user, obj):
+            raise PermissionDenied(_("只有市级管理员可以恢复作废的记录"))
+        try:
+            with audit_source("web"):
+                restore_record(obj, by=request.user)
+        except ApplicationError as err:
+            messages.error(request, str(err))
+        else:
+            messages.success(request, _("已恢复：%(title)s") % {"title": self.kind.title(obj)})
+        return redirect(self.kind.detail_url(obj))
 
 
 class RecordFormMixin:
@@ -181,4 +255,6 @@ VIEWS = {
     "detail": RecordDetailView,
     "create": RecordCreateView,
     "edit": RecordEditView,
+    "withdraw": RecordWithdrawView,
+    "restore": RecordRestoreView,
 }

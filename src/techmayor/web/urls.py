@@ -7,4 +7,5 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/<str:source>/", views.picker_search, name="picker_search"),
+    path("withdrawn/", views.withdrawn_list, name="withdrawn_list"),
 ]

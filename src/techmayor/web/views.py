@@ -134,3 +134,39 @@ def picker_search(request, source):
         "web/widgets/picker_results.html",
         {"results": results, "q": request.GET.get("q", "").strip(), "source": source},
     )
+
+
+@login_required
+@require_GET
+def withdrawn_list(request):
+    """已作废记录: the withdrawn records of the cities the user administers, newest first, each with its
+    page (reason and history) and a restore button."""
+    from django.core.exceptions import PermissionDenied
+
+    from techmayor.accounts.selectors import audit_cities
+    from techmayor.core.registry import Withdrawn, registry, safe_reverse
+
+    cities = audit_cities(request.user)
+    if not cities:
+        raise PermissionDenied(_("只有市级管理员可以查看已作废的记录"))
+    entries: list[Withdrawn] = []
+    for kind in registry.kinds():
+        if not kind.withdrawable:
+            continue
+        withdrawn = kind.model.all_objects.withdrawn().filter(batch__city__in=cities).select_related("withdrawn_by")
+        for obj in withdrawn.order_by("-withdrawn_at")[:200]:
+            entries.append(
+                Withdrawn(
+                    label=kind.verbose_name,
+                    title=kind.title(obj),
+                    at=obj.withdrawn_at,
+                    by=str(obj.withdrawn_by or "—"),
+                    reason=obj.withdrawn_reason,
+                    url=safe_reverse(kind.url_name("detail"), obj.pk),
+                    restore_url=safe_reverse(kind.url_name("restore"), obj.pk),
+                )
+            )
+    for source in registry.withdrawn_sources:
+        entries.extend(source(cities=cities))
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return render(request, "web/withdrawn_list.html", {"entries": entries})
