@@ -23,6 +23,8 @@ if env_file.exists():
     environ.Env.read_env(env_file)
 
 DEBUG = env.bool("DEBUG", default=False)
+# Under DEBUG, Django's technical 404/500 pages instead of the platform's own (for developers).
+TECHNICAL_ERROR_PAGES = env.bool("TECHMAYOR_TECHNICAL_ERRORS", default=False)
 
 VAR_DIR = Path(env.str("TECHMAYOR_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -106,6 +108,8 @@ MIDDLEWARE = [
     "techmayor.accounts.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Inside the headers' middleware, so that the page it swaps in gets CSP and the rest.
+    "techmayor.core.middleware.FriendlyErrorPagesMiddleware",
     "techmayor.accounts.middleware.ForcePasswordChangeMiddleware",
     # Last, as django-axes requires: locks out repeated failed logins.
     "axes.middleware.AxesMiddleware",

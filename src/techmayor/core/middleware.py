@@ -81,3 +81,34 @@ class PermissionsPolicyMiddleware:
         if settings.PERMISSIONS_POLICY:
             response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+# Django's own debug pages (404 and 500 under DEBUG) carry this line; ours never do.
+_TECHNICAL_PAGE = b'<meta name="robots" content="NONE,NOARCHIVE">'
+
+
+class FriendlyErrorPagesMiddleware:
+    """Under DEBUG (``make run``), the platform's own phone-sized 404 and 500 pages instead of Django's
+    980 px debug pages, which are meant for developers (``TECHMAYOR_TECHNICAL_ERRORS=1`` keeps them).
+    Errors are still logged as usual; without DEBUG Django already uses the platform's pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.active = settings.DEBUG and not settings.TECHNICAL_ERROR_PAGES
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not self.active or response.status_code not in (404, 500) or response.streaming:
+            return response
+        if _TECHNICAL_PAGE not in response.content[:2000]:
+            return response
+        context = {"request_path": request.path, "exception": getattr(request, "_tm_not_found", "")}
+        template = "404.html" if response.status_code == 404 else "500.html"
+        return render(request, template, context, status=response.status_code)
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+
+        if isinstance(exception, Http404) and exception.args:
+            request._tm_not_found = str(exception.args[0])
+        return None  # Django answers as usual; __call__ swaps the page

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -79,6 +80,12 @@ def _figure_blocks(user, batch, start, end) -> list[dict]:
             }
         )
     return blocks
+
+
+@require_GET
+def favicon(request):
+    """``/favicon.ico``, which browsers and tools ask for whatever the page says: the platform's icon."""
+    return redirect(static("web/favicon.svg"), permanent=True)
 
 
 @login_required
