@@ -177,6 +177,9 @@ class CreditedRecord(Withdrawable, BaseModel):
     class Meta(Withdrawable.Meta):
         abstract = True
         ordering = ["-date", "-id"]
+        # The scorecard's cells are kept per batch, group and day: each write recounts its day's cells
+        # through this index (named per table by Django).
+        indexes = [models.Index(fields=["batch", "group", "date"])]
 
     def clean(self):
         _check_group_in_batch(self)
