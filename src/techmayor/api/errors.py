@@ -52,7 +52,7 @@ def _body(errors: dict[str, list[str]]) -> dict:
     field, messages = next(((k, v) for k, v in errors.items() if v), (None, [_("请求无效")]))
     first = messages[0]
     return {
-        "detail": first if field in (None, NON_FIELD) else f"{field}: {first}",
+        "detail": first,
         "field": None if field == NON_FIELD else field,
         "errors": errors,
     }
