@@ -1,0 +1,47 @@
+"""The API's docs page (Swagger UI from drf-spectacular-sidecar, served by us) and the account page's
+tokens in a real Chromium under the Content-Security-Policy: no violation, no script error, the
+operations listed, and "Try it out" calling the API with the page's session."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.actors import Actor
+from tests.browser.test_csp import WATCH_JS
+from tests.needs.world import build_world
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_docs_page_works_under_the_csp_and_calls_the_api(live_server, browser):
+    world = build_world()
+    actor = Actor(browser, live_server.url, None)
+    problems: list[str] = []
+    actor.context.add_init_script(WATCH_JS)
+    actor.page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    actor.page.on("pageerror", lambda exc: problems.append(str(exc)))
+    outside: list[str] = []
+    actor.page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server.url) else None)
+    try:
+        actor.login(world.users["admin"].username, "pw-For-Tests-1")
+        page = actor.page
+        actor.goto(f"{live_server.url}/api/docs/")
+        page.wait_for_selector(".opblock-tag", timeout=20_000)
+        assert page.locator(".opblock-tag", has_text="企业需求").count() == 1
+        # A call from the docs with the logged-in session, then a token made on the account page.
+        page.locator(".opblock-tag", has_text="支团").click()
+        page.locator(".opblock-summary-path", has_text="/api/v1/groups/").first.click()
+        page.locator("button.try-out__btn").first.click()
+        page.locator("button.execute").first.click()
+        page.wait_for_selector(".live-responses-table .response-col_status", timeout=20_000)
+        assert "200" in page.locator(".live-responses-table .response-col_status").first.inner_text()
+        problems.extend(page.evaluate("window.__csp || []"))
+        actor.goto(f"{live_server.url}/accounts/")
+        page.get_by_label("名称（用途）").fill("浏览器里创建")
+        actor.submit(page.get_by_role("button", name="创建令牌"))
+        assert page.locator("#tm-new-token").inner_text().startswith("tm_")
+        problems.extend(page.evaluate("window.__csp || []"))
+    finally:
+        actor.close()
+    assert problems == []
+    assert outside == []  # nothing from a CDN
