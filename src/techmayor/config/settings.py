@@ -334,6 +334,19 @@ SPECTACULAR_SETTINGS = {
         "techmayor.api.schema.document_errors",
     ],
     "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
+    # Several models name their type "kind": each choice set gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        f"{name}Enum": f"techmayor.{app}.choices.{name}"
+        for app, name in (
+            ("cooperation", "AgreementKind"),
+            ("enterprises", "EnterpriseTagKind"),
+            ("ledger", "EventKind"),
+            ("ledger", "VisitorKind"),
+            ("ledger", "ApplicationKind"),
+            ("ledger", "CultivationKind"),
+            ("needs", "NeedKind"),
+        )
+    },
 }
 
 LOGGING = {
