@@ -23,6 +23,16 @@ from techmayor.core.forms import CONFIRM_AMOUNTS, WanField
 from .versions import version_of
 
 SKIP_FIELDS = {"normalized_name", "enterprise_key", "is_demo"}
+MAX_ID = 2**63 - 1  # the largest id a database holds: a larger one is refused as input, never looked up
+
+
+def id_field(**kwargs) -> serializers.IntegerField:
+    """A record's id as input."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def id_list(**kwargs) -> serializers.ListField:
+    return serializers.ListField(child=id_field(), max_length=1000, **kwargs)
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -92,9 +102,9 @@ def input_field(field: forms.Field, name: str) -> serializers.Field:
     """The serializer field for a form field (type and limits for the schema; the form checks the rest)."""
     common = {"required": field.required, "help_text": str(field.label or name)}
     if isinstance(field, forms.ModelMultipleChoiceField):
-        return serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, **_help(field))
+        return id_list(required=False, **_help(field))
     if isinstance(field, forms.ModelChoiceField):
-        return serializers.IntegerField(min_value=1, allow_null=not field.required, **common)
+        return id_field(allow_null=not field.required, **common)
     if isinstance(field, forms.BooleanField):
         return serializers.BooleanField(required=False, **_help(field))
     if isinstance(field, forms.ChoiceField):
@@ -149,11 +159,9 @@ def form_input(
     for picker, options in getattr(form_class, "pickers", {}).items():
         required = options.get("required", picker != "university")
         label = options.get("label", picker)
-        fields[picker] = serializers.IntegerField(
-            min_value=1, required=required, allow_null=not required, help_text=str(label)
-        )
+        fields[picker] = id_field(required=required, allow_null=not required, help_text=str(label))
     for m2m in getattr(form_class, "m2m_fields", ()):
-        fields[m2m] = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False)
+        fields[m2m] = id_list(required=False)
     if any(isinstance(f, WanField) for f in form_class.base_fields.values()):
         fields[CONFIRM_AMOUNTS] = serializers.BooleanField(
             required=False, help_text="金额超过常见范围时，确认金额无误后再提交"

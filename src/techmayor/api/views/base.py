@@ -35,6 +35,8 @@ class ScopedViewSet(viewsets.GenericViewSet):
     """``get_queryset`` is the reader's scope; a record outside it is a 404 (``not_found``)."""
 
     not_found = "记录不存在，或不在你的查看范围内"
+    # Any path segment reaches get_object, so "/visits/0.5/" is the API's 404, not the site's HTML one.
+    lookup_value_regex = "[^/]+"
 
     def get_object(self):
         pk = pk_of(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))

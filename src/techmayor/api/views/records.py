@@ -18,7 +18,7 @@ from techmayor.ledger.forms import VisitLogForm
 from techmayor.roster.selectors import can_edit_record, write_context
 
 from ..errors import ErrorSerializer
-from ..serializers import FormInput, form_input, record_serializer
+from ..serializers import FormInput, form_input, id_field, record_serializer
 from .base import FormWriteMixin, ReadMixin, ScopedViewSet
 
 # The kinds users log every day take writes through the API; the others are read-only here.
@@ -91,7 +91,7 @@ class KindWriteViewSet(FormWriteMixin, KindViewSet):
 
 def _create_input(kind: RecordKind) -> type:
     name = f"{kind.model.__name__}CreateInput"
-    group = serializers.IntegerField(min_value=1, required=False, help_text=GROUP_HELP)
+    group = id_field(required=False, help_text=GROUP_HELP)
     if kind.custom_create:  # the quick visit log
         extra = {
             "group": group,
