@@ -21,9 +21,11 @@ def test_the_docs_page_works_under_the_csp_and_calls_the_api(live_server, browse
     # Failed loads are caught below by their response (the browser's own favicon probe is not ours).
     actor.page.on(
         "console",
-        lambda msg: problems.append(msg.text)
-        if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-        else None,
+        lambda msg: (
+            problems.append(msg.text)
+            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
+            else None
+        ),
     )
     actor.page.on("pageerror", lambda exc: problems.append(str(exc)))
     actor.page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
