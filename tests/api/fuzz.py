@@ -151,6 +151,7 @@ def config_file(path: Path, ids: dict[str, int]) -> Path:
 def main() -> int:
     examples = int(os.environ.get("API_FUZZ_EXAMPLES", "8"))
     roles = [r for r in os.environ.get("API_FUZZ_ROLES", ",".join(ROLES)).split(",") if r]
+    started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="techmayor-api-fuzz-"))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -199,7 +200,7 @@ def main() -> int:
         bad_exit = [r["role"] for r in results if r["exit"] != 0]
         print(f"== total: {operations} operations, {calls} calls over {len(results)} roles, {failed} failures")
         errors = (workdir / "server.log").read_text().count("Internal Server Error")
-        print(f"== server errors in the server's log: {errors}")
+        print(f"== server errors in the server's log: {errors}; {round(time.monotonic() - started)} s in all")
         return 1 if failed or bad_exit or errors else 0
     finally:
         if server is not None:
