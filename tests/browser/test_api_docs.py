@@ -56,3 +56,18 @@ def test_the_docs_page_works_under_the_csp_and_calls_the_api(live_server, browse
         actor.close()
     assert problems == []
     assert outside == []  # nothing from a CDN
+
+
+def test_the_account_page_fits_a_phone(live_server, browser):
+    """Creating and revoking a token on a 375 px phone: nothing overflows (``Actor.settle`` checks)."""
+    world = build_world()
+    actor = Actor(browser, live_server.url, world.users["member"].username, "pw-For-Tests-1", phone=True)
+    try:
+        actor.goto(f"{live_server.url}/accounts/")
+        actor.page.get_by_label("名称（用途）").fill("手机上创建的令牌，名字写得比较长一些")
+        actor.submit(actor.page.get_by_role("button", name="创建令牌"))
+        assert actor.page.locator("#tm-new-token").inner_text().startswith("tm_")
+        actor.submit(actor.page.get_by_role("button", name="撤销"))
+        actor.expect_text("已撤销")
+    finally:
+        actor.close()
