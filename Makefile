@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-dev-$(HASH)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres test-jobs-redis lint format bench bench-load venv demo clean serve
+.PHONY: run test test-api-fuzz test-postgres test-jobs-redis lint format bench bench-load venv demo clean serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ demo: $(RUN_STAMP)
 # The whole suite on SQLite (or on DATABASE_URL when it is set).
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+# Schemathesis against the whole API schema with a token of each demo role: the demo built in a temporary
+# directory and served on a free port (both removed afterwards); 0 server errors and 0 responses that break
+# the schema, or it fails. API_FUZZ_EXAMPLES=N examples per operation (default 8).
+test-api-fuzz: $(STAMP)
+	$(BIN)/python -m tests.api.fuzz
 
 # The same suite on the local PostgreSQL (database `test`, user postgres, trust auth).
 test-postgres: $(STAMP) $(NODE_STAMP)

@@ -171,3 +171,13 @@ def test_a_picker_refuses_what_the_user_may_not_pick(login, world):
     html = client.post(url("landing", "create"), {"date": "2021-10-10", "enterprise": 10**9}).content.decode()
     assert "选择一个有效的选项" in field_block(html, "enterprise")
     assert not ledger.EnterpriseLanding.objects.filter(group=world.liyang).exclude(pk=world.ly["landing"].pk).exists()
+
+
+def test_an_id_beyond_what_a_database_holds_is_an_invalid_choice_not_a_server_error(world, login):
+    """SQLite cannot compare such a number (``pk__in`` raises OverflowError): the form refuses it first."""
+    client = login(world.users.admin)
+    data = {"kind": "matchmaking", "title": "超大编号", "date": "2021-09-05", "group": world.liyang.pk}
+    for field in ("members", "enterprises", "universities"):
+        response = client.post(url("event", "create"), {**data, field: [str(2**70)]})
+        assert response.status_code == 200, field
+        assert not ledger.Event.objects.filter(title="超大编号").exists()

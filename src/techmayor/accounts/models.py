@@ -78,3 +78,28 @@ class RoleAssignment(BaseModel):
                 raise ValidationError({"group": _("团长/副团长须指定支团")})
         elif self.region_id or self.group_id:
             raise ValidationError({"region": _("团员角色的范围是本人记录，不指定地区或支团")})
+
+
+class ApiToken(models.Model):
+    """A personal API token (``Authorization: Bearer <token>``). Only the SHA-256 of the token is
+    stored: the token itself is shown once, when it is made (account page or ``techmayor api-token``)."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("名称"), max_length=60)
+    key_hash = models.CharField(_("令牌摘要"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("令牌开头"), max_length=12, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("有效期至"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name} · {self.prefix}…"
+
+    def is_usable(self, now) -> bool:
+        return self.revoked_at is None and self.expires_at > now

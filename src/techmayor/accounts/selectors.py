@@ -3,7 +3,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from .choices import Role
-from .models import User
+from .models import ApiToken, User
 from .scopes import active_roles, regions_under
 
 
@@ -61,3 +61,8 @@ def audit_list(*, user, filters) -> QuerySet:
             continue
         logs = logs.filter(**{lookup: day})
     return logs
+
+
+def api_token_list(*, user):
+    """The user's own API tokens, newest first (other people's are never listed)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")

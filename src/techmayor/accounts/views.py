@@ -1,20 +1,26 @@
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from techmayor.core.audit import audit_source
+from techmayor.core.errors import ApplicationError
 from techmayor.core.exports import xlsx_response
+from techmayor.core.forms import BaseForm
 from techmayor.core.lists import PAGE_SIZES, paginate
 from techmayor.core.models import AuditAction
 
-from . import throttle
-from .selectors import audit_cities, audit_list, demo_accounts
+from . import services, throttle
+from .selectors import api_token_list, audit_cities, audit_list, demo_accounts
 from .services import DEMO_PASSWORD, user_password_change_required, user_password_changed
 
 
@@ -113,3 +119,54 @@ def audit_export(request):
     rows = ([value(log) for _label, value, _w in AUDIT_COLUMNS] for log in logs)
     headers, widths = [c[0] for c in AUDIT_COLUMNS], [c[2] for c in AUDIT_COLUMNS]
     return xlsx_response(_("操作记录"), _("操作记录"), headers, rows, widths, request=request)
+
+
+# --- my account: roles and personal API tokens -----------------------------------------------------
+
+
+class ApiTokenForm(BaseForm):
+    name = forms.CharField(label=_("名称（用途）"), max_length=60, help_text=_("如：区里的统计脚本"))
+    expires_days = forms.IntegerField(
+        label=_("有效天数"),
+        min_value=1,
+        max_value=services.TOKEN_DAYS_MAX,
+        initial=services.TOKEN_DAYS_DEFAULT,
+        help_text=_("到期后令牌自动失效"),
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def account(request):
+    """我的账号: the user's roles and personal API tokens; a new token is shown on this response only."""
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            with audit_source("web"):
+                record, new_token = services.api_token_create(
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    expires_days=form.cleaned_data["expires_days"],
+                    by=request.user,
+                )
+        except ApplicationError as err:
+            form.add_service_error(err)
+        else:
+            form = ApiTokenForm()
+            messages.success(request, _("已创建令牌「%(name)s」") % {"name": record.name})
+    context = {"form": form, "tokens": api_token_list(user=request.user), "new_token": new_token}
+    return render(request, "accounts/account.html", context)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk):
+    token = api_token_list(user=request.user).filter(pk=pk).first()
+    if token is None:
+        raise Http404(_("令牌不存在"))
+    with audit_source("web"):
+        services.api_token_revoke(token=token, by=request.user)
+    messages.success(request, _("已撤销令牌「%(name)s」") % {"name": token.name})
+    return redirect("accounts:account")

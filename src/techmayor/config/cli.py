@@ -18,6 +18,9 @@ def main(argv: list[str] | None = None) -> None:
     # (``import`` is a Python keyword and cannot name a command module).
     if len(argv) > 1 and argv[1] == "import":
         argv[1] = "import_data"
+    # ``techmayor api-token USERNAME`` is the command ``api_token``.
+    if len(argv) > 1 and argv[1] == "api-token":
+        argv[1] = "api_token"
     execute_from_command_line(argv)
 
 

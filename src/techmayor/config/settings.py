@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "techmayor.core.staticfiles.StaticFilesConfig",  # django.contrib.staticfiles, collecting only what pages load
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from our static files (no CDN)
     "django_filters",
     "django_htmx",
     "axes",
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "techmayor.dashboards",
     "techmayor.demo",
     "techmayor.matchmaking",
+    "techmayor.api",
     "techmayor.web",
 ]
 
@@ -315,14 +317,57 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # The hour (local time, TIME_ZONE) of the daily digest of reminders.
 NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=8)
 
+# The REST API (techmayor.api; README "API"): personal tokens (Authorization: Bearer …) or the browser's
+# session (with its CSRF check), the list pages' FilterSets, pages of 50, errors as {"detail", "field", "errors"}.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "techmayor.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["techmayor.api.filters.FilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "techmayor.api.pagination.Pagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "techmayor.api.errors.exception_handler",
     "PAGE_SIZE": 50,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "科技镇长团工作平台 API", "VERSION": "0.1.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "科技镇长团工作平台 API",
+    "DESCRIPTION": (
+        "读取当前用户查看范围内的各类工作记录、企业、需求与线索，登记走访、活动、来访、企业、线索与需求进展，"
+        "读取成绩单与看板数据。认证：个人 API 令牌（Authorization: Bearer <令牌>，在“我的账号”页面创建）"
+        "或浏览器登录会话。错误统一为 {detail, field, errors}。"
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "techmayor.api.schema.document_errors",
+    ],
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": True,
+    # Several models name their type "kind": each choice set gets its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        f"{name}Enum": f"techmayor.{app}.choices.{name}"
+        for app, name in (
+            ("cooperation", "AgreementKind"),
+            ("enterprises", "EnterpriseTagKind"),
+            ("ledger", "EventKind"),
+            ("ledger", "VisitorKind"),
+            ("ledger", "ApplicationKind"),
+            ("ledger", "CultivationKind"),
+            ("needs", "NeedKind"),
+        )
+    },
+}
 
 LOGGING = {
     "version": 1,

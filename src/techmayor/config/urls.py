@@ -22,6 +22,7 @@ urlpatterns = [
     path("matching/", include("techmayor.matchmaking.urls")),
     path("scorecard/", include("techmayor.scorecard.urls")),
     path("dashboard/", include("techmayor.dashboards.urls")),
+    path("api/", include("techmayor.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

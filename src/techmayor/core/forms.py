@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -142,6 +143,9 @@ class BaseForm(PlausibleAmountsMixin, BootstrapMixin, forms.Form):
             self.add_error(None, err.message)
 
 
+MAX_ID = 2**63 - 1  # the largest id a database column holds
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -181,7 +185,7 @@ class PickerWidget(forms.Widget):
 
     def labels(self, ids: list[str]) -> list[tuple[str, str]]:
         """``(id, label)`` of the chosen items that the field's queryset holds, in the order given."""
-        clean = [str(i) for i in ids if str(i).isdigit()]
+        clean = [str(i) for i in ids if str(i).isdigit() and int(str(i)) <= MAX_ID]
         if not clean or self.queryset is None:
             return []
         found = {str(o.pk): str(o) for o in self.queryset.filter(pk__in=clean)}
@@ -218,7 +222,24 @@ class PickerField(_PickerMixin, forms.ModelChoiceField):
         super().__init__(queryset, **kwargs)
 
 
-class MultiPickerField(_PickerMixin, forms.ModelMultipleChoiceField):
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, with ids beyond what a database holds refused as invalid choices (SQLite cannot
+    even compare them: ``pk__in`` raises OverflowError, which would be a server error)."""
+
+    def _check_values(self, value):
+        for pk in value or ():
+            try:
+                too_large = abs(int(str(pk))) > MAX_ID
+            except ValueError:
+                continue  # not a number: Django reports it as an invalid choice
+            if too_large:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
+class MultiPickerField(_PickerMixin, ModelMultipleChoiceField):
     def __init__(self, queryset, *, source: str, placeholder: str = "", **kwargs):
         kwargs.setdefault("widget", PickerWidget(source, multiple=True, placeholder=placeholder))
         kwargs.setdefault("required", False)

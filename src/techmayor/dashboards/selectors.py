@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from techmayor.accounts.choices import Role
 from techmayor.needs.choices import NeedState
 from techmayor.needs.state_machine import MAIN_PATH
 from techmayor.scorecard import rollup
@@ -41,6 +42,10 @@ COMPARE_METRICS = (
     "projects_brokered",
     "talents_introduced",
 )
+
+
+# Who sees the whole dashboard; members and town staff see their group's trend and funnels only.
+FULL_VIEW_ROLES = (Role.CITY_ADMIN, Role.LEADER, Role.DISTRICT_STAFF, Role.GROUP_LEADER)
 
 
 def show_ranking(city) -> bool:

@@ -20,8 +20,7 @@ from techmayor.roster.selectors import current_batch, group_list, reference_day
 from . import selectors, services
 from .geo import geo_path, geo_version
 
-# Who sees the whole dashboard; members and town staff see their group's trend and funnels only.
-FULL_VIEW_ROLES = (Role.CITY_ADMIN, Role.LEADER, Role.DISTRICT_STAFF, Role.GROUP_LEADER)
+FULL_VIEW_ROLES = selectors.FULL_VIEW_ROLES
 
 
 def _int(text) -> int:

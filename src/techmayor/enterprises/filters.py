@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from techmayor.accounts.scopes import regions_under
 from techmayor.core.models import Region, RegionLevel
-from techmayor.roster.filters import CreditedRecordFilterSet
+from techmayor.roster.filters import CreditedRecordFilterSet, IdChoiceFilter
 
 from .choices import EnterpriseTagKind
 from .models import Enterprise, EnterpriseLink
@@ -23,7 +23,7 @@ def _districts(request):
 
 class EnterpriseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_q", help_text=_("名称、拼音首字母或信用代码"))
-    district = django_filters.ModelChoiceFilter(
+    district = IdChoiceFilter(
         label=_("区（县级市）"), queryset=_districts, method="filter_district", empty_label=_("全部地区")
     )
     tag = django_filters.ChoiceFilter(

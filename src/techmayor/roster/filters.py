@@ -15,6 +15,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .models import Batch, Group, Member
 from .selectors import visible_groups_q
@@ -48,6 +50,11 @@ def visible_batches(request):
     )
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A record chosen by its id, whose choices depend on the reader (the API's schema: an integer)."""
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -63,7 +70,7 @@ class CreditedRecordFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_q")
     batch = django_filters.ModelChoiceFilter(label=_("批次"), queryset=visible_batches, empty_label=_("全部批次"))
     group = django_filters.ModelChoiceFilter(label=_("支团"), queryset=visible_groups, empty_label=_("全部支团"))
-    member = django_filters.ModelChoiceFilter(
+    member = IdChoiceFilter(
         label=_("团员"), queryset=visible_members, method="filter_member", empty_label=_("全部团员")
     )
     date_from = django_filters.DateFilter(label=_("起始日期"), field_name="date", lookup_expr="gte", widget=DateInput())

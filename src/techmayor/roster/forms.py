@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from techmayor.core.forms import BaseForm, DateInput
+from techmayor.core.forms import BaseForm, DateInput, ModelMultipleChoiceField
 
 from .models import Group, Member, Tenure
 from .selectors import reference_day
@@ -24,7 +24,7 @@ class CreditedForm(BaseForm):
 
     group = forms.ModelChoiceField(queryset=None, label=_("支团"), empty_label=None)
     date = forms.DateField(label=_("日期"), widget=DateInput())
-    members = forms.ModelMultipleChoiceField(
+    members = ModelMultipleChoiceField(
         queryset=None, label=_("参与团员"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
