@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "techmayor.accounts",
     "techmayor.resources",
     "techmayor.roster",
+    "techmayor.imports",
     "techmayor.enterprises",
     "techmayor.needs",
     "techmayor.ledger",

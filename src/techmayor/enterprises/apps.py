@@ -8,3 +8,4 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self):
         from . import records  # noqa: F401  (registers the app's record kinds in core.registry)
+        from . import imports  # noqa: F401  (registers the app's import kinds in imports.engine)

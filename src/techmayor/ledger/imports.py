@@ -1,0 +1,347 @@
+"""Importing the work ledger's sheets (走访台账, 活动, 来访, 调研报告, 引才, 科创平台, 科技项目).
+
+Each row goes through the same service as the form; visits with the needs found there become leads
+(``visit_log_with_leads``). From ``VisitImport.bulk_min`` new visits on, the rows (already checked
+one by one with the rules of the service, see ``imports.lookups.credit``) are written in bulk with
+one audit record each, and the scorecard's cells of the batch are rebuilt on the next read.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from techmayor.core import audit, values
+from techmayor.core.models import AuditAction, AuditLog
+from techmayor.enterprises.imports import CREDIT_CODE, ENTERPRISE, REGION
+from techmayor.imports import lookups as L
+from techmayor.imports.credited import CreditedImport
+from techmayor.imports.engine import Field, ImportContext, RowError, register
+
+from . import services
+from .choices import EventKind, VisitorKind
+from .models import Event, ProjectBrokered, Report, TalentIntroduction, Visit, VisitorRecord
+
+GROUP = Field("group", "支团", ("所属支团", "团组", "支团名称"))
+NOTE = Field("note", "备注", ("情况说明", "说明"))
+
+
+def _members(label: str, *synonyms: str) -> Field:
+    return Field("members", label, (*synonyms, "参与团员", "团员", "参加团员", "团员姓名", "人员"))
+
+
+class VisitImport(CreditedImport):
+    key = "visits"
+    label = "走访记录"
+    unit = "家次"
+    model = Visit
+    members_label = "走访人员"
+    members_required = True
+    key_fields = ("enterprise", "date")
+    compare = ("note", "members")
+    bulk_min = 2000
+    fields = (
+        ENTERPRISE,
+        CREDIT_CODE,
+        Field("date", "走访日期", ("日期", "时间", "走访时间"), required=True),
+        _members("走访人员", "走访团员"),
+        GROUP,
+        REGION,
+        Field("note", "走访情况", ("走访内容", "备注", "情况说明", "交流内容")),
+        Field("needs", "需求内容", ("发现需求", "需求描述", "技术需求", "企业需求", "需求")),
+    )
+
+    def own(self, v, ctx):
+        region = L.region(ctx, v.get("region", ""), label="所属镇（街道）")
+        ref = L.enterprise(ctx, v.get("enterprise", ""), v.get("credit_code", ""), region=region)
+        needs = [n for n in (L.cell(v, "needs"),) if n]
+        region = L.place_of(ctx, ref, region)
+        return {"enterprise": ref, "note": L.text(v, "note", "走访情况"), "needs": needs, "_region": region}
+
+    def existing(self, ctx, keys):
+        """Visits of the batch by (enterprise, date), with their members and the text of their leads."""
+        from techmayor.needs.models import Lead
+
+        wanted = {k for k in keys if k[0][0] == "id"}
+        if not wanted:
+            return {}
+        found = {}
+        for visit in Visit.objects.filter(batch=ctx.batch).only("id", "enterprise_id", "date", "note", "group_id"):
+            key = (("id", visit.enterprise_id), visit.date.isoformat())
+            if key in wanted:
+                found[key] = visit
+        ids = [v.pk for v in found.values()]
+        members, leads = {}, {}
+        through = Visit.members.through
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            for visit_id, member_id in through.objects.filter(visit_id__in=chunk).values_list("visit_id", "member_id"):
+                members.setdefault(visit_id, set()).add(member_id)
+            for visit_id, text in Lead.objects.filter(visit_id__in=chunk).values_list("visit_id", "raw_text"):
+                leads.setdefault(visit_id, set()).add(text.strip())
+        for visit in found.values():
+            visit.member_ids = members.get(visit.pk, set())
+            visit.lead_texts = leads.get(visit.pk, set())
+        return found
+
+    def changes(self, obj, data, ctx):
+        changes = {}
+        if data["note"] and data["note"] != obj.note:
+            changes["note"] = data["note"]
+        if {m.pk for m in data["members"]} != obj.member_ids:
+            changes["members"] = data["members"]
+        if new := [n for n in data["needs"] if n.strip() not in obj.lead_texts]:
+            changes["needs"] = new
+        if changes and not self._may_edit(obj, ctx):
+            raise RowError("支团", f"你不能修改已有记录「{obj.date} 走访」")
+        return changes
+
+    def _may_edit(self, obj, ctx) -> bool:
+        from techmayor.roster.selectors import can_edit_record
+
+        return can_edit_record(ctx.user, obj)
+
+    def create(self, data, ctx):
+        enterprise = L.enterprise_object(ctx, data["enterprise"])
+        return services.visit_log_with_leads(
+            batch=ctx.batch,
+            group=data["group"],
+            date=data["date"],
+            members=data["members"],
+            enterprise=enterprise,
+            note=data["note"],
+            needs=[{"raw_text": n} for n in data["needs"]],
+            by=ctx.user,
+        )
+
+    def update(self, obj, changes, data, ctx):
+        from techmayor.needs.services import lead_create
+
+        needs = changes.pop("needs", [])
+        members = changes.pop("members", None)
+        if changes or members is not None:
+            services.record_update(record=obj, by=ctx.user, members=members, **changes)
+        for text in needs:
+            lead_create(source="visit", visit=obj, raw_text=text, region=obj.enterprise.region, by=ctx.user)
+        return obj
+
+    def create_bulk(self, plans, ctx: ImportContext) -> None:
+        """Many new visits at once: new enterprises and leads through their services, the visits, their
+        members and one audit record each in bulk (the rows were checked as the service checks them)."""
+        by = ctx.user if getattr(ctx.user, "pk", None) else None
+        visits = []
+        for plan in plans:
+            d = plan.data
+            enterprise = L.enterprise_object(ctx, d["enterprise"])
+            visits.append(
+                Visit(
+                    batch=ctx.batch,
+                    group=d["group"],
+                    date=d["date"],
+                    note=d["note"],
+                    enterprise_id=enterprise.pk,
+                    created_by=by,
+                    updated_by=by,
+                )
+            )
+        Visit.objects.bulk_create(visits, batch_size=2000)
+        through = Visit.members.through
+        links = [through(visit_id=v.pk, member_id=m.pk) for v, p in zip(visits, plans) for m in p.data["members"]]
+        through.objects.bulk_create(links, batch_size=5000)
+        now, source = timezone.now(), audit.current_source()
+        entries = []
+        for visit, plan in zip(visits, plans):
+            after = audit.snapshot(visit, m2m=False)
+            after["members"] = sorted(m.pk for m in plan.data["members"])
+            entries.append(
+                AuditLog(
+                    at=now,
+                    actor=by,
+                    source=source,
+                    action=AuditAction.CREATE,
+                    model="ledger.visit",
+                    object_id=str(visit.pk),
+                    object_repr=f"{visit.date} 走访 {plan.data['enterprise'].name}"[:255],
+                    after=after,
+                )
+            )
+            audit.collected(entries[-1])
+        AuditLog.objects.bulk_create(entries, batch_size=2000)
+        from techmayor.needs.services import lead_create
+
+        for visit, plan in zip(visits, plans):
+            for text in plan.data["needs"]:
+                lead_create(source="visit", visit=visit, raw_text=text, by=ctx.user)
+
+
+class EventImport(CreditedImport):
+    key = "events"
+    label = "活动"
+    unit = "场次"
+    model = Event
+    key_fields = ("date", "title")
+    compare = ("kind", "location", "note", "members")
+    create_with = services.event_create
+    fields = (
+        Field("title", "活动名称", ("活动主题", "名称", "主题", "活动"), required=True),
+        Field("date", "活动日期", ("日期", "时间", "举办时间", "举办日期"), required=True),
+        Field("kind", "活动类型", ("类型", "类别", "活动类别")),
+        Field("location", "地点", ("活动地点", "举办地点")),
+        Field("enterprises", "参与企业", ("参加企业", "企业", "企业名称")),
+        Field("universities", "参与高校", ("参加高校", "高校", "合作高校")),
+        _members("参与团员"),
+        GROUP,
+        Field("note", "备注", ("活动内容", "内容", "活动情况", "情况说明")),
+    )
+
+    ALIASES = {"产学研活动": "matchmaking", "产学研对接": "docking", "对接会": "docking", "招聘会": "recruitment"}
+
+    def own(self, v, ctx):
+        kind = L.parse("活动类型", values.parse_choice, v.get("kind", ""), choices=EventKind, default="other")
+        return {
+            "title": L.text(v, "title", "活动名称", required=True, limit=200),
+            "kind": kind if v.get("kind") else self._guess(L.cell(v, "title")),
+            "location": L.text(v, "location", "地点", limit=120),
+            "enterprises": [
+                L.enterprise(ctx, name, "", label="参与企业") for name in values.split_names(v.get("enterprises", ""))
+            ],
+            "universities": [
+                L.university(ctx, name, label="参与高校") for name in values.split_names(v.get("universities", ""))
+            ],
+            "note": L.text(v, "note", "备注"),
+        }
+
+    @staticmethod
+    def _guess(title: str) -> str:
+        if "产学研" in title:
+            return EventKind.MATCHMAKING
+        if "对接" in title:
+            return EventKind.DOCKING
+        if "招聘" in title:
+            return EventKind.RECRUITMENT
+        return EventKind.OTHER
+
+    def service_kwargs(self, data, ctx):
+        kwargs = super().service_kwargs(data, ctx)
+        kwargs["enterprises"] = [L.enterprise_object(ctx, ref) for ref in data["enterprises"]]
+        return kwargs
+
+
+class VisitorImport(CreditedImport):
+    key = "visitors"
+    label = "来访记录"
+    unit = "人次"
+    model = VisitorRecord
+    key_fields = ("date", "visitor_name", "kind")
+    compare = ("organization", "university", "person_count", "note", "members")
+    create_with = services.visitor_record_create
+    fields = (
+        Field("visitor_name", "来访人", ("来访人员", "来访专家", "姓名", "来访者"), required=True),
+        Field("date", "来访日期", ("日期", "时间", "来访时间"), required=True),
+        Field("kind", "来访类型", ("类型", "类别", "身份")),
+        Field("organization", "所在单位", ("单位", "工作单位")),
+        Field("university", "所在高校", ("高校",)),
+        Field("person_count", "人次", ("人数",)),
+        _members("接待团员", "陪同团员"),
+        GROUP,
+        NOTE,
+    )
+
+    def own(self, v, ctx):
+        aliases = {"专家": "expert", "学者": "expert", "专家学者": "expert", "企业家": "entrepreneur"}
+        return {
+            "visitor_name": L.text(v, "visitor_name", "来访人", required=True, limit=120),
+            "kind": L.parse("来访类型", values.parse_choice, v.get("kind", ""), choices=VisitorKind, aliases=aliases,
+                            default="expert"),  # fmt: skip
+            "organization": L.text(v, "organization", "所在单位", limit=150),
+            "university": L.university(ctx, v.get("university", ""), label="所在高校"),
+            "person_count": L.parse("人次", values.parse_count, v.get("person_count", ""), default=1, minimum=1),
+            "note": L.text(v, "note", "备注"),
+        }
+
+
+class ReportImport(CreditedImport):
+    key = "reports"
+    label = "调研报告"
+    unit = "篇"
+    model = Report
+    members_label = "撰写团员"
+    members_required = True
+    key_fields = ("title",)
+    compare = ("summary", "members")
+    create_with = services.report_create
+    fields = (
+        Field("title", "报告题目", ("报告名称", "题目", "标题", "调研报告"), required=True),
+        Field("date", "完成日期", ("日期", "时间", "报送日期"), required=True),
+        _members("撰写团员", "作者", "撰写人"),
+        GROUP,
+        Field("summary", "摘要", ("内容摘要", "主要内容")),
+    )
+
+    def own(self, v, ctx):
+        return {
+            "title": L.text(v, "title", "报告题目", required=True, limit=200),
+            "summary": L.text(v, "summary", "摘要"),
+        }
+
+
+class TalentImport(CreditedImport):
+    key = "talents"
+    label = "引进人才"
+    unit = "人"
+    model = TalentIntroduction
+    key_fields = ("date", "talent_name")
+    compare = ("person_count", "university", "description", "members")
+    create_with = services.talent_introduce
+    fields = (
+        Field("talent_name", "人才/团队", ("人才姓名", "姓名", "人才", "团队名称", "人才（团队）"), required=True),
+        Field("date", "引进日期", ("日期", "时间"), required=True),
+        Field("person_count", "人数", ("引才人数",)),
+        Field("enterprise", "引进企业", ("企业名称", "用人单位", "企业")),
+        Field("university", "来源高校", ("高校", "毕业院校")),
+        Field("description", "说明", ("备注", "人才说明")),
+        _members("对接团员"),
+        GROUP,
+    )
+
+    def own(self, v, ctx):
+        name = L.cell(v, "enterprise")
+        return {
+            "talent_name": L.text(v, "talent_name", "人才/团队", required=True, limit=120),
+            "person_count": L.parse("人数", values.parse_count, v.get("person_count", ""), default=1, minimum=1),
+            "enterprise": L.enterprise(ctx, name, "", label="引进企业") if name else None,
+            "university": L.university(ctx, v.get("university", ""), label="来源高校"),
+            "description": L.text(v, "description", "说明", limit=200),
+        }
+
+
+class ProjectImport(CreditedImport):
+    key = "projects"
+    label = "牵线科技项目"
+    unit = "项"
+    model = ProjectBrokered
+    key_fields = ("title",)
+    compare = ("university", "is_provincial_major", "amount_wan", "members")
+    create_with = services.project_broker
+    fields = (
+        Field("title", "项目名称", ("项目", "名称"), required=True),
+        Field("date", "日期", ("立项日期", "签约日期", "时间"), required=True),
+        Field("enterprise", "承接企业", ("企业名称", "企业", "承担企业")),
+        Field("university", "合作高校", ("高校",)),
+        Field("is_provincial_major", "列入省重大项目", ("省重大项目", "是否省重大项目")),
+        Field("amount_wan", "投资额(万元)", ("投资额", "总投资", "金额")),
+        _members("对接团员"),
+        GROUP,
+    )
+
+    def own(self, v, ctx):
+        name = L.cell(v, "enterprise")
+        return {
+            "title": L.text(v, "title", "项目名称", required=True, limit=200),
+            "enterprise": L.enterprise(ctx, name, "", label="承接企业") if name else None,
+            "university": L.university(ctx, v.get("university", ""), label="合作高校"),
+            "is_provincial_major": L.parse("列入省重大项目", values.parse_bool, v.get("is_provincial_major", "")),
+            "amount_wan": L.parse("投资额(万元)", values.parse_wan, v.get("amount_wan", "")),
+        }
+
+
+register(VisitImport(), EventImport(), VisitorImport(), ReportImport(), TalentImport(), ProjectImport())
