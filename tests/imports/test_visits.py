@@ -77,7 +77,9 @@ def test_gbk_csv_with_a_bad_row_writes_nothing(w, tmp_path):
 
 
 def test_a_similar_name_is_offered_never_merged(w, tmp_path):
-    path = csv_file(tmp_path / "v.csv", [["公司名称", "日期", "团员"], ["常州市恒远精密机械有限公司", "20210903", "张三"]])
+    path = csv_file(
+        tmp_path / "v.csv", [["公司名称", "日期", "团员"], ["常州市恒远精密机械有限公司", "20210903", "张三"]]
+    )
     preview = import_preview("visits", path, ctx=ctx_for(w, w.users.admin))
     assert preview.errors == [
         "第2行: 企业名称: 系统中没有「常州市恒远精密机械有限公司」，有相似的「常州恒远精密机械有限公司」：请核对后改为该名称，或选择仍然新建"

@@ -79,7 +79,9 @@ def print_preview(out, preview, limit: int) -> None:
         shown += 1
         remark = "；".join([*plan.errors, *plan.warnings, *(f"{k}" for k in plan.changes)])
         remark = remark.replace(f"第{plan.number}行: ", "")
-        out.write(f"{_cell(str(plan.number), 6)}  {_cell(ACTIONS[plan.action], 4)}  {_cell(plan.summary, 40)}  {remark}")
+        out.write(
+            f"{_cell(str(plan.number), 6)}  {_cell(ACTIONS[plan.action], 4)}  {_cell(plan.summary, 40)}  {remark}"
+        )
     c = preview.counts
     unit = preview.kind.unit
     out.write(

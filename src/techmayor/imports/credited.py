@@ -17,8 +17,15 @@ from django.db import models
 from techmayor.roster.selectors import can_edit_record
 
 from . import lookups as L
-from .engine import ImportContext, ImportKind, RowError
+from .engine import Field, ImportContext, ImportKind, RowError
 from .lookups import EnterpriseRef
+
+GROUP = Field("group", "支团", ("所属支团", "团组", "支团名称"))
+NOTE = Field("note", "备注", ("情况说明", "说明"))
+
+
+def members_field(label: str, *synonyms: str) -> Field:
+    return Field("members", label, (*synonyms, "参与团员", "团员", "参加团员", "团员姓名", "人员"))
 
 
 def key_part(value) -> Any:
@@ -38,6 +45,7 @@ class CreditedImport(ImportKind):
     key_fields: tuple[str, ...] = ()
     compare: tuple[str, ...] = ()  # own fields an import may change on an existing record ("members" too)
     create_with: Callable[..., Any] = None  # type: ignore[assignment]
+    prefetch: tuple[str, ...] = ("members",)
 
     def own(self, v: dict, ctx: ImportContext) -> dict:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -73,7 +81,7 @@ class CreditedImport(ImportKind):
 
     def existing(self, ctx: ImportContext, keys: set[tuple]) -> dict[tuple, Any]:
         found = {}
-        for obj in self.model.objects.filter(batch=ctx.batch).prefetch_related("members"):
+        for obj in self.model.objects.filter(batch=ctx.batch).prefetch_related(*self.prefetch):
             key = self._obj_key(obj)
             if key in keys:
                 found[key] = obj

@@ -46,7 +46,7 @@ class Field:
     synonyms: tuple[str, ...] = ()
     required: bool = False  # the header must have it (only the columns that identify a row)
 
-    def keys(self) -> set[str]:
+    def names(self) -> set[str]:
         return {label_key(n) for n in (self.label, *self.synonyms)}
 
 
@@ -184,7 +184,7 @@ def _candidates(upper: Row | None, lower: Row) -> tuple[list[str], list[list[str
 
 
 def _match(kind: ImportKind, candidates: list[list[str]]) -> dict[str, int]:
-    wanted = {key: f.name for f in kind.fields for key in f.keys()}
+    wanted = {key: f.name for f in kind.fields for key in f.names()}
     columns: dict[str, int] = {}
     for index, options in enumerate(candidates):
         for option in options:

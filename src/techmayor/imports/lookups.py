@@ -84,7 +84,9 @@ def group(ctx: ImportContext, name: str, *, label: str = "支团", region=None) 
     if name:
         found = table.get(name) or table.get(name.removesuffix("支团")) or table.get(name.removesuffix("团"))
         if found is None:
-            raise RowError(label, f"「{name}」不是{ctx.batch}的支团（可选：{'、'.join(sorted({g.name for g in table.values()}))}）")
+            raise RowError(
+                label, f"「{name}」不是{ctx.batch}的支团（可选：{'、'.join(sorted({g.name for g in table.values()}))}）"
+            )
         return found
     scope = write_scope(ctx)
     if scope is not None and len(scope.groups) == 1:

@@ -14,19 +14,12 @@ from techmayor.core import audit, values
 from techmayor.core.models import AuditAction, AuditLog
 from techmayor.enterprises.imports import CREDIT_CODE, ENTERPRISE, REGION
 from techmayor.imports import lookups as L
-from techmayor.imports.credited import CreditedImport
+from techmayor.imports.credited import GROUP, NOTE, CreditedImport, members_field
 from techmayor.imports.engine import Field, ImportContext, RowError, register
 
 from . import services
 from .choices import EventKind, VisitorKind
-from .models import Event, ProjectBrokered, Report, TalentIntroduction, Visit, VisitorRecord
-
-GROUP = Field("group", "支团", ("所属支团", "团组", "支团名称"))
-NOTE = Field("note", "备注", ("情况说明", "说明"))
-
-
-def _members(label: str, *synonyms: str) -> Field:
-    return Field("members", label, (*synonyms, "参与团员", "团员", "参加团员", "团员姓名", "人员"))
+from .models import Event, PlatformIntroduction, ProjectBrokered, Report, TalentIntroduction, Visit, VisitorRecord
 
 
 class VisitImport(CreditedImport):
@@ -43,7 +36,7 @@ class VisitImport(CreditedImport):
         ENTERPRISE,
         CREDIT_CODE,
         Field("date", "走访日期", ("日期", "时间", "走访时间"), required=True),
-        _members("走访人员", "走访团员"),
+        members_field("走访人员", "走访团员"),
         GROUP,
         REGION,
         Field("note", "走访情况", ("走访内容", "备注", "情况说明", "交流内容")),
@@ -145,11 +138,15 @@ class VisitImport(CreditedImport):
             )
         Visit.objects.bulk_create(visits, batch_size=2000)
         through = Visit.members.through
-        links = [through(visit_id=v.pk, member_id=m.pk) for v, p in zip(visits, plans) for m in p.data["members"]]
+        links = [
+            through(visit_id=v.pk, member_id=m.pk)
+            for v, p in zip(visits, plans, strict=False)
+            for m in p.data["members"]
+        ]
         through.objects.bulk_create(links, batch_size=5000)
         now, source = timezone.now(), audit.current_source()
         entries = []
-        for visit, plan in zip(visits, plans):
+        for visit, plan in zip(visits, plans, strict=False):
             after = audit.snapshot(visit, m2m=False)
             after["members"] = sorted(m.pk for m in plan.data["members"])
             entries.append(
@@ -168,7 +165,7 @@ class VisitImport(CreditedImport):
         AuditLog.objects.bulk_create(entries, batch_size=2000)
         from techmayor.needs.services import lead_create
 
-        for visit, plan in zip(visits, plans):
+        for visit, plan in zip(visits, plans, strict=False):
             for text in plan.data["needs"]:
                 lead_create(source="visit", visit=visit, raw_text=text, by=ctx.user)
 
@@ -188,7 +185,7 @@ class EventImport(CreditedImport):
         Field("location", "地点", ("活动地点", "举办地点")),
         Field("enterprises", "参与企业", ("参加企业", "企业", "企业名称")),
         Field("universities", "参与高校", ("参加高校", "高校", "合作高校")),
-        _members("参与团员"),
+        members_field("参与团员"),
         GROUP,
         Field("note", "备注", ("活动内容", "内容", "活动情况", "情况说明")),
     )
@@ -196,7 +193,9 @@ class EventImport(CreditedImport):
     ALIASES = {"产学研活动": "matchmaking", "产学研对接": "docking", "对接会": "docking", "招聘会": "recruitment"}
 
     def own(self, v, ctx):
-        kind = L.parse("活动类型", values.parse_choice, v.get("kind", ""), choices=EventKind, default="other")
+        kind = L.parse(
+            "活动类型", values.parse_choice, v.get("kind", ""), choices=EventKind, aliases=self.ALIASES, default="other"
+        )
         return {
             "title": L.text(v, "title", "活动名称", required=True, limit=200),
             "kind": kind if v.get("kind") else self._guess(L.cell(v, "title")),
@@ -241,7 +240,7 @@ class VisitorImport(CreditedImport):
         Field("organization", "所在单位", ("单位", "工作单位")),
         Field("university", "所在高校", ("高校",)),
         Field("person_count", "人次", ("人数",)),
-        _members("接待团员", "陪同团员"),
+        members_field("接待团员", "陪同团员"),
         GROUP,
         NOTE,
     )
@@ -250,8 +249,14 @@ class VisitorImport(CreditedImport):
         aliases = {"专家": "expert", "学者": "expert", "专家学者": "expert", "企业家": "entrepreneur"}
         return {
             "visitor_name": L.text(v, "visitor_name", "来访人", required=True, limit=120),
-            "kind": L.parse("来访类型", values.parse_choice, v.get("kind", ""), choices=VisitorKind, aliases=aliases,
-                            default="expert"),  # fmt: skip
+            "kind": L.parse(
+                "来访类型",
+                values.parse_choice,
+                v.get("kind", ""),
+                choices=VisitorKind,
+                aliases=aliases,
+                default="expert",
+            ),
             "organization": L.text(v, "organization", "所在单位", limit=150),
             "university": L.university(ctx, v.get("university", ""), label="所在高校"),
             "person_count": L.parse("人次", values.parse_count, v.get("person_count", ""), default=1, minimum=1),
@@ -272,7 +277,7 @@ class ReportImport(CreditedImport):
     fields = (
         Field("title", "报告题目", ("报告名称", "题目", "标题", "调研报告"), required=True),
         Field("date", "完成日期", ("日期", "时间", "报送日期"), required=True),
-        _members("撰写团员", "作者", "撰写人"),
+        members_field("撰写团员", "作者", "撰写人"),
         GROUP,
         Field("summary", "摘要", ("内容摘要", "主要内容")),
     )
@@ -299,7 +304,7 @@ class TalentImport(CreditedImport):
         Field("enterprise", "引进企业", ("企业名称", "用人单位", "企业")),
         Field("university", "来源高校", ("高校", "毕业院校")),
         Field("description", "说明", ("备注", "人才说明")),
-        _members("对接团员"),
+        members_field("对接团员"),
         GROUP,
     )
 
@@ -329,7 +334,7 @@ class ProjectImport(CreditedImport):
         Field("university", "合作高校", ("高校",)),
         Field("is_provincial_major", "列入省重大项目", ("省重大项目", "是否省重大项目")),
         Field("amount_wan", "投资额(万元)", ("投资额", "总投资", "金额")),
-        _members("对接团员"),
+        members_field("对接团员"),
         GROUP,
     )
 
@@ -344,4 +349,73 @@ class ProjectImport(CreditedImport):
         }
 
 
-register(VisitImport(), EventImport(), VisitorImport(), ReportImport(), TalentImport(), ProjectImport())
+class PlatformImport(CreditedImport):
+    """协助引进科创平台: the platform is found by name in the resource pool, or added to it (audited)."""
+
+    key = "platforms"
+    label = "引进科创平台"
+    unit = "家"
+    model = PlatformIntroduction
+    key_fields = ("platform",)
+    compare = ("note", "members")
+    fields = (
+        Field("platform", "平台名称", ("科创平台", "平台", "名称"), required=True),
+        Field("platform_kind", "平台类型", ("类型", "类别")),
+        Field("university", "依托高校", ("高校", "合作高校", "依托单位")),
+        Field("region", "所在地", ("落户地", "所在镇（街道）", "属地", "镇街")),
+        Field("date", "引进日期", ("日期", "时间", "签约日期", "揭牌日期"), required=True),
+        members_field("对接团员"),
+        GROUP,
+        NOTE,
+    )
+    ALIASES = {
+        "研究院": "institute",
+        "新型研发机构": "institute",
+        "联合实验室": "joint_lab",
+        "实验室": "joint_lab",
+        "工程中心": "rd_center",
+        "工作站": "workstation",
+        "院士工作站": "workstation",
+        "孵化器": "incubator",
+    }
+
+    def own(self, v, ctx):
+        from techmayor.resources.choices import PlatformKind
+        from techmayor.resources.models import Platform
+
+        name = L.text(v, "platform", "平台名称", required=True, limit=150)
+        region = L.region(ctx, v.get("region", ""), label="所在地")
+        kind = L.parse("平台类型", values.parse_choice, v.get("platform_kind", ""), choices=PlatformKind,
+                       aliases=self.ALIASES, default="other")  # fmt: skip
+        university = L.university(ctx, v.get("university", ""), label="依托高校")
+        table = ctx.cached("platforms", lambda: {p.name: p for p in Platform.objects.all()})
+        platform = table.get(name)
+        if platform is None:
+            ctx.warn("平台名称", f"科创平台「{name}」不在资源库中，将被添加")
+            platform = {"name": name, "kind": kind, "university": university, "region": region}
+        return {"platform": platform, "note": L.text(v, "note", "备注"), "_region": region}
+
+    def natural_key(self, data):
+        platform = data["platform"]
+        return (("id", platform.pk) if not isinstance(platform, dict) else ("new", platform["name"]),)
+
+    def summary(self, data):
+        platform = data["platform"]
+        return platform["name"] if isinstance(platform, dict) else platform.name
+
+    def create(self, data, ctx):
+        from techmayor.core.services import create_record
+        from techmayor.resources.models import Platform
+
+        platform = data["platform"]
+        if isinstance(platform, dict):
+            platform = create_record(Platform, by=ctx.user, **platform)
+        return services.platform_introduce(
+            batch=ctx.batch, group=data["group"], platform=platform, date=data["date"], members=data["members"],
+            note=data["note"], by=ctx.user,
+        )  # fmt: skip
+
+
+register(
+    VisitImport(), EventImport(), VisitorImport(), ReportImport(), TalentImport(), ProjectImport(), PlatformImport()
+)

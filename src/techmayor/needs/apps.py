@@ -19,3 +19,4 @@ class NeedsConfig(AppConfig):
         register(Need, visible=need_visible)
         register(ProgressEntry, visible=lambda user: ProgressEntry.objects.filter(need__in=need_visible(user)))
         registry.add_timeline_source(enterprise_entries)  # needs and leads on an enterprise's timeline
+        from . import imports  # noqa: F401  (registers the app's import kinds in imports.engine)
