@@ -47,11 +47,14 @@ def test_enterprises_with_tags_contacts_and_full_width_codes(w, tmp_path):
     )
     path = xlsx(
         tmp_path / "企业名录.xlsx",
-        [["2021年重点企业名录"], [],
-         ["公司名称", "社会信用代码", "镇街", "企业资质", "是否高企", "联系人", "电话"],
-         ["常州新星电子有限公司", wide, "天目湖镇", "专精特新、规上", "是", "陈经理", "13800000000"],
-         ["常州恒远精密机械有限公司", "", "天目湖镇", "", "", "周工", ""]],
-    )  # fmt: skip
+        [
+            ["2021年重点企业名录"],
+            [],
+            ["公司名称", "社会信用代码", "镇街", "企业资质", "是否高企", "联系人", "电话"],
+            ["常州新星电子有限公司", wide, "天目湖镇", "专精特新、规上", "是", "陈经理", "13800000000"],
+            ["常州恒远精密机械有限公司", "", "天目湖镇", "", "", "周工", ""],
+        ],
+    )
     log = twice(w, w.users.admin, "enterprises", path)
     new = Enterprise.objects.get(credit_code=code)
     assert new.region == w.town_ly
@@ -72,8 +75,10 @@ def test_town_staff_add_enterprises_only_in_their_town(w, tmp_path):
     assert not Enterprise.objects.filter(name__in=["常州甲公司", "常州乙公司"]).exists()
 
 
-NEEDS = [["企业名称", "需求描述", "日期", "类型", "紧急程度", "卡脖子", "镇街"],
-         ["常州恒远精密机械有限公司", "高精度主轴热变形补偿", "2021年10月8日", "技术", "紧急", "是", "天目湖镇"]]  # fmt: skip
+NEEDS = [
+    ["企业名称", "需求描述", "日期", "类型", "紧急程度", "卡脖子", "镇街"],
+    ["常州恒远精密机械有限公司", "高精度主轴热变形补偿", "2021年10月8日", "技术", "紧急", "是", "天目湖镇"],
+]
 
 
 def test_needs_keep_their_text_as_a_lead_and_are_credited_to_the_group(w, tmp_path):
@@ -115,11 +120,20 @@ def test_events_visitors_reports_talents_projects(w, tmp_path):
             ["锂电团队", "2021-12-1", "５", "常州恒远精密机械有限公司", "张三"],
         ],
     )
-    projects = csv_file(tmp_path / "pr.csv", [["项目名称", "立项日期", "承担企业", "高校", "省重大项目", "总投资", "团员"],
-                                                ["高端轴承", "2022-02-10", "常州恒远精密机械有限公司", "东南大学", "√",
-                                                 "1,200万元", "李四"]])  # fmt: skip
-    for kind, path in [("events", events), ("visitors", visitors), ("reports", reports), ("talents", talents),
-                       ("projects", projects)]:  # fmt: skip
+    projects = csv_file(
+        tmp_path / "pr.csv",
+        [
+            ["项目名称", "立项日期", "承担企业", "高校", "省重大项目", "总投资", "团员"],
+            ["高端轴承", "2022-02-10", "常州恒远精密机械有限公司", "东南大学", "√", "1,200万元", "李四"],
+        ],
+    )
+    for kind, path in [
+        ("events", events),
+        ("visitors", visitors),
+        ("reports", reports),
+        ("talents", talents),
+        ("projects", projects),
+    ]:
         twice(w, w.users.admin, kind, path)
     event = Event.objects.get()
     assert (event.kind, [e.name for e in event.enterprises.all()]) == ("docking", ["常州恒远精密机械有限公司"])
@@ -138,10 +152,22 @@ def test_intents_and_agreements_with_receipts(w, tmp_path):
             ["共建热处理实验室", "常州恒远精密机械有限公司", "东南大学", "2021-9-20", "张三"],
         ],
     )
-    agreements = xlsx(tmp_path / "ag.xlsx", [
-        ["协议名称", "企业名称", "高校", "合同金额（万元）", "签订日期", "实际到账", "到账日期", "团员"],
-        ["热处理工艺合作", "常州恒远精密机械有限公司", "东南大学", "1,000", dt.date(2021, 10, 1), "300万元", "2021-12-1", "张三"],
-    ])  # fmt: skip
+    agreements = xlsx(
+        tmp_path / "ag.xlsx",
+        [
+            ["协议名称", "企业名称", "高校", "合同金额（万元）", "签订日期", "实际到账", "到账日期", "团员"],
+            [
+                "热处理工艺合作",
+                "常州恒远精密机械有限公司",
+                "东南大学",
+                "1,000",
+                dt.date(2021, 10, 1),
+                "300万元",
+                "2021-12-1",
+                "张三",
+            ],
+        ],
+    )
     twice(w, w.users.admin, "intents", intents)
     twice(w, w.users.admin, "agreements", agreements)
     assert Intent.objects.get().university == w.seu
@@ -167,11 +193,14 @@ def test_roster_adds_groups_units_members_and_tenures_for_an_administrator(w, tm
     from tests.factories import district
 
     district("新北区")
-    path = csv_file(tmp_path / "roster.csv", [
-        ["序号", "姓名", "性别", "支团", "团内职务", "派出单位", "挂职职务", "挂职地", "手机号"],
-        ["1", "钱七", "女", "新北团", "团长", "南京工业大学", "区长助理", "", "13900000001"],
-        ["2", "孙八", "男", "溧阳团", "", "江苏省科技厅", "副镇长", "天目湖镇", ""],
-    ])  # fmt: skip
+    path = csv_file(
+        tmp_path / "roster.csv",
+        [
+            ["序号", "姓名", "性别", "支团", "团内职务", "派出单位", "挂职职务", "挂职地", "手机号"],
+            ["1", "钱七", "女", "新北团", "团长", "南京工业大学", "区长助理", "", "13900000001"],
+            ["2", "孙八", "男", "溧阳团", "", "江苏省科技厅", "副镇长", "天目湖镇", ""],
+        ],
+    )
     with pytest.raises(ApplicationError, match="没有在常州市第十四批导入名册的权限"):
         import_preview("roster", path, ctx=ctx_for(w, w.users.m_zhang))
     twice(w, w.users.admin, "roster", path)

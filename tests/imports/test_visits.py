@@ -82,7 +82,8 @@ def test_a_similar_name_is_offered_never_merged(w, tmp_path):
     )
     preview = import_preview("visits", path, ctx=ctx_for(w, w.users.admin))
     assert preview.errors == [
-        "第2行: 企业名称: 系统中没有「常州市恒远精密机械有限公司」，有相似的「常州恒远精密机械有限公司」：请核对后改为该名称，或选择仍然新建"
+        "第2行: 企业名称: 系统中没有「常州市恒远精密机械有限公司」，有相似的「常州恒远精密机械有限公司」："
+        "请核对后改为该名称，或选择仍然新建"
     ]
     preview = import_preview("visits", path, ctx=ctx_for(w, w.users.admin, allow_similar=True))
     assert preview.errors == [] and "有相似的" in preview.warnings[0]
@@ -134,3 +135,23 @@ def test_a_service_refusing_a_row_half_way_leaves_nothing(w, tmp_path, monkeypat
     from techmayor.enterprises.models import Enterprise
 
     assert not Enterprise.objects.filter(name="常州另一家科技有限公司").exists()
+
+
+def test_many_visits_are_written_in_bulk_with_an_audit_record_each_and_roll_back(w, ledger, monkeypatch):
+    from techmayor.imports.engine import get_kind
+    from techmayor.imports.services import import_rollback
+    from techmayor.scorecard import rollup
+
+    monkeypatch.setattr(get_kind("visits"), "bulk_min", 1)
+    rollup.ensure_built(w.batch.pk)  # the figures are built: the import must leave them exact
+    ctx = ctx_for(w, w.users.admin)
+    log = import_execute(import_preview("visits", ledger, ctx=ctx), ctx=ctx)
+    visits = list(Visit.objects.order_by("date"))
+    assert [sorted(m.name for m in v.members.all()) for v in visits] == [["张三", "李四"], ["张三", "李四"]]
+    entries = AuditLog.objects.filter(model="ledger.visit", action="create", source="import")
+    assert sorted(int(e.object_id) for e in entries) == sorted(v.pk for v in visits)
+    assert entries.first().after["members"] == sorted([w.zhang.pk, w.li.pk])
+    assert Lead.objects.get().visit == visits[0]
+    assert sorted(log.created["ledger.visit"]) == sorted(v.pk for v in visits)
+    import_rollback(log=log, by=w.users.admin)
+    assert not Visit.objects.exists()

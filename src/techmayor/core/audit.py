@@ -37,6 +37,13 @@ def collect() -> Iterator[list[tuple]]:
         _collector.reset(token)
 
 
+def collected_row(action: str, model: str, object_id: str, before: dict | None = None) -> None:
+    """Hand a change a bulk writer recorded itself (with its own audit rows) to the active collector."""
+    entries = _collector.get()
+    if entries is not None:
+        entries.append((action, model, object_id, before))
+
+
 def collected(entry: AuditLog) -> None:
     """Hand an audit record written without :func:`record` (a bulk writer's) to the active collector."""
     entries = _collector.get()

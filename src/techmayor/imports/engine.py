@@ -245,6 +245,7 @@ def layout_at(table: TableData, kind: ImportKind, last: int, mapping: dict[str, 
 def data_rows(table: TableData, layout: Layout) -> Iterable[tuple[Row, dict[str, str]]]:
     """The rows below the header with their mapped cells; blank, totals, note and repeated header rows skipped."""
     header = {label_key(x) for x in layout.labels if x}
+    raw = {x for label in layout.labels for x in label.split("/") if x}
     for row in table.rows:
         if row.number <= layout.last or row.is_blank:
             continue
@@ -254,7 +255,10 @@ def data_rows(table: TableData, layout: Layout) -> Iterable[tuple[Row, dict[str,
         values = {name: row.get(index) for name, index in layout.columns.items()}
         if not any(values.values()):
             continue
-        if sum(1 for v in values.values() if v and label_key(v) in header) >= max(2, len(values) // 2):
+        repeated = any(v in raw for v in values.values()) and sum(
+            1 for v in values.values() if v and label_key(v) in header
+        )
+        if repeated and repeated >= max(2, len(values) // 2):
             continue  # the header repeated on every printed page
         yield row, values
 
@@ -365,3 +369,34 @@ def plan_rows(kind: ImportKind, table: TableData, layout: Layout, ctx: ImportCon
             continue
         plan.action = UPDATE if plan.changes else UNCHANGED
     return plans
+
+
+def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence[Any]], *, chunk: int = 5000) -> None:
+    """``INSERT`` many rows of ``model`` with ``executemany`` (no model instances, no signals: a bulk
+    writer's many-to-many links and audit records). Values must be ready for the database: ids, text,
+    and what ``prepare`` returned for dates and JSON."""
+    from django.db import connection
+
+    opts = model._meta
+    columns = [opts.get_field(name).column for name in fields]
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        connection.ops.quote_name(opts.db_table),
+        ", ".join(connection.ops.quote_name(c) for c in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    batch: list[Sequence[Any]] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= chunk:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+
+
+def prepare(model, name: str, value: Any) -> Any:
+    """``value`` as the database stores ``model.name`` (a date-time, a JSON document …)."""
+    from django.db import connection
+
+    return model._meta.get_field(name).get_db_prep_save(value, connection)

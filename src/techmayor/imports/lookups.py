@@ -144,25 +144,55 @@ def credit(ctx: ImportContext, values_: dict, *, members_label: str, required: b
     """The group, date and members a credited row is credited to (``group``, ``date``, ``members`` fields).
 
     Without a 支团 column the group is the one all the members named serve in, else the importer's only
-    group, else the group serving the district of ``region`` (the enterprise's town)."""
-    raw_group = values_.get("group", "")
+    group, else the group serving the district of ``region`` (the enterprise's town). Ledgers repeat
+    the same dates and teams on many rows: each distinct cell is resolved once per import."""
+    raw_group, raw_members = values_.get("group", ""), values_.get("members", "")
     if clean_text(raw_group):
         grp = group(ctx, raw_group, region=region)
     else:
         serving = _serving(ctx)
-        groups = {t.group_id for name in values.split_names(values_.get("members", "")) for t in serving.get(name, [])}
+        groups = {t.group_id for name in values.split_names(raw_members) for t in serving.get(name, [])}
         table = {g.pk: g for g in _groups(ctx).values()}
         grp = table[groups.pop()] if len(groups) == 1 else group(ctx, "", region=region)
-    date = parse(_label(ctx, "date"), values.parse_date, values_.get("date", ""))
+    date = _memo(ctx, "dates", values_.get("date", ""), lambda: _date(ctx, values_.get("date", "")))
+    found = _memo(
+        ctx,
+        "teams",
+        (raw_members, grp.pk, required, scoped),
+        lambda: members(ctx, raw_members, grp, label=members_label, required=required, scoped=scoped),
+    )
+    return grp, date, list(found)
+
+
+def _date(ctx: ImportContext, raw: str):
+    from techmayor.core import clock
+
+    date = parse(_label(ctx, "date"), values.parse_date, raw)
     batch = ctx.batch
     if not batch.start_date <= date <= batch.end_date:
         raise RowError(_label(ctx, "date"), f"{date} 不在{batch}的期限（{batch.start_date} 至 {batch.end_date}）内")
-    from techmayor.core import clock
+    today = ctx.cached("today", clock.today)
+    if date > today:
+        raise RowError(_label(ctx, "date"), f"{date} 晚于今天（{today}）")
+    return date
 
-    if date > clock.today():
-        raise RowError(_label(ctx, "date"), f"{date} 晚于今天（{clock.today()}）")
-    found = members(ctx, values_.get("members", ""), grp, label=members_label, required=required, scoped=scoped)
-    return grp, date, found
+
+def _memo(ctx: ImportContext, table: str, key, build):
+    """``build()`` once per distinct ``key`` in this import (its RowError and warnings too)."""
+    memo = ctx.cache.setdefault(f"memo:{table}", {})
+    if key not in memo:
+        warnings = ctx.cache.setdefault("warnings", [])
+        before = len(warnings)
+        try:
+            memo[key] = (build(), None, warnings[before:])
+        except RowError as err:
+            memo[key] = (None, err, warnings[before:])
+        del warnings[before:]
+    value, err, warned = memo[key]
+    ctx.cache.setdefault("warnings", []).extend(warned)
+    if err is not None:
+        raise err
+    return value
 
 
 def _label(ctx: ImportContext, name: str) -> str:
@@ -269,6 +299,11 @@ def enterprises(ctx: ImportContext) -> _Enterprises:
 def enterprise(ctx: ImportContext, name: str, code: str, *, label: str = "企业名称", region=None) -> EnterpriseRef:
     """The enterprise a row names: by credit code, else by normalised name; a name only close to one in
     the system is refused unless the importer chose to create it anyway (never merged silently)."""
+    key = (name, code, label, getattr(region, "pk", None))
+    return _memo(ctx, "enterprises", key, lambda: _enterprise(ctx, name, code, label=label, region=region))
+
+
+def _enterprise(ctx: ImportContext, name: str, code: str, *, label: str, region) -> EnterpriseRef:
     from techmayor.enterprises.services import clean_credit_code
 
     name = clean_text(name)

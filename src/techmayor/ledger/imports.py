@@ -15,7 +15,7 @@ from techmayor.core.models import AuditAction, AuditLog
 from techmayor.enterprises.imports import CREDIT_CODE, ENTERPRISE, REGION
 from techmayor.imports import lookups as L
 from techmayor.imports.credited import GROUP, NOTE, CreditedImport, members_field
-from techmayor.imports.engine import Field, ImportContext, RowError, register
+from techmayor.imports.engine import Field, ImportContext, RowError, insert_rows, prepare, register
 
 from . import services
 from .choices import EventKind, VisitorKind
@@ -124,45 +124,40 @@ class VisitImport(CreditedImport):
         visits = []
         for plan in plans:
             d = plan.data
-            enterprise = L.enterprise_object(ctx, d["enterprise"])
+            ref = d["enterprise"]
             visits.append(
                 Visit(
                     batch=ctx.batch,
                     group=d["group"],
                     date=d["date"],
                     note=d["note"],
-                    enterprise_id=enterprise.pk,
+                    enterprise_id=ref.pk or L.enterprise_object(ctx, ref).pk,
                     created_by=by,
                     updated_by=by,
                 )
             )
         Visit.objects.bulk_create(visits, batch_size=2000)
         through = Visit.members.through
-        links = [
-            through(visit_id=v.pk, member_id=m.pk)
-            for v, p in zip(visits, plans, strict=False)
-            for m in p.data["members"]
-        ]
-        through.objects.bulk_create(links, batch_size=5000)
-        now, source = timezone.now(), audit.current_source()
-        entries = []
-        for visit, plan in zip(visits, plans, strict=False):
-            after = audit.snapshot(visit, m2m=False)
-            after["members"] = sorted(m.pk for m in plan.data["members"])
-            entries.append(
-                AuditLog(
-                    at=now,
-                    actor=by,
-                    source=source,
-                    action=AuditAction.CREATE,
-                    model="ledger.visit",
-                    object_id=str(visit.pk),
-                    object_repr=f"{visit.date} 走访 {plan.data['enterprise'].name}"[:255],
-                    after=after,
-                )
-            )
-            audit.collected(entries[-1])
-        AuditLog.objects.bulk_create(entries, batch_size=2000)
+        insert_rows(
+            through,
+            ["visit", "member"],
+            ((v.pk, m.pk) for v, p in zip(visits, plans, strict=True) for m in p.data["members"]),
+        )
+        now = prepare(AuditLog, "at", timezone.now())
+        source, actor = audit.current_source(), getattr(by, "pk", None)
+
+        def entries():
+            for visit, plan in zip(visits, plans, strict=True):
+                after = audit.snapshot(visit, m2m=False)
+                after["members"] = sorted(m.pk for m in plan.data["members"])
+                name = plan.data["enterprise"].name
+                entry = (now, actor, source, AuditAction.CREATE, "ledger.visit", str(visit.pk),
+                         f"{visit.date} 走访 {name}"[:255], None, prepare(AuditLog, "after", after), "")  # fmt: skip
+                audit.collected_row(AuditAction.CREATE, "ledger.visit", str(visit.pk))
+                yield entry
+
+        columns = ["at", "actor", "source", "action", "model", "object_id", "object_repr", "before", "after", "note"]
+        insert_rows(AuditLog, columns, entries())
         from techmayor.needs.services import lead_create
 
         for visit, plan in zip(visits, plans, strict=False):
