@@ -8,6 +8,10 @@ one audit record each, and the scorecard's cells of the batch are rebuilt on the
 
 from __future__ import annotations
 
+import json
+from types import SimpleNamespace
+
+from django.db import connection
 from django.utils import timezone
 
 from techmayor.core import audit, values
@@ -58,25 +62,25 @@ class VisitImport(CreditedImport):
         if not wanted:
             return {}
         found = {}
-        for visit in Visit.objects.filter(batch=ctx.batch).only("id", "enterprise_id", "date", "note", "group_id"):
-            key = (("id", visit.enterprise_id), visit.date.isoformat())
+        rows = Visit.objects.filter(batch=ctx.batch).values_list("pk", "enterprise_id", "date", "note")
+        for pk, enterprise_id, date, note in rows.iterator(chunk_size=5000):
+            key = (("id", enterprise_id), date.isoformat())
             if key in wanted:
-                found[key] = visit
-        ids = [v.pk for v in found.values()]
-        members, leads = {}, {}
+                found[key] = SimpleNamespace(pk=pk, date=date, note=note, member_ids=set(), lead_texts=set())
+        by_pk = {v.pk: v for v in found.values()}
+        ids = list(by_pk)
         through = Visit.members.through
         for start in range(0, len(ids), 900):
             chunk = ids[start : start + 900]
             for visit_id, member_id in through.objects.filter(visit_id__in=chunk).values_list("visit_id", "member_id"):
-                members.setdefault(visit_id, set()).add(member_id)
+                by_pk[visit_id].member_ids.add(member_id)
             for visit_id, text in Lead.objects.filter(visit_id__in=chunk).values_list("visit_id", "raw_text"):
-                leads.setdefault(visit_id, set()).add(text.strip())
-        for visit in found.values():
-            visit.member_ids = members.get(visit.pk, set())
-            visit.lead_texts = leads.get(visit.pk, set())
+                by_pk[visit_id].lead_texts.add(text.strip())
         return found
 
     def changes(self, obj, data, ctx):
+        from techmayor.roster.selectors import can_edit_record
+
         changes = {}
         if data["note"] and data["note"] != obj.note:
             changes["note"] = data["note"]
@@ -84,14 +88,9 @@ class VisitImport(CreditedImport):
             changes["members"] = data["members"]
         if new := [n for n in data["needs"] if n.strip() not in obj.lead_texts]:
             changes["needs"] = new
-        if changes and not self._may_edit(obj, ctx):
+        if changes and not can_edit_record(ctx.user, Visit.objects.get(pk=obj.pk)):
             raise RowError("支团", f"你不能修改已有记录「{obj.date} 走访」")
         return changes
-
-    def _may_edit(self, obj, ctx) -> bool:
-        from techmayor.roster.selectors import can_edit_record
-
-        return can_edit_record(ctx.user, obj)
 
     def create(self, data, ctx):
         enterprise = L.enterprise_object(ctx, data["enterprise"])
@@ -109,6 +108,7 @@ class VisitImport(CreditedImport):
     def update(self, obj, changes, data, ctx):
         from techmayor.needs.services import lead_create
 
+        obj = Visit.objects.select_related("enterprise__region", "batch").get(pk=obj.pk)
         needs = changes.pop("needs", [])
         members = changes.pop("members", None)
         if changes or members is not None:
@@ -118,51 +118,60 @@ class VisitImport(CreditedImport):
         return obj
 
     def create_bulk(self, plans, ctx: ImportContext) -> None:
-        """Many new visits at once: new enterprises and leads through their services, the visits, their
-        members and one audit record each in bulk (the rows were checked as the service checks them)."""
-        by = ctx.user if getattr(ctx.user, "pk", None) else None
-        visits = []
+        """Many new visits at once: new enterprises and leads through their services; the visits, their
+        members and one audit record each by ``executemany`` (the rows were checked as the service
+        checks them, see ``imports.lookups.credit``), the same audit record ``create_record`` writes."""
+        by = getattr(ctx.user, "pk", None)
+        now = timezone.now()
+        stamp = prepare(Visit, "created_at", now)
+        rows = []
         for plan in plans:
             d = plan.data
             ref = d["enterprise"]
-            visits.append(
-                Visit(
-                    batch=ctx.batch,
-                    group=d["group"],
-                    date=d["date"],
-                    note=d["note"],
-                    enterprise_id=ref.pk or L.enterprise_object(ctx, ref).pk,
-                    created_by=by,
-                    updated_by=by,
-                )
-            )
-        Visit.objects.bulk_create(visits, batch_size=2000)
+            enterprise_id = ref.pk or L.enterprise_object(ctx, ref).pk
+            rows.append((stamp, stamp, by, by, ctx.batch.pk, d["group"].pk, d["date"], d["note"], enterprise_id))
+        last = Visit.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        fields = [
+            "created_at",
+            "updated_at",
+            "created_by",
+            "updated_by",
+            "batch",
+            "group",
+            "date",
+            "note",
+            "enterprise",
+        ]
+        insert_rows(Visit, fields, ([*r[:6], prepare(Visit, "date", r[6]), *r[7:]] for r in rows))
+        made = Visit.objects.filter(batch=ctx.batch, pk__gt=last).values_list("pk", "enterprise_id", "date")
+        ids = {(enterprise_id, date): pk for pk, enterprise_id, date in made.iterator(chunk_size=5000)}
+        visit_ids = [ids[(r[8], r[6])] for r in rows]
         through = Visit.members.through
         insert_rows(
             through,
             ["visit", "member"],
-            ((v.pk, m.pk) for v, p in zip(visits, plans, strict=True) for m in p.data["members"]),
+            ((pk, m.pk) for pk, p in zip(visit_ids, plans, strict=True) for m in p.data["members"]),
         )
-        now = prepare(AuditLog, "at", timezone.now())
-        source, actor = audit.current_source(), getattr(by, "pk", None)
+        at, source = prepare(AuditLog, "at", now), audit.current_source()
+        as_json = json.dumps if connection.vendor == "sqlite" else (lambda v: prepare(AuditLog, "after", v))
 
         def entries():
-            for visit, plan in zip(visits, plans, strict=True):
-                after = audit.snapshot(visit, m2m=False)
-                after["members"] = sorted(m.pk for m in plan.data["members"])
-                name = plan.data["enterprise"].name
-                entry = (now, actor, source, AuditAction.CREATE, "ledger.visit", str(visit.pk),
-                         f"{visit.date} 走访 {name}"[:255], None, prepare(AuditLog, "after", after), "")  # fmt: skip
-                audit.collected_row(AuditAction.CREATE, "ledger.visit", str(visit.pk))
-                yield entry
+            for pk, row, plan in zip(visit_ids, rows, plans, strict=True):
+                after = {"id": pk, "batch": row[4], "group": row[5], "date": row[6].isoformat(), "note": row[7],
+                         "enterprise": row[8], "members": sorted(m.pk for m in plan.data["members"])}  # fmt: skip
+                audit.collected_row(AuditAction.CREATE, "ledger.visit", str(pk))
+                text = f"{row[6]} 走访 {plan.data['enterprise'].name}"[:255]
+                yield (at, by, source, AuditAction.CREATE, "ledger.visit", str(pk), text, None, as_json(after), "")
 
         columns = ["at", "actor", "source", "action", "model", "object_id", "object_repr", "before", "after", "note"]
         insert_rows(AuditLog, columns, entries())
-        from techmayor.needs.services import lead_create
+        leads = [(pk, text) for pk, plan in zip(visit_ids, plans, strict=True) for text in plan.data["needs"]]
+        if leads:
+            from techmayor.needs.services import lead_create
 
-        for visit, plan in zip(visits, plans, strict=False):
-            for text in plan.data["needs"]:
-                lead_create(source="visit", visit=visit, raw_text=text, by=ctx.user)
+            visits = Visit.objects.select_related("enterprise__region").in_bulk([pk for pk, _ in leads])
+            for pk, text in leads:
+                lead_create(source="visit", visit=visits[pk], raw_text=text, by=ctx.user)
 
 
 class EventImport(CreditedImport):
