@@ -150,10 +150,9 @@ def credit(ctx: ImportContext, values_: dict, *, members_label: str, required: b
     if clean_text(raw_group):
         grp = group(ctx, raw_group, region=region)
     else:
-        serving = _serving(ctx)
-        groups = {t.group_id for name in values.split_names(raw_members) for t in serving.get(name, [])}
-        table = {g.pk: g for g in _groups(ctx).values()}
-        grp = table[groups.pop()] if len(groups) == 1 else group(ctx, "", region=region)
+        grp = _memo(ctx, "team_group", raw_members, lambda: _team_group(ctx, raw_members)) or group(
+            ctx, "", region=region
+        )
     date = _memo(ctx, "dates", values_.get("date", ""), lambda: _date(ctx, values_.get("date", "")))
     found = _memo(
         ctx,
@@ -162,6 +161,14 @@ def credit(ctx: ImportContext, values_: dict, *, members_label: str, required: b
         lambda: members(ctx, raw_members, grp, label=members_label, required=required, scoped=scoped),
     )
     return grp, date, list(found)
+
+
+def _team_group(ctx: ImportContext, raw_members: str) -> Group | None:
+    """The one group all the members named in a cell serve in, else None."""
+    serving = _serving(ctx)
+    groups = {t.group_id for name in values.split_names(raw_members) for t in serving.get(name.replace(" ", ""), [])}
+    table = ctx.cached("groups_by_id", lambda: {g.pk: g for g in _groups(ctx).values()})
+    return table[groups.pop()] if len(groups) == 1 else None
 
 
 def _date(ctx: ImportContext, raw: str):
