@@ -61,7 +61,9 @@ def _world(enterprises: int) -> tuple[list[str], list[str]]:
         for m in range(10 if g else 7):
             name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN) + str(g * 10 + m)
             member = Member.objects.create(name=name)
-            Tenure.objects.create(member=member, batch=batch, group=group, dispatch_unit=unit, start_date=batch.start_date)
+            Tenure.objects.create(
+                member=member, batch=batch, group=group, dispatch_unit=unit, start_date=batch.start_date
+            )
             names.append(name)
     firms = []
     for n in range(enterprises):

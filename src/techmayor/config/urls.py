@@ -19,6 +19,7 @@ urlpatterns = [
     path("roster/", include("techmayor.roster.urls")),
     path("resources/", include("techmayor.resources.urls")),
     path("matching/", include("techmayor.matchmaking.urls")),
+    path("imports/", include("techmayor.imports.urls")),
     path("scorecard/", include("techmayor.scorecard.urls")),
     path("dashboard/", include("techmayor.dashboards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

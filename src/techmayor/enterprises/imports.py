@@ -51,6 +51,11 @@ class EnterpriseImport(ImportKind):
         Field("contact_phone", "联系电话", ("电话", "手机", "手机号", "联系方式")),
     )
 
+    def allowed(self, ctx: ImportContext) -> bool:
+        from .selectors import can_create_enterprise
+
+        return can_create_enterprise(ctx.user)
+
     def prepare(self, v: dict, ctx: ImportContext) -> dict:
         region = L.region(ctx, v.get("region", ""), label="所属镇（街道）")
         ref = L.enterprise(ctx, v.get("enterprise", ""), v.get("credit_code", ""), region=region)
