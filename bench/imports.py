@@ -166,9 +166,10 @@ def main(argv: list[str] | None = None) -> None:
     _run("build", db, xlsx, args.rows, args.enterprises)
     result = _run("import", db, xlsx)
     for label, run in (("first import", result["first"]), ("same file again", result["again"])):
+        rest = run["whole"] - run["read"] - run["validate"] - run["write"]
         print(
             f"{label}: whole {run['whole']:.1f} s = read {run['read']:.1f} s + validate {run['validate']:.1f} s"
-            f" + write {run['write']:.1f} s (+ the rest {run['whole'] - run['read'] - run['validate'] - run['write']:.1f} s);"
+            f" + write {run['write']:.1f} s (+ the rest {rest:.1f} s);"
             f" created {run['created']}, unchanged {run['unchanged']}"
         )
     whole = result["first"]["whole"]

@@ -208,7 +208,7 @@ def locate(table: TableData, kind: ImportKind, *, scan: int = SCAN) -> Layout:
             labels, candidates = _candidates(upper, lower)
             columns = _match(kind, candidates)
             required = sum(1 for f in kind.required if f.name in columns)
-            score = (required, len(columns), upper is None)
+            score = (required, len(columns))  # the first header wins (one repeated below is not it)
             if best is None or score > best[0]:
                 first = upper.number if upper else lower.number
                 best = (score, Layout(first, lower.number, labels, columns, digest_of(labels)))
