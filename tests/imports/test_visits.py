@@ -155,3 +155,28 @@ def test_many_visits_are_written_in_bulk_with_an_audit_record_each_and_roll_back
     assert sorted(log.created["ledger.visit"]) == sorted(v.pk for v in visits)
     import_rollback(log=log, by=w.users.admin)
     assert not Visit.objects.exists()
+
+
+def test_the_bulk_writer_records_what_the_service_records(w, ledger, monkeypatch):
+    from techmayor.imports.engine import get_kind
+    from techmayor.imports.services import import_rollback
+
+    def written():
+        out = []
+        for visit in Visit.objects.order_by("date"):
+            after = AuditLog.objects.get(model="ledger.visit", action="create", object_id=str(visit.pk)).after
+            after = {k: v for k, v in after.items() if k != "id"}
+            members = sorted(m.pk for m in visit.members.all())
+            out.append((visit.date, visit.enterprise.name, visit.group_id, visit.note, members, after))
+        return out
+
+    ctx = ctx_for(w, w.users.admin)
+    log = import_execute(import_preview("visits", ledger, ctx=ctx), ctx=ctx)
+    by_service = written()
+    import_rollback(log=log, by=w.users.admin)
+    monkeypatch.setattr(get_kind("visits"), "bulk_min", 1)
+    ctx = ctx_for(w, w.users.admin)
+    import_execute(import_preview("visits", ledger, ctx=ctx), ctx=ctx)
+    by_bulk = written()
+    assert [row[:5] for row in by_bulk] == [row[:5] for row in by_service]
+    assert [row[5] for row in by_bulk][0] == {**by_service[0][5], "enterprise": by_bulk[0][5]["enterprise"]}
