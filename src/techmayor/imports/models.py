@@ -54,6 +54,13 @@ class ImportLog(models.Model):
         return f"{self.file_name}（{self.kind}）"
 
     @property
+    def kind_label(self) -> str:
+        from .engine import kinds
+
+        kind = kinds.get(self.kind)
+        return kind.label if kind is not None else self.kind
+
+    @property
     def created_total(self) -> int:
         return sum(len(ids) for ids in (self.created or {}).values())
 

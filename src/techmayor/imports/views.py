@@ -212,12 +212,21 @@ def _confirm(request, token, upload, kind, plan, mapping, header_row):
 @require_GET
 def log(request, pk):
     entry = get_object_or_404(_logs(request.user), pk=pk)
-    created = [(label, len(ids)) for label, ids in (entry.created or {}).items()]
+    created = [(_model_name(label), len(ids)) for label, ids in (entry.created or {}).items()]
     return render(
         request,
         "imports/log.html",
         {"log": entry, "created": created, "can_rollback": can_rollback(request.user, entry)},
     )
+
+
+def _model_name(label: str) -> str:
+    from django.apps import apps
+
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except LookupError:
+        return label
 
 
 @login_required
