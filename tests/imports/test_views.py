@@ -90,3 +90,16 @@ def test_an_upload_of_another_user_is_not_reachable(w, client, upload):
     url = upload(w.users.admin, ROWS)
     client.force_login(w.users.m_zhang)
     assert client.get(url).status_code == 403
+
+
+def test_uploads_not_confirmed_within_a_day_are_removed(w, client, upload, settings):
+    import os
+    import time
+
+    from techmayor.imports.uploads import upload_dir
+
+    upload(w.users.admin, ROWS)
+    (old,) = list(upload_dir().iterdir())
+    os.utime(old, (time.time() - 2 * 86400, time.time() - 2 * 86400))
+    upload(w.users.admin, ROWS, name="新.csv")
+    assert old not in list(upload_dir().iterdir()) and len(list(upload_dir().iterdir())) == 1

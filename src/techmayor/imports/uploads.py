@@ -4,6 +4,7 @@ token, described in the user's session, removed once imported."""
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from .services import import_execute, import_preview, layout_remember
 
 MAX_BYTES = 50 * 1024 * 1024
 SESSION_KEY = "tm_imports"
+KEEP_SECONDS = 24 * 3600  # an upload not confirmed within a day is removed
 
 
 def upload_dir() -> Path:
@@ -37,11 +39,22 @@ def upload_save(file) -> tuple[str, str]:
         raise ApplicationError(f"「{name}」是空文件", field="file")
     if file.size > MAX_BYTES:
         raise ApplicationError(f"「{name}」超过 {MAX_BYTES // 1024 // 1024} MB", field="file")
+    _forget_stale()
     token = secrets.token_hex(16)
     with open(upload_dir() / f"{token}{suffix}", "wb") as out:
         for chunk in file.chunks():
             out.write(chunk)
     return token, name
+
+
+def _forget_stale() -> None:
+    limit = time.time() - KEEP_SECONDS
+    for path in upload_dir().iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+        except OSError:  # removed meanwhile by another worker
+            continue
 
 
 def upload_path(token: str, name: str) -> Path:
