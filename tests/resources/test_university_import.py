@@ -130,8 +130,25 @@ def test_wrong_header_names_the_missing_columns(tmp_path):
     path = write_csv(tmp_path / "list.csv", [["名单"], header, NJU])
     with pytest.raises(ApplicationError) as err:
         import_universities(path)
-    assert err.value.message == "表头（第2行）缺少列：学校标识码、办学层次"
+    assert err.value.message == "表头（第2行）缺少列：学校标识码"
     assert not University.objects.exists()
+
+
+def test_a_list_without_location_level_or_authority_imports_with_the_province_derived(tmp_path):
+    rows = [["学校名称", "学校标识码"], ["江苏省（2所）"], ["南京大学", "4132010284"], ["常州大学", "4132010292"],
+            ["北京市（1所）"], ["中国矿业大学（北京）", "4111011413"], ["清华大学", "4111010003"]]  # fmt: skip
+    result = import_universities(write_csv(tmp_path / "list.csv", rows))
+    assert result.created == 4
+    assert dict(University.objects.values_list("name", "location")) == {
+        "南京大学": "江苏省", "常州大学": "江苏省", "中国矿业大学（北京）": "北京市", "清华大学": "北京市",
+    }  # fmt: skip
+    assert set(University.objects.values_list("level", flat=True)) == {""}
+    # a later list with the levels fills them in; one without changes nothing
+    rows = [["学校名称", "学校标识码", "所在地", "办学层次"], ["南京大学", "4132010284", "南京市", "本科"]]
+    assert import_universities(write_csv(tmp_path / "more.csv", rows)).updated == 1
+    rows = [["学校名称", "学校标识码"], ["南京大学", "4132010284"]]
+    assert import_universities(write_csv(tmp_path / "bare.csv", rows)).unchanged == 1
+    assert University.objects.get(code="4132010284").location == "南京市"  # never replaced by a derived one
 
 
 def test_bad_rows_write_nothing_and_are_reported_with_their_row_numbers(tmp_path):

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "techmayor.notifications",
     "techmayor.resources",
     "techmayor.roster",
+    "techmayor.imports",
     "techmayor.enterprises",
     "techmayor.needs",
     "techmayor.ledger",

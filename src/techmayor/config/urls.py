@@ -20,6 +20,7 @@ urlpatterns = [
     path("roster/", include("techmayor.roster.urls")),
     path("resources/", include("techmayor.resources.urls")),
     path("matching/", include("techmayor.matchmaking.urls")),
+    path("imports/", include("techmayor.imports.urls")),
     path("scorecard/", include("techmayor.scorecard.urls")),
     path("dashboard/", include("techmayor.dashboards.urls")),
     path("api/", include("techmayor.api.urls")),

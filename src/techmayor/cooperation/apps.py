@@ -9,7 +9,10 @@ class CooperationConfig(AppConfig):
     def ready(self):
         from techmayor.core.registry import registry
 
-        from . import records  # noqa: F401  (registers the app's record kinds in core.registry)
+        from . import (
+            imports,  # noqa: F401  (registers the app's import kinds in imports.engine)
+            records,  # noqa: F401  (registers the app's record kinds in core.registry)
+        )
         from .selectors import withdrawn_receipts
 
         registry.add_withdrawn_source(withdrawn_receipts)  # withdrawn receipts, for restore

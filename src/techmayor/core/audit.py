@@ -20,6 +20,35 @@ from django.db.models.fields.files import FieldFile
 from .models import AuditAction, AuditLog
 
 _source: contextvars.ContextVar[str] = contextvars.ContextVar("audit_source", default="system")
+# While an import runs, every audit record written is also handed to its collector (``collect``):
+# the import log keeps what it created and changed, so the whole import can be rolled back.
+_collector: contextvars.ContextVar[list | None] = contextvars.ContextVar("audit_collector", default=None)
+
+
+@contextlib.contextmanager
+def collect() -> Iterator[list[tuple]]:
+    """Collect the audit records written inside the block (an import's created and changed records) as
+    ``(action, model label, object id, before)``."""
+    entries: list[tuple] = []
+    token = _collector.set(entries)
+    try:
+        yield entries
+    finally:
+        _collector.reset(token)
+
+
+def collected_row(action: str, model: str, object_id: str, before: dict | None = None) -> None:
+    """Hand a change a bulk writer recorded itself (with its own audit rows) to the active collector."""
+    entries = _collector.get()
+    if entries is not None:
+        entries.append((action, model, object_id, before))
+
+
+def collected(entry: AuditLog) -> None:
+    """Hand an audit record written without :func:`record` (a bulk writer's) to the active collector."""
+    entries = _collector.get()
+    if entries is not None:
+        entries.append((entry.action, entry.model, entry.object_id, entry.before))
 
 
 @contextlib.contextmanager
@@ -101,7 +130,7 @@ def record(
 ) -> AuditLog:
     if after is None and action != AuditAction.DELETE:
         after = snapshot(instance)
-    return AuditLog.objects.create(
+    entry = AuditLog.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         source=_source.get(),
         action=action,
@@ -112,3 +141,5 @@ def record(
         after=after,
         note=note[:255],
     )
+    collected(entry)
+    return entry

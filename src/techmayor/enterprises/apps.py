@@ -7,4 +7,7 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("企业")
 
     def ready(self):
-        from . import records  # noqa: F401  (registers the app's record kinds in core.registry)
+        from . import (
+            imports,  # noqa: F401  (registers the app's import kinds in imports.engine)
+            records,  # noqa: F401  (registers the app's record kinds in core.registry)
+        )

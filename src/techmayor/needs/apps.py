@@ -20,3 +20,4 @@ class NeedsConfig(AppConfig):
         register(ProgressEntry, visible=lambda user: ProgressEntry.objects.filter(need__in=need_visible(user)))
         registry.add_timeline_source(enterprise_entries)  # needs and leads on an enterprise's timeline
         registry.add_withdrawn_source(withdrawn_entries)  # withdrawn needs and leads, for restore
+        from . import imports  # noqa: F401  (registers the app's import kinds in imports.engine)

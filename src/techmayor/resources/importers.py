@@ -40,8 +40,10 @@ UNIVERSITY_COLUMNS = {
     "办学层次": "level",
     "备注": "remark",
 }
-UNIVERSITY_REQUIRED = ("学校名称", "学校标识码", "主管部门", "所在地", "办学层次")
-UNIVERSITY_OPTIONAL = ("序号", "备注")
+# Only the columns that identify a university are required: 所在地 follows from the section rows
+# (江苏省（175所）) or the identifier code's province digits; 主管部门 and 办学层次 may be left out.
+UNIVERSITY_REQUIRED = ("学校名称", "学校标识码")
+UNIVERSITY_OPTIONAL = ("序号", "主管部门", "所在地", "办学层次", "备注")
 
 _SECTION = re.compile(r"^\S.*[（(]\s*\d+\s*所\s*[)）]$")  # 北京市（92所）
 _CODE = re.compile(r"^\d{10}$")
@@ -94,7 +96,17 @@ def _max_length(field: str) -> int | None:
     return University._meta.get_field(field).max_length
 
 
-def _validate(row: Row, header: Header, seen: dict[str, int]) -> tuple[dict[str, str], list[str]]:
+def _section(row: Row) -> str | None:
+    """The province a section row opens (``江苏省（175所）`` → 江苏省), else None."""
+    filled = row.filled
+    if len(filled) == 1 and _SECTION.match(filled[0]):
+        return re.split(r"[（(]", filled[0])[0].strip()
+    return None
+
+
+def _validate(
+    row: Row, header: Header, seen: dict[str, int], section: str | None = None
+) -> tuple[dict[str, str], list[str]]:
     values: dict[str, str] = {}
     errors: list[str] = []
 
@@ -121,9 +133,12 @@ def _validate(row: Row, header: Header, seen: dict[str, int]) -> tuple[dict[str,
         if problem:
             error(column, problem)
 
-    level = values["level"] = values["level"].replace(" ", "")
-    if level and level not in UniversityLevel.values:
-        error("办学层次", f"应为「本科」或「专科」，实际为「{level}」")
+    if "level" in values:
+        level = values["level"] = values["level"].replace(" ", "")
+        if level and level not in UniversityLevel.values:
+            error("办学层次", f"应为「本科」或「专科」，实际为「{level}」")
+    if "location" not in values and not errors:  # derived: the section's province, else the code's
+        values["location"] = section or PROVINCE_CODES.get(code[2:4], "")
 
     for column, field in UNIVERSITY_COLUMNS.items():
         limit = _max_length(field)
@@ -133,7 +148,8 @@ def _validate(row: Row, header: Header, seen: dict[str, int]) -> tuple[dict[str,
 
 
 def import_universities(path: str | Path, *, skip_bad: bool = False, by=None) -> ImportResult:
-    """Import universities from the MoE list (.xls/.xlsx/CSV with 学校名称、学校标识码、主管部门、所在地、办学层次).
+    """Import universities from the MoE list (.xls/.xlsx/CSV with 学校名称、学校标识码 and any of 主管部门、所在地、
+    办学层次; a missing 所在地 is the section's province, or the one the code names).
 
     Section, title and blank rows are skipped. When a row is bad nothing is written and
     :class:`ImportRejected` (an ``ApplicationError``) carries every ``第N行: 字段: 原因`` line, unless
@@ -147,10 +163,12 @@ def import_universities(path: str | Path, *, skip_bad: bool = False, by=None) ->
     errors: list[str] = []
     bad_rows = 0
     seen: dict[str, int] = {}
+    section = None
     for row in rows_after(table, header):
+        section = _section(row) or section
         if not _is_data_row(row, header):
             continue
-        values, row_errors = _validate(row, header, seen)
+        values, row_errors = _validate(row, header, seen, section)
         if row_errors:
             errors.extend(row_errors)
             bad_rows += 1
@@ -174,6 +192,8 @@ def import_universities(path: str | Path, *, skip_bad: bool = False, by=None) ->
                     result.created += 1
                     continue
                 changes = {k: v for k, v in item.values.items() if getattr(current, k) != v}
+                if not header.has("所在地") and current.location:
+                    changes.pop("location", None)  # a derived province never replaces a city the list gave
                 if not changes:
                     result.unchanged += 1
                     continue

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from techmayor.accounts.choices import Role
 from techmayor.accounts.scopes import active_roles, has_role
+from techmayor.roster.selectors import can_write
 
 # (url name, label, icon, shown in the phone tab bar)
 NAV = [
@@ -37,4 +38,6 @@ def navigation(request):
         "tab_items": [i for i in items if i["in_tabs"]][:5],
         "user_roles": roles or (str(_("超级管理员")) if request.user.is_superuser else ""),
         "can_manage_matching": has_role(request.user, Role.CITY_ADMIN),
+        # who may import something: writers of records, town staff (their needs and enterprises), admins
+        "can_import": has_role(request.user, Role.CITY_ADMIN, Role.TOWN_STAFF) or can_write(request.user),
     }

@@ -27,6 +27,9 @@ class Importer(NamedTuple):
     kinds: tuple[str, ...] = ()  # values of --kind (required when not empty)
 
 
+# ``records``: every record kind a group keeps (``--kind visits`` …), see ``techmayor.imports.cli``.
+RECORDS_CLI = "techmayor.imports.cli.run"
+
 IMPORTERS: dict[str, Importer] = {
     "universities": Importer("techmayor.resources.importers.import_universities", "所", "高校名单"),
     "corpus": Importer(
@@ -43,25 +46,46 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(IMPORTERS), help="导入的数据类型")
+        parser.add_argument("kind", choices=sorted([*IMPORTERS, "records"]), help="导入的数据类型")
         parser.add_argument("file", help="数据文件路径")
-        subkinds = sorted({k for importer in IMPORTERS.values() for k in importer.kinds})
         parser.add_argument(
             "--kind",
             dest="record_kind",
-            choices=subkinds,
-            help="记录类型（仅 corpus：paper 论文 / patent 专利 / offer 技术成果）",
+            help="记录类型（corpus：paper 论文 / patent 专利 / offer 技术成果；records：enterprises、visits、needs、"
+            "events、visitors、reports、intents、agreements、talents、platforms、projects、roster）",
         )
+        parser.add_argument("--batch", type=int, help="批次（records）：如 14")
+        parser.add_argument("--city", help="城市（records）：如 常州市")
+        parser.add_argument("--dry-run", action="store_true", help="只预览，不写入（records）")
+        parser.add_argument("--as", dest="username", help="以该用户的身份和数据范围导入（records）")
+        parser.add_argument(
+            "--allow-similar", action="store_true", help="名称与已有企业相似时仍然新建企业（records；默认报错）"
+        )
+        parser.add_argument("--limit", type=int, default=50, help="预览表最多列出的行数（records）")
         parser.add_argument(
             "--skip-bad", action="store_true", help="跳过有错误的行，只导入正确的行（默认：有错误则什么也不写入）"
         )
 
     def handle(self, *args, kind: str, file: str, skip_bad: bool, record_kind: str | None = None, **options):
+        if kind == "records":
+            run = import_string(RECORDS_CLI)
+            return run(
+                self,
+                file,
+                kind=record_kind,
+                batch=options.get("batch"),
+                city=options.get("city"),
+                dry_run=options.get("dry_run", False),
+                skip_bad=skip_bad,
+                username=options.get("username"),
+                allow_similar=options.get("allow_similar", False),
+                limit=options.get("limit") or 50,
+            )
         importer = IMPORTERS[kind]
         handler = import_string(importer.handler)
         extra = {}
         if importer.kinds:
-            if record_kind not in importer.kinds:
+            if record_kind not in importer.kinds:  # argparse no longer lists them: records have their own
                 raise CommandError(f"导入 {kind} 须指定 --kind（{' / '.join(importer.kinds)}）")
             extra["kind"] = record_kind
         elif record_kind:

@@ -1,0 +1,293 @@
+"""Imports as the CLI, the pages and the background job run them: preview, execute, roll back.
+
+:func:`import_preview` reads a file and plans every row (nothing written). :func:`import_execute`
+writes the plan in one transaction through the kind's services, under the ``import`` audit source,
+and records an :class:`ImportLog` with every record created or changed; a row a service refuses
+rolls the whole import back (unless bad rows are skipped). :func:`import_rollback` undoes an
+import: an administrator of its batch's city, while the batch is the active one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils import timezone
+
+from techmayor.accounts.choices import Role
+from techmayor.accounts.scopes import active_roles
+from techmayor.core import audit
+from techmayor.core.errors import ApplicationError
+from techmayor.core.files import ImportRejected, read_rows
+from techmayor.core.models import AuditAction, AuditLog
+from techmayor.core.services import update_record
+
+from .engine import (
+    BAD,
+    CREATE,
+    UNCHANGED,
+    UPDATE,
+    ImportContext,
+    Preview,
+    get_kind,
+    layout_at,
+    locate,
+    plan_rows,
+    row_line,
+)
+from .models import ImportLayout, ImportLog
+
+
+def file_digest(path: str | Path) -> str:
+    sha = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            sha.update(chunk)
+    return sha.hexdigest()
+
+
+def import_preview(
+    kind_key: str,
+    path: str | Path,
+    *,
+    ctx: ImportContext,
+    mapping: dict[str, int | None] | None = None,
+    header_row: int | None = None,
+    file_name: str = "",
+) -> Preview:
+    """Read ``path`` and plan each row for ``kind_key``; the mapping a user confirmed for this layout
+    before is used unless ``mapping``/``header_row`` are given. Raises ``ApplicationError`` for a file
+    that cannot be read or lacks identifying columns, and when the importer may not write this kind."""
+    kind = get_kind(kind_key)
+    if kind.credited and ctx.batch is None:
+        raise ApplicationError("请指定批次（--batch 与 --city）", field="batch")
+    if not kind.allowed(ctx):
+        raise ApplicationError(f"你没有在{ctx.batch or '本系统'}导入{kind.label}的权限", field="kind")
+    started = time.perf_counter()
+    table = read_rows(path)
+    read = time.perf_counter()
+    if mapping is not None and header_row:
+        layout = layout_at(table, kind, header_row, mapping)
+    else:
+        layout = _remembered(table, kind)
+    plans = plan_rows(kind, table, layout, ctx)
+    done = time.perf_counter()
+    preview = Preview(kind, file_name or Path(path).name, file_digest(path), layout, plans)
+    preview.timings = {"read": read - started, "validate": done - read}
+    if not plans:
+        raise ApplicationError(f"{preview.file_name} 的表头下没有任何数据", field="file")
+    return preview
+
+
+def _remembered(table, kind):
+    """The layout found by synonyms, or the one a user confirmed for a header like this one."""
+    try:
+        layout = locate(table, kind)
+    except ApplicationError as err:
+        layout = err.extra.get("layout")
+        saved = ImportLayout.objects.filter(kind=kind.key, digest=getattr(layout, "digest", "")).first()
+        if saved is None:
+            raise
+        return layout_at(table, kind, layout.last, saved.mapping)
+    saved = ImportLayout.objects.filter(kind=kind.key, digest=layout.digest).first()
+    if saved is not None:
+        try:
+            return layout_at(table, kind, layout.last, saved.mapping)
+        except ApplicationError:
+            return layout
+    return layout
+
+
+def layout_remember(*, kind: str, preview: Preview, by=None) -> ImportLayout:
+    """Keep the mapping the user confirmed for this header (the next file laid out alike uses it)."""
+    layout, _ = ImportLayout.objects.update_or_create(
+        kind=kind,
+        digest=preview.layout.digest,
+        defaults={
+            "header": preview.layout.labels,
+            "mapping": preview.layout.columns,
+            "updated_by": by if getattr(by, "pk", None) else None,
+        },
+    )
+    return layout
+
+
+def import_execute(preview: Preview, *, ctx: ImportContext, skip_bad: bool = False, source: str = "web") -> ImportLog:
+    """Write the preview's rows in one transaction; nothing is written if any row is bad (unless
+    ``skip_bad``) or a service refuses a row (unless ``skip_bad``: that row is then skipped)."""
+    kind = preview.kind
+    errors = preview.errors
+    if errors and not skip_bad:
+        raise ImportRejected(errors, name=preview.file_name)
+    started = time.perf_counter()
+    skipped = len(preview.of(BAD))
+    counts = {CREATE: 0, UPDATE: 0, UNCHANGED: len(preview.of(UNCHANGED))}
+    with audit.audit_source("import"), audit.collect() as entries, transaction.atomic():
+        batch_ids = [ctx.batch.pk] if ctx.batch is not None else []
+        _invalidate(batch_ids)  # figures are rebuilt on the next read, not once per row
+        creates = preview.of(CREATE)
+        if kind.bulk_min is not None and len(creates) >= kind.bulk_min:
+            kind.create_bulk(creates, ctx)
+            counts[CREATE] = len(creates)
+        else:
+            for plan in creates:
+                if _write(plan, lambda p=plan: kind.create(p.data, ctx), kind, skip_bad, errors):
+                    counts[CREATE] += 1
+                else:
+                    skipped += 1
+                _tick(ctx, counts)
+        for plan in preview.of(UPDATE):
+            if _write(plan, lambda p=plan: kind.update(p.obj, p.changes, p.data, ctx), kind, skip_bad, errors):
+                counts[UPDATE] += 1
+            else:
+                skipped += 1
+            _tick(ctx, counts)
+        _invalidate(batch_ids)
+        created: dict[str, list[int]] = defaultdict(list)
+        made: set[tuple[str, int]] = set()
+        changed = []
+        for action, model, object_id, before in entries:
+            if action == AuditAction.CREATE:
+                created[model].append(int(object_id))
+                made.add((model, int(object_id)))
+            elif before is not None and (model, int(object_id)) not in made:
+                changed.append([model, int(object_id), before])
+        log = ImportLog.objects.create(
+            kind=kind.key,
+            file_name=preview.file_name[:200],
+            sha256=preview.sha256,
+            batch=ctx.batch,
+            created_by=ctx.user if getattr(ctx.user, "pk", None) else None,
+            source=source,
+            rows=len(preview.rows),
+            created_count=counts[CREATE],
+            updated_count=counts[UPDATE],
+            unchanged_count=counts[UNCHANGED],
+            skipped_count=skipped,
+            errors=errors[:1000],
+            created=dict(created),
+            changed=changed,
+        )
+    preview.timings["write"] = time.perf_counter() - started
+    return log
+
+
+def _write(plan, write, kind, skip_bad: bool, errors: list[str]) -> bool:
+    try:
+        with transaction.atomic():
+            write()
+        return True
+    except ApplicationError as err:
+        line = row_line(plan.number, kind.label_of(err.field), err.message)
+        if not skip_bad:
+            raise ImportRejected([line]) from err
+        errors.append(line)
+        plan.action = BAD
+        plan.errors.append(line)
+        return False
+
+
+def _tick(ctx: ImportContext, counts: dict) -> None:
+    if ctx.progress is not None:
+        ctx.progress(counts[CREATE] + counts[UPDATE])
+
+
+def _invalidate(batch_ids: list[int]) -> None:
+    from techmayor.scorecard import rollup
+
+    if batch_ids:
+        rollup.invalidate(batch_ids)
+
+
+# --- rollback ------------------------------------------------------------------------------------
+
+
+def can_rollback(user, log: ImportLog) -> bool:
+    """An administrator of the import's city, while its batch is the active one (superusers always)."""
+    if log.rolled_back_at is not None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    if log.batch is None or not log.batch.is_active:
+        return False
+    return any(a.role == Role.CITY_ADMIN and a.region_id == log.batch.city_id for a in active_roles(user))
+
+
+@transaction.atomic
+def import_rollback(*, log: ImportLog, by) -> ImportLog:
+    """Undo a whole import: the records it changed get their values back, the ones it created are
+    deleted (each audited); refused when later work depends on them."""
+    log = ImportLog.objects.select_for_update().get(pk=log.pk)
+    if not can_rollback(by, log):
+        raise ApplicationError("只有本批次所属城市的管理员可以撤销导入，且仅限当前批次、未撤销过的导入")
+    note = f"撤销导入 #{log.pk} {log.file_name}"[:255]
+    with audit.audit_source("import"):
+        for model, pk, before in reversed(log.changed):
+            _restore(model, pk, before, by, note)
+        _delete_created(log.created, by, note)
+    if log.batch_id:
+        _invalidate([log.batch_id])
+    log.rolled_back_at = timezone.now()
+    log.rolled_back_by = by
+    log.save(update_fields=["rolled_back_at", "rolled_back_by"])
+    return log
+
+
+def _restore(label: str, pk: int, before: dict, by, note: str) -> None:
+    model = apps.get_model(label)
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        return
+    fields, m2m = {}, {}
+    for f in model._meta.concrete_fields:
+        if f.name in before and f.name not in ("id", "created_at", "updated_at"):
+            fields[f.attname] = before[f.name]
+    for f in model._meta.many_to_many:
+        if f.name in before:
+            m2m[f.name] = before[f.name]
+    update_record(obj, by=by, m2m=m2m, audit_note=note, **fields)
+
+
+def _delete_created(created: dict[str, list[int]], by, note: str) -> None:
+    """Delete what the import created, dependants first (passes until nothing more can go)."""
+    pending = {label: list(ids) for label, ids in reversed(list(created.items())) if ids}
+    while pending:
+        progressed = False
+        for label in list(pending):
+            model = apps.get_model(label)
+            try:
+                with transaction.atomic():
+                    _delete(model, pending[label], by, note)
+                del pending[label]
+                progressed = True
+            except (ProtectedError, RestrictedError):
+                continue
+        if not progressed:
+            names = "、".join(str(apps.get_model(label)._meta.verbose_name) for label in pending)
+            raise ApplicationError(f"导入的{names}已被后来的记录引用，不能撤销")
+
+
+def _delete(model, ids: list[int], by, note: str) -> None:
+    actor = by if getattr(by, "pk", None) else None
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        objs = list(model.objects.filter(pk__in=chunk))
+        AuditLog.objects.bulk_create(
+            AuditLog(
+                actor=actor,
+                source="import",
+                action=AuditAction.DELETE,
+                model=model._meta.label_lower,
+                object_id=str(o.pk),
+                object_repr=str(o)[:255],
+                before=audit.snapshot(o, m2m=False),
+                note=note,
+            )
+            for o in objs
+        )
+        model.objects.filter(pk__in=chunk).delete()
