@@ -18,7 +18,6 @@ from functools import lru_cache
 
 from django.apps import apps
 from django.db.models import Prefetch, Q, QuerySet
-from pypinyin import Style, lazy_pinyin
 
 from techmayor.accounts.choices import Role
 from techmayor.accounts.scopes import NOTHING, Paths, active_roles, has_role, regions_under, scope_q
@@ -122,6 +121,8 @@ def initials(name: str) -> str:
     When the name starts with a place (溧阳市华东机电…), the initials without 省/市/区/县 follow after a
     space, so "lyhd" finds it as well as "lyshd".
     """
+    from pypinyin import Style, lazy_pinyin  # its dictionaries take a second to load: only when used
+
     full = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")).lower()
     short_name = _PLACE_SUFFIX.sub("", name[:7]) + name[7:]
     if short_name == name:

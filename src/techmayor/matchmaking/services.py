@@ -32,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -43,11 +44,12 @@ from techmayor.core.errors import ApplicationError
 from techmayor.core.files import open_file
 from techmayor.core.industries import read_industries
 from techmayor.core.services import create_record
-from techmayor.matching.analysis import domain_words_from_taxonomy
-from techmayor.matching.ranker import Assessment, Matcher
 from techmayor.resources.models import Achievement, Expert, University
 
 from .models import DeclineReason, MatchFeedback, MatchLevel, MatchTarget, NeedMatch
+
+if TYPE_CHECKING:  # the engine (numpy, scipy, bm25s, jieba) loads on first use, not with every command
+    from techmayor.matching.ranker import Assessment, Matcher
 
 COMPACT_SHARE = 0.1  # rebuild instead of adding to the delta past this share of the pool
 COMPACT_MIN = 2000  # … but small pools take this many pending changes first
@@ -158,6 +160,8 @@ def _domain_words() -> list[str]:
     names = list(Industry.objects.values_list("name", flat=True))
     if not names:  # a database holding only the resource pool: the standard's shipped file
         names = [r["name"] for r in read_industries(data.INDUSTRIES)]
+    from techmayor.matching.analysis import domain_words_from_taxonomy
+
     return domain_words_from_taxonomy(names)
 
 
@@ -200,6 +204,8 @@ def matching_index_build(
             "资源池中还没有科技成果：请先运行 techmayor import corpus FILE --kind paper|patent|offer"
         )
     with index_lock(directory):
+        from techmayor.matching.ranker import Matcher
+
         matcher = Matcher.build(
             achievement_records,
             directory,
@@ -231,6 +237,8 @@ def matcher_get(*, directory: Path | None = None, build: bool = False) -> Matche
         if not build:
             return None
         return matching_index_build(directory=directory)
+    from techmayor.matching.ranker import Matcher
+
     loaded = Matcher.load(directory)
     with _lock:
         _loaded[key] = loaded
