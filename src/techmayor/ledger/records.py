@@ -172,7 +172,11 @@ TALENT = RecordKind(
         MEMBERS,
         BATCH,
     ],
-    timeline=Timeline("enterprise", lambda o: _("引进人才"), lambda o: f"{o.talent_name}（{o.person_count}人）"),
+    timeline=Timeline(
+        "enterprise",
+        lambda o: _("引进人才"),
+        lambda o: _("%(name)s（%(count)s人）") % {"name": o.talent_name, "count": o.person_count},
+    ),
 )
 
 PROJECT = RecordKind(
