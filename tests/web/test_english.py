@@ -83,9 +83,31 @@ def _collect(value, found: set[str]) -> None:
             _collect(v, found)
 
 
+TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
+
+
+def without_chinese_documents(page: str) -> str:
+    """``page`` without the elements marked ``lang="zh-Hans"``: a document written in Chinese whatever
+    the reader's language (the briefing follows the official-document rules), not interface text."""
+    out, start, name, depth, pos = [], None, "", 0, 0
+    for tag in TAG.finditer(page):
+        closing, tag_name, attrs = tag.group(1), tag.group(2).lower(), tag.group(3)
+        if start is None:
+            if not closing and 'lang="zh-Hans"' in attrs:
+                out.append(page[pos : tag.start()])
+                start, name, depth = tag.start(), tag_name, 1
+        elif tag_name == name:
+            depth += -1 if closing else 1
+            if depth == 0:
+                start, pos = None, tag.end()
+    if start is None:
+        out.append(page[pos:])
+    return "".join(out)
+
+
 def chinese_left(page: str, masks: list[str]) -> list[str]:
     """The Chinese runs of ``page`` (with some context) once data values are masked."""
-    text = OPTION_VALUE.sub("<option", page)  # a choice's stored code is not shown
+    text = OPTION_VALUE.sub("<option", without_chinese_documents(page))  # a choice's stored code is not shown
     text = htmlmod.unescape(text)
     for value in masks:
         text = text.replace(value, "\x00")
@@ -292,3 +314,6 @@ def test_the_check_finds_chinese_outside_data():
     assert chinese_left("<p>Record：x</p>", masks)
     assert chinese_left("<p>（Ended）</p>", masks)
     assert chinese_left("<p>常州恒远精密机械有限公司已作废</p>", masks)
+    document = '<div lang="zh-Hans"><div>工作简报</div><p>组织活动</p></div><p>Note</p>'
+    assert chinese_left(document, masks) == []
+    assert chinese_left(document + "<p>简报</p>", masks)

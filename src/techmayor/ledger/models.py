@@ -247,7 +247,7 @@ class EnterpriseCultivation(CreditedRecord):
         verbose_name_plural = _("企业培育")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}：{self.enterprise}"
+        return _("%(kind)s：%(enterprise)s") % {"kind": self.get_kind_display(), "enterprise": self.enterprise}
 
 
 class UniversityPairing(CreditedRecord):
