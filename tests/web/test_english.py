@@ -227,12 +227,12 @@ def fund_rejected_by_service(world) -> dict:
     }
 
 
-@pytest.fixture
-def need_world(db, settings, tmp_path):
+def build_need_world_with_matches():
+    """The need-loop world with a matching index (into ``settings.MATCHING_INDEX_DIR``): the 溧阳 need
+    claimed, with an English title and a text that finds matches; the 金坛 need completed."""
     from techmayor.matchmaking import services as matching
     from tests.needs.world import build_world as build_need_world
 
-    settings.MATCHING_INDEX_DIR = str(tmp_path / "index")
     matching.matcher_forget()
     world = build_need_world()
     _pool()
@@ -242,7 +242,15 @@ def need_world(db, settings, tmp_path):
         title="Battery capacity fade", description="储能电池包循环寿命短，容量衰减快，希望找专家分析原因。"
     )
     world.place("jt", S.COMPLETED)
-    yield world
+    return world
+
+
+@pytest.fixture
+def need_world(db, settings, tmp_path):
+    from techmayor.matchmaking import services as matching
+
+    settings.MATCHING_INDEX_DIR = str(tmp_path / "index")
+    yield build_need_world_with_matches()
     matching.matcher_forget()
 
 

@@ -34,7 +34,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files import File
 from django.db import models, transaction
 from django.db.models import QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from .errors import ApplicationError
 from .models import Attachment, AttachmentKind
@@ -49,12 +49,16 @@ class FileType:
 
 
 FILE_TYPES: dict[str, FileType] = {
-    "jpg": FileType("jpg", "image/jpeg", "JPG 图片"),
-    "png": FileType("png", "image/png", "PNG 图片"),
-    "webp": FileType("webp", "image/webp", "WebP 图片"),
-    "pdf": FileType("pdf", "application/pdf", "PDF 文档"),
-    "docx": FileType("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word 文档"),
-    "xlsx": FileType("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel 表格"),
+    "jpg": FileType("jpg", "image/jpeg", gettext_lazy("JPG 图片")),
+    "png": FileType("png", "image/png", gettext_lazy("PNG 图片")),
+    "webp": FileType("webp", "image/webp", gettext_lazy("WebP 图片")),
+    "pdf": FileType("pdf", "application/pdf", gettext_lazy("PDF 文档")),
+    "docx": FileType(
+        "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", gettext_lazy("Word 文档")
+    ),
+    "xlsx": FileType(
+        "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", gettext_lazy("Excel 表格")
+    ),
 }
 EXTENSION_ALIASES = {"jpeg": "jpg"}
 IMAGE_TYPES = frozenset({"jpg", "png", "webp"})
@@ -142,7 +146,7 @@ def check_file(file, *, allowed: Iterable[str] | None = None) -> FileType:
     ext = _extension(name)
     if ext not in allowed or ext not in FILE_TYPES:
         kinds = "、".join(sorted(allowed))
-        shown = f".{ext}" if ext else "无扩展名"
+        shown = f".{ext}" if ext else gettext("无扩展名")
         raise ApplicationError(
             gettext("不支持的附件类型（%(shown)s），仅支持 %(kinds)s") % {"shown": shown, "kinds": kinds}, field="file"
         )
