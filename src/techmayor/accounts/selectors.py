@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from .choices import Role
 from .models import ApiToken, User
@@ -14,7 +15,7 @@ def demo_accounts() -> list[dict]:
         {
             "username": user.username,
             "name": str(user),
-            "roles": "、".join(sorted({a.get_role_display() for a in user.roles.all() if a.is_active})),
+            "roles": gettext("、").join(sorted({a.get_role_display() for a in user.roles.all() if a.is_active})),
         }
         for user in users
     ]

@@ -114,4 +114,8 @@ class AgreementReceipt(Withdrawable, BaseModel):
         clock.check_not_future(self, "date")
 
     def __str__(self) -> str:
-        return f"{self.agreement} {self.date} {self.amount_wan}万元"
+        return _("%(agreement)s %(date)s %(amount)s万元") % {
+            "agreement": self.agreement,
+            "date": self.date,
+            "amount": self.amount_wan,
+        }

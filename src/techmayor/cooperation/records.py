@@ -106,7 +106,10 @@ AGREEMENT = RecordKind(
     timeline=Timeline(
         "enterprise",
         lambda o: _("合作协议"),
-        lambda o: f"{o.title}（{o.university.name}，{o.contract_amount_wan.normalize():f}万元）",
+        lambda o: (
+            _("%(title)s（%(university)s，%(amount)s万元）")
+            % {"title": o.title, "university": o.university.name, "amount": f"{o.contract_amount_wan.normalize():f}"}
+        ),
     ),
 )
 

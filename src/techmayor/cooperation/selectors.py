@@ -84,7 +84,8 @@ def withdrawn_receipts(*, cities) -> list:
     return [
         Withdrawn(
             label=_("协议到账"),
-            title=f"{r.agreement.title} · {r.date:%Y-%m-%d} · {wan(r.amount_wan)}万元",
+            title=_("%(title)s · %(date)s · %(amount)s万元")
+            % {"title": r.agreement.title, "date": f"{r.date:%Y-%m-%d}", "amount": wan(r.amount_wan)},
             at=r.withdrawn_at,
             by=str(r.withdrawn_by or "—"),
             reason=r.withdrawn_reason,

@@ -34,6 +34,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files import File
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext, gettext_lazy
 
 from .errors import ApplicationError
 from .models import Attachment, AttachmentKind
@@ -48,12 +49,16 @@ class FileType:
 
 
 FILE_TYPES: dict[str, FileType] = {
-    "jpg": FileType("jpg", "image/jpeg", "JPG 图片"),
-    "png": FileType("png", "image/png", "PNG 图片"),
-    "webp": FileType("webp", "image/webp", "WebP 图片"),
-    "pdf": FileType("pdf", "application/pdf", "PDF 文档"),
-    "docx": FileType("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word 文档"),
-    "xlsx": FileType("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel 表格"),
+    "jpg": FileType("jpg", "image/jpeg", gettext_lazy("JPG 图片")),
+    "png": FileType("png", "image/png", gettext_lazy("PNG 图片")),
+    "webp": FileType("webp", "image/webp", gettext_lazy("WebP 图片")),
+    "pdf": FileType("pdf", "application/pdf", gettext_lazy("PDF 文档")),
+    "docx": FileType(
+        "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", gettext_lazy("Word 文档")
+    ),
+    "xlsx": FileType(
+        "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", gettext_lazy("Excel 表格")
+    ),
 }
 EXTENSION_ALIASES = {"jpeg": "jpg"}
 IMAGE_TYPES = frozenset({"jpg", "png", "webp"})
@@ -130,18 +135,27 @@ def check_file(file, *, allowed: Iterable[str] | None = None) -> FileType:
         size = file.tell()
         file.seek(0)
     if not size:
-        raise ApplicationError(f"附件「{name}」是空文件", field="file")
+        raise ApplicationError(gettext("附件「%(name)s」是空文件") % {"name": name}, field="file")
     limit = settings.ATTACHMENT_MAX_BYTES
     if size > limit:
-        raise ApplicationError(f"附件「{name}」大小 {_megabytes(size)}，超过上限 {_megabytes(limit)}", field="file")
+        raise ApplicationError(
+            gettext("附件「%(name)s」大小 %(size)s，超过上限 %(limit)s")
+            % {"name": name, "size": _megabytes(size), "limit": _megabytes(limit)},
+            field="file",
+        )
     ext = _extension(name)
     if ext not in allowed or ext not in FILE_TYPES:
         kinds = "、".join(sorted(allowed))
-        shown = f".{ext}" if ext else "无扩展名"
-        raise ApplicationError(f"不支持的附件类型（{shown}），仅支持 {kinds}", field="file")
+        shown = f".{ext}" if ext else gettext("无扩展名")
+        raise ApplicationError(
+            gettext("不支持的附件类型（%(shown)s），仅支持 %(kinds)s") % {"shown": shown, "kinds": kinds}, field="file"
+        )
     actual = sniff(file)
     if actual != ext:
-        raise ApplicationError(f"附件「{name}」的内容不是 {FILE_TYPES[ext].label}，请检查文件", field="file")
+        raise ApplicationError(
+            gettext("附件「%(name)s」的内容不是 %(kind)s，请检查文件") % {"name": name, "kind": FILE_TYPES[ext].label},
+            field="file",
+        )
     return FILE_TYPES[ext]
 
 
@@ -169,9 +183,11 @@ def attachment_add(
 ) -> Attachment:
     """Check ``file`` and attach it to ``obj`` (a saved record of a registered model)."""
     if obj.pk is None:
-        raise ApplicationError("记录尚未保存，不能添加附件", field="file")
+        raise ApplicationError(gettext("记录尚未保存，不能添加附件"), field="file")
     if not is_registered(type(obj)):
-        raise ApplicationError(f"{obj._meta.verbose_name}不支持添加附件", field="file")
+        raise ApplicationError(
+            gettext("%(verbose_name)s不支持添加附件") % {"verbose_name": obj._meta.verbose_name}, field="file"
+        )
     file_type = check_file(file, allowed=allowed)
     original = os.path.basename(getattr(file, "name", "") or "")[:200] or f"附件.{file_type.ext}"
     stored = File(file, name=f"{uuid.uuid4().hex}.{file_type.ext}")
@@ -193,7 +209,7 @@ def attachment_add(
 def attachment_remove(*, attachment: Attachment, by=None) -> Attachment:
     """Hide an attachment; the file and the record are kept (nothing is physically deleted)."""
     if attachment.is_removed:
-        raise ApplicationError("该附件已移除", field="is_removed")
+        raise ApplicationError(gettext("该附件已移除"), field="is_removed")
     return update_record(attachment, by=by, is_removed=True)
 
 

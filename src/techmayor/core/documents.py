@@ -23,6 +23,7 @@ from functools import cache, partial
 from xml.sax.saxutils import escape
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from .errors import ApplicationError
 
@@ -75,9 +76,9 @@ class Document:
                 else:
                     blocks.append(Block(PARAGRAPH, line.lstrip("#").strip()))
         if not title:
-            raise ApplicationError("正文第一行应为以“# ”开头的标题", field="text")
+            raise ApplicationError(gettext("正文第一行应为以“# ”开头的标题"), field="text")
         if not blocks:
-            raise ApplicationError("正文不能为空", field="text")
+            raise ApplicationError(gettext("正文不能为空"), field="text")
         return cls(title, tuple(blocks))
 
 
@@ -185,7 +186,10 @@ def _pdf_fonts() -> tuple[str, str]:
     for weight, file in PDF_FONTS.items():
         path = folder / file
         if not path.is_file():
-            raise ApplicationError(f"缺少 PDF 所需的中文字体 {path}，请先运行 make venv（npm ci）安装", field="format")
+            raise ApplicationError(
+                gettext("缺少 PDF 所需的中文字体 %(path)s，请先运行 make venv（npm ci）安装") % {"path": path},
+                field="format",
+            )
         name = f"NotoSerifSC-{weight}"
         pdfmetrics.registerFont(TTFont(name, str(path)))
         names.append(name)

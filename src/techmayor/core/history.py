@@ -118,7 +118,7 @@ class _Names:
             return _("是") if value else _("否")
         if f is not None and f.is_relation:
             ids = value if isinstance(value, list) else [value]
-            return "、".join(self._lookup(f.related_model, pk) for pk in ids)
+            return _("、").join(self._lookup(f.related_model, pk) for pk in ids)
         if f is not None and getattr(f, "choices", None):
             return str(dict(f.flatchoices).get(value, value))
         if isinstance(value, str) and isinstance(f, models.DateTimeField):

@@ -22,10 +22,12 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.dispatch import Signal
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from .errors import ApplicationError
 from .models import Job, JobStatus
@@ -68,6 +70,7 @@ def job_active(kind: str) -> Job | None:
 
 def job_submit(*, kind: str, label: str, task: Callable, by=None, **kwargs) -> Job:
     """Record a job and enqueue ``task(job_id, **kwargs)`` after the transaction commits.
+    ``label`` is a msgid marked with ``gettext_noop`` (shown in each reader's language).
 
     When a job of the same kind is already queued or running, that job is returned and nothing
     new is enqueued (two index builds at once would only waste a worker)."""
@@ -75,7 +78,12 @@ def job_submit(*, kind: str, label: str, task: Callable, by=None, **kwargs) -> J
         active = job_active(kind)
         if active is not None:
             return active
-        job = Job.objects.create(kind=kind, label=label, created_by=by if getattr(by, "pk", None) else None)
+        job = Job.objects.create(
+            kind=kind,
+            label=label,
+            language=translation.get_language() or "",
+            created_by=by if getattr(by, "pk", None) else None,
+        )
         transaction.on_commit(lambda: task(job.pk, **kwargs))
     return job
 
@@ -121,17 +129,19 @@ def job_run(job_id: int):
     job.started_at = timezone.now()
     job.save(update_fields=["status", "started_at", "updated_at"])
     progress = Progress(job)
-    try:
-        yield progress
-    except ApplicationError as exc:
-        _finish(job, JobStatus.FAILED, exc.message)
-    except Exception:
-        log.exception("job %s (%s) failed", job.pk, job.kind)
-        _finish(job, JobStatus.FAILED, "内部错误，详情见服务器日志")
-    else:
-        if job.total is not None:
-            job.done = job.total
-        _finish(job, JobStatus.DONE, job.message)
+    # The job's messages are written in the language of whoever started it.
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        try:
+            yield progress
+        except ApplicationError as exc:
+            _finish(job, JobStatus.FAILED, exc.message)
+        except Exception:
+            log.exception("job %s (%s) failed", job.pk, job.kind)
+            _finish(job, JobStatus.FAILED, gettext("内部错误，详情见服务器日志"))
+        else:
+            if job.total is not None:
+                job.done = job.total
+            _finish(job, JobStatus.DONE, job.message)
 
 
 def _finish(job: Job, status: str, message: str) -> None:

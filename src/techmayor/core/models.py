@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -283,6 +284,8 @@ class Job(models.Model):
     done = models.PositiveIntegerField(_("已完成"), default=0)
     total = models.PositiveIntegerField(_("总数"), null=True, blank=True)
     message = models.CharField(_("说明"), max_length=300, blank=True)
+    # The language of whoever started the job: its messages are written in it (the worker has none).
+    language = models.CharField(_("语言"), max_length=16, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("发起人"),
@@ -302,7 +305,12 @@ class Job(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.label}（{self.get_status_display()}）"
+        return _("%(label)s（%(status)s）") % {"label": self.shown_label, "status": self.get_status_display()}
+
+    @property
+    def shown_label(self) -> str:
+        """The label in the reader's language (labels are msgids marked with ``gettext_noop``)."""
+        return gettext(self.label)
 
     @property
     def is_finished(self) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from .errors import ApplicationError
 from .models import Region, RegionLevel
@@ -109,7 +110,10 @@ def region_by_name(name: str, level: str | None = None, *, within: Region | None
             return found[0]
         if len(found) > 1:
             names = "、".join(sorted(r.full_name for r in found))
-            raise ApplicationError(f"地区「{name}」不唯一：{names}，请写全称或指定层级", field="region")
+            raise ApplicationError(
+                gettext("地区「%(name)s」不唯一：%(names)s，请写全称或指定层级") % {"name": name, "names": names},
+                field="region",
+            )
     return None
 
 
@@ -117,5 +121,7 @@ def city(name: str) -> Region:
     """The city called ``name`` (``常州市`` or ``常州``); raises when the regions are not loaded."""
     region = region_by_name(name, RegionLevel.CITY)
     if region is None:
-        raise ApplicationError(f"未找到城市「{name}」，请先运行 techmayor load_regions", field="city")
+        raise ApplicationError(
+            gettext("未找到城市「%(name)s」，请先运行 techmayor load_regions") % {"name": name}, field="city"
+        )
     return region

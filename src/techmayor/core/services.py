@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext
 
 from . import audit
 from .errors import ApplicationError, validation_message
@@ -73,7 +74,10 @@ def create_record(
         with transaction.atomic():
             instance.save()
     except IntegrityError as exc:
-        raise ApplicationError(f"{model._meta.verbose_name}: 与已有记录重复或引用无效（{exc}）") from exc
+        raise ApplicationError(
+            gettext("%(verbose_name)s: 与已有记录重复或引用无效（%(exc)s）")
+            % {"verbose_name": model._meta.verbose_name, "exc": exc}
+        ) from exc
     _set_m2m(instance, m2m, created=True)
     after = _m2m_snapshot(instance, m2m)
     audit.record(action=AuditAction.CREATE, instance=instance, actor=by, after=after, note=audit_note)
@@ -101,7 +105,10 @@ def update_record(
         with transaction.atomic():
             instance.save()
     except IntegrityError as exc:
-        raise ApplicationError(f"{instance._meta.verbose_name}: 与已有记录重复或引用无效（{exc}）") from exc
+        raise ApplicationError(
+            gettext("%(verbose_name)s: 与已有记录重复或引用无效（%(exc)s）")
+            % {"verbose_name": instance._meta.verbose_name, "exc": exc}
+        ) from exc
     _set_m2m(instance, m2m)
     after = _m2m_snapshot(instance, m2m, before)
     if after != before:
@@ -121,14 +128,21 @@ def withdraw_record(instance: M, *, by, reason: str) -> M:
     caller's to check (each app knows who may withdraw its records)."""
     reason = (reason or "").strip()
     if not reason:
-        raise ApplicationError("请填写作废原因", field="reason")
+        raise ApplicationError(gettext("请填写作废原因"), field="reason")
     if len(reason) > REASON_MAX:
-        raise ApplicationError(f"作废原因不能超过{REASON_MAX}字", field="reason")
+        raise ApplicationError(gettext("作废原因不能超过%(max)s字") % {"max": REASON_MAX}, field="reason")
     from . import clock
 
     current = type(instance).all_objects.select_for_update().get(pk=instance.pk)
     if current.withdrawn_at is not None:
-        raise ApplicationError(f"{current._meta.verbose_name}「{current}」已于{current.withdrawn_at:%Y-%m-%d}作废")
+        raise ApplicationError(
+            gettext("%(verbose_name)s「%(current)s」已于%(withdrawn_at)s作废")
+            % {
+                "verbose_name": current._meta.verbose_name,
+                "current": current,
+                "withdrawn_at": format(current.withdrawn_at, "%Y-%m-%d"),
+            }
+        )
     before = audit.snapshot(current)
     current.withdrawn_at = clock.now()
     current.withdrawn_by = by if getattr(by, "pk", None) else None
@@ -145,7 +159,10 @@ def restore_record(instance: M, *, by, note: str = "") -> M:
     """Undo a withdrawal (audited): the record is back in lists and figures as it was."""
     current = type(instance).all_objects.select_for_update().get(pk=instance.pk)
     if current.withdrawn_at is None:
-        raise ApplicationError(f"{current._meta.verbose_name}「{current}」未作废，无需恢复")
+        raise ApplicationError(
+            gettext("%(verbose_name)s「%(current)s」未作废，无需恢复")
+            % {"verbose_name": current._meta.verbose_name, "current": current}
+        )
     before = audit.snapshot(current)
     current.withdrawn_at = None
     current.withdrawn_by = None
@@ -157,7 +174,10 @@ def restore_record(instance: M, *, by, note: str = "") -> M:
         with transaction.atomic():
             current.save()
     except IntegrityError as exc:
-        raise ApplicationError(f"{current._meta.verbose_name}: 与已有记录重复，无法恢复（{exc}）") from exc
+        raise ApplicationError(
+            gettext("%(verbose_name)s: 与已有记录重复，无法恢复（%(exc)s）")
+            % {"verbose_name": current._meta.verbose_name, "exc": exc}
+        ) from exc
     audit.record(
         action=AuditAction.RESTORE,
         instance=current,

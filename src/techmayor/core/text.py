@@ -6,6 +6,8 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 # Suffixes that do not distinguish one company from another when comparing names.
 _COMPANY_SUFFIXES = (
     "股份有限公司",
@@ -44,7 +46,7 @@ def formula_problem(name: str) -> str | None:
     formula (``=HYPERLINK(…)``, ``@SUM(…)``, ``+cmd|…``); None when it is fine. A minus before a digit
     (``-40℃低温电池``) is a number, not a formula."""
     if name.startswith(FORMULA_STARTS) and not (name[0] in "+-" and name[1:2].isdigit()):
-        return f"不能以「{name[0]}」开头（会被电子表格当作公式）"
+        return gettext("不能以「%(char)s」开头（会被电子表格当作公式）") % {"char": name[0]}
     return None
 
 

@@ -58,7 +58,7 @@ def attach(form, instance):
 def _theirs(instance, name: str) -> str:
     field = instance._meta.get_field(name)
     if field.many_to_many:
-        return "、".join(str(o) for o in getattr(instance, name).all())
+        return _("、").join(str(o) for o in getattr(instance, name).all())
     if field.choices:
         return str(getattr(instance, f"get_{name}_display")())
     return _display(getattr(instance, name))

@@ -21,11 +21,11 @@ from .models import AuditAction
 def attachment_download(request, pk: int):
     attachment = attachment_get(user=request.user, pk=pk)
     if attachment is None:
-        raise Http404("附件不存在或无权查看")
+        raise Http404(_("附件不存在或无权查看"))
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:
-        raise Http404("附件文件已丢失") from exc
+        raise Http404(_("附件文件已丢失")) from exc
     response = FileResponse(
         handle,
         content_type=attachment.mime_type,
@@ -47,9 +47,9 @@ def attachment_remove_view(request, pk: int):
     """Mark an attachment removed (the file is kept, the audit trail says who); back to ``next``."""
     attachment = attachment_get(user=request.user, pk=pk)
     if attachment is None:
-        raise Http404("附件不存在或无权查看")
+        raise Http404(_("附件不存在或无权查看"))
     if not attachment_may_remove(user=request.user, attachment=attachment):
-        raise PermissionDenied("只有上传人或市级管理员可以移除附件")
+        raise PermissionDenied(_("只有上传人或市级管理员可以移除附件"))
     with audit_source("web"):
         attachment_remove(attachment=attachment, by=request.user)
     messages.success(request, _("已移除附件：%(name)s") % {"name": attachment.original_name})

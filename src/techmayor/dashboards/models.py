@@ -21,4 +21,4 @@ class CityDashboard(BaseModel):
         verbose_name_plural = _("看板设置")
 
     def __str__(self) -> str:
-        return f"{self.city} 看板设置"
+        return _("%(city)s 看板设置") % {"city": self.city}

@@ -57,7 +57,8 @@ def dashboard(request):
         whole_batch = False
     full = has_role(user, *FULL_VIEW_ROLES)
     data = selectors.dashboard(batch=batch, groups=groups, whole_batch=whole_batch, full=full)
-    data["text"] = {"lost": _("较上一环节流失"), "noMap": _("地图数据未能加载")}
+    # Every text the charts show comes from here, in the reader's language (the label/value separator too).
+    data["text"] = {"lost": _("较上一环节流失"), "noMap": _("地图数据未能加载"), "separator": _("：")}
     context = {
         "batch": batch,
         "groups": groups,

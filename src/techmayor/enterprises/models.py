@@ -78,7 +78,7 @@ class Contact(BaseModel):
         verbose_name_plural = _("联系人")
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.enterprise}）"
+        return _("%(name)s（%(where)s）") % {"name": self.name, "where": self.enterprise}
 
 
 class EnterpriseLink(Withdrawable, BaseModel):

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
@@ -27,11 +28,17 @@ def clean_credit_code(value: str | None) -> str | None:
     try:
         return uscc.validate(code)
     except InvalidLength as exc:
-        raise ApplicationError(f"统一社会信用代码「{code}」应为18位，实际{len(code)}位", field="credit_code") from exc
+        message = gettext("统一社会信用代码「%(code)s」应为18位，实际%(length)s位") % {
+            "code": code,
+            "length": len(code),
+        }
+        raise ApplicationError(message, field="credit_code") from exc
     except InvalidChecksum as exc:
-        raise ApplicationError(f"统一社会信用代码「{code}」校验位错误", field="credit_code") from exc
+        message = gettext("统一社会信用代码「%(code)s」校验位错误") % {"code": code}
+        raise ApplicationError(message, field="credit_code") from exc
     except (InvalidFormat, InvalidComponent, ValidationError) as exc:
-        raise ApplicationError(f"统一社会信用代码「{code}」格式错误", field="credit_code") from exc
+        message = gettext("统一社会信用代码「%(code)s」格式错误") % {"code": code}
+        raise ApplicationError(message, field="credit_code") from exc
 
 
 def enterprise_duplicates(*, name: str, credit_code: str | None = None) -> QuerySet[Enterprise]:
@@ -46,9 +53,9 @@ def _clean_name(name) -> str:
     """An enterprise's name cleaned as every text is, and never empty or formula-looking."""
     name = clean_text(name)
     if not name:
-        raise ApplicationError("企业名称不能为空", field="name")
+        raise ApplicationError(gettext("企业名称不能为空"), field="name")
     if problem := formula_problem(name):
-        raise ApplicationError(f"企业名称{problem}", field="name")
+        raise ApplicationError(gettext("企业名称%(problem)s") % {"problem": problem}, field="name")
     return name
 
 
@@ -70,7 +77,10 @@ def enterprise_create(
     code = clean_credit_code(credit_code)
     if code and Enterprise.objects.filter(credit_code=code).exists():
         existing = Enterprise.objects.get(credit_code=code)
-        raise ApplicationError(f"统一社会信用代码 {code} 已属于企业「{existing}」", field="credit_code")
+        raise ApplicationError(
+            gettext("统一社会信用代码 %(code)s 已属于企业「%(existing)s」") % {"code": code, "existing": existing},
+            field="credit_code",
+        )
     if not allow_similar_name:
         similar = Enterprise.objects.filter(normalized_name=normalize_company_name(name))
         if code:
@@ -78,7 +88,9 @@ def enterprise_create(
             similar = similar.filter(credit_code__isnull=True)
         if similar.exists():
             raise ApplicationError(
-                f"疑似重复企业：已有「{similar.first()}」，请核对后选择已有企业或确认新建", field="name"
+                gettext("疑似重复企业：已有「%(existing)s」，请核对后选择已有企业或确认新建")
+                % {"existing": similar.first()},
+                field="name",
             )
     enterprise = create_record(
         Enterprise,
@@ -106,7 +118,7 @@ def enterprise_update(*, enterprise: Enterprise, by=None, **changes) -> Enterpri
 
 def enterprise_tag_set(*, enterprise: Enterprise, kind: str, year: int | None = None, note: str = "", by=None):
     if kind not in EnterpriseTagKind.values:
-        raise ApplicationError(f"未知的企业标签「{kind}」", field="kind")
+        raise ApplicationError(gettext("未知的企业标签「%(kind)s」") % {"kind": kind}, field="kind")
     existing = EnterpriseTag.objects.filter(enterprise=enterprise, kind=kind).first()
     if existing:
         return update_record(existing, by=by, year=year, note=note)
@@ -124,7 +136,10 @@ def enterprise_link(*, batch, group, enterprise: Enterprise, date: dt.date, memb
     """挂钩服务: link an enterprise to a group (once per batch and group)."""
     members = check_credit(batch=batch, group=group, date=date, members=members)
     if EnterpriseLink.objects.filter(batch=batch, group=group, enterprise=enterprise).exists():
-        raise ApplicationError(f"「{enterprise}」已是{group}的挂钩服务企业", field="enterprise")
+        raise ApplicationError(
+            gettext("「%(enterprise)s」已是%(group)s的挂钩服务企业") % {"enterprise": enterprise, "group": group},
+            field="enterprise",
+        )
     return create_record(
         EnterpriseLink,
         by=by,

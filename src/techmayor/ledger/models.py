@@ -19,7 +19,7 @@ class Visit(CreditedRecord):
         verbose_name_plural = _("走访企业")
 
     def __str__(self) -> str:
-        return f"{self.date} 走访 {self.enterprise}"
+        return _("%(date)s 走访 %(enterprise)s") % {"date": self.date, "enterprise": self.enterprise}
 
 
 class Event(CreditedRecord):
@@ -196,7 +196,7 @@ class EmploymentBase(CreditedRecord):
         verbose_name_plural = _("就业基地")
 
     def __str__(self) -> str:
-        return f"{self.enterprise} 就业基地"
+        return _("%(enterprise)s 就业基地") % {"enterprise": self.enterprise}
 
 
 class FundLanding(CreditedRecord):
@@ -247,7 +247,7 @@ class EnterpriseCultivation(CreditedRecord):
         verbose_name_plural = _("企业培育")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}：{self.enterprise}"
+        return _("%(kind)s：%(enterprise)s") % {"kind": self.get_kind_display(), "enterprise": self.enterprise}
 
 
 class UniversityPairing(CreditedRecord):
@@ -265,4 +265,4 @@ class UniversityPairing(CreditedRecord):
         verbose_name_plural = _("高校结对共建")
 
     def __str__(self) -> str:
-        return f"{self.university} 结对 {self.region or ''}"
+        return _("%(university)s 结对 %(region)s") % {"university": self.university, "region": self.region or ""}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from techmayor.core.registry import Column, RecordKind, Timeline, members_text, registry, safe_reverse
@@ -100,8 +101,10 @@ EVENT = RecordKind(
         Column(_("活动名称"), lambda o: o.title, width=32, role="title"),
         Column(_("活动类型"), lambda o: o.get_kind_display(), width=14, role="meta"),
         Column(_("地点"), lambda o: o.location, width=16),
-        Column(_("参与企业"), lambda o: "、".join(e.name for e in o.enterprises.all()), width=30, in_list=False),
-        Column(_("参与高校"), lambda o: "、".join(u.name for u in o.universities.all()), width=30),
+        Column(
+            _("参与企业"), lambda o: gettext("、").join(e.name for e in o.enterprises.all()), width=30, in_list=False
+        ),
+        Column(_("参与高校"), lambda o: gettext("、").join(u.name for u in o.universities.all()), width=30),
         GROUP,
         MEMBERS,
         NOTE,
@@ -172,7 +175,11 @@ TALENT = RecordKind(
         MEMBERS,
         BATCH,
     ],
-    timeline=Timeline("enterprise", lambda o: _("引进人才"), lambda o: f"{o.talent_name}（{o.person_count}人）"),
+    timeline=Timeline(
+        "enterprise",
+        lambda o: _("引进人才"),
+        lambda o: _("%(name)s（%(count)s人）") % {"name": o.talent_name, "count": o.person_count},
+    ),
 )
 
 PROJECT = RecordKind(

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from techmayor.core.errors import ApplicationError
 from techmayor.roster.services import credited_create
@@ -34,7 +35,7 @@ from .models import (
 def _require_members(members: Iterable) -> list:
     members = list(members)
     if not members:
-        raise ApplicationError("至少需要一名团员", field="members")
+        raise ApplicationError(gettext("至少需要一名团员"), field="members")
     return members
 
 
@@ -67,7 +68,7 @@ def event_create(
     by=None,
 ) -> Event:
     if kind not in EventKind.values:
-        raise ApplicationError(f"未知的活动类型「{kind}」", field="kind")
+        raise ApplicationError(gettext("未知的活动类型「%(kind)s」") % {"kind": kind}, field="kind")
     return credited_create(
         Event,
         batch=batch,
@@ -98,7 +99,7 @@ def visitor_record_create(
     by=None,
 ) -> VisitorRecord:
     if kind not in VisitorKind.values:
-        raise ApplicationError(f"未知的来访类型「{kind}」", field="kind")
+        raise ApplicationError(gettext("未知的来访类型「%(kind)s」") % {"kind": kind}, field="kind")
     return credited_create(
         VisitorRecord,
         batch=batch,
@@ -186,7 +187,10 @@ def project_broker(
 
 def platform_introduce(*, batch, group, platform, date: dt.date, members=(), note: str = "", by=None):
     if PlatformIntroduction.objects.filter(batch=batch, platform=platform).exists():
-        raise ApplicationError(f"科创平台「{platform}」已在{batch}登记引进", field="platform")
+        raise ApplicationError(
+            gettext("科创平台「%(platform)s」已在%(batch)s登记引进") % {"platform": platform, "batch": batch},
+            field="platform",
+        )
     return credited_create(
         PlatformIntroduction,
         batch=batch,
@@ -227,7 +231,7 @@ def employment_base_create(*, batch, group, enterprise, date: dt.date, members=(
 
 def fund_landing_create(*, batch, group, fund_name: str, amount_wan: Decimal, date: dt.date, members=(), by=None):
     if amount_wan is None or Decimal(amount_wan) <= 0:
-        raise ApplicationError("基金规模须大于0（万元）", field="amount_wan")
+        raise ApplicationError(gettext("基金规模须大于0（万元）"), field="amount_wan")
     return credited_create(
         FundLanding,
         batch=batch,
@@ -268,7 +272,7 @@ def cultivation_create(
     by=None,
 ) -> EnterpriseCultivation:
     if kind not in CultivationKind.values:
-        raise ApplicationError(f"未知的培育类型「{kind}」", field="kind")
+        raise ApplicationError(gettext("未知的培育类型「%(kind)s」") % {"kind": kind}, field="kind")
     return credited_create(
         EnterpriseCultivation,
         batch=batch,
@@ -323,7 +327,7 @@ def visit_log_with_leads(
     from techmayor.needs.services import lead_create
 
     if enterprise is None and not new_enterprise:
-        raise ApplicationError("请选择走访的企业，或新建企业", field="enterprise")
+        raise ApplicationError(gettext("请选择走访的企业，或新建企业"), field="enterprise")
     if enterprise is None:
         enterprise = enterprise_create(by=by, **new_enterprise)
     visit = visit_log(batch=batch, group=group, enterprise=enterprise, date=date, members=members, note=note, by=by)
@@ -346,7 +350,8 @@ def visit_log_with_leads(
                 )
             )
         except ApplicationError as err:
-            raise ApplicationError(f"第{n}条需求：{err.message}", field="needs") from err
+            message = gettext("第%(n)s条需求：%(message)s") % {"n": n, "message": err.message}
+            raise ApplicationError(message, field="needs") from err
     return visit, leads
 
 
@@ -371,18 +376,22 @@ def record_update(*, record, by=None, members=None, m2m: dict | None = None, **c
         _require_members(members)
     members = check_credit(batch=record.batch, group=record.group, date=date, members=members)
     if isinstance(record, Event) and changes.get("kind", record.kind) not in EventKind.values:
-        raise ApplicationError(f"未知的活动类型「{changes['kind']}」", field="kind")
+        raise ApplicationError(gettext("未知的活动类型「%(kind)s」") % {"kind": changes["kind"]}, field="kind")
     if isinstance(record, VisitorRecord) and changes.get("kind", record.kind) not in VisitorKind.values:
-        raise ApplicationError(f"未知的来访类型「{changes['kind']}」", field="kind")
+        raise ApplicationError(gettext("未知的来访类型「%(kind)s」") % {"kind": changes["kind"]}, field="kind")
     if isinstance(record, EnterpriseCultivation) and changes.get("kind", record.kind) not in CultivationKind.values:
-        raise ApplicationError(f"未知的培育类型「{changes['kind']}」", field="kind")
+        raise ApplicationError(gettext("未知的培育类型「%(kind)s」") % {"kind": changes["kind"]}, field="kind")
     if isinstance(record, PlatformIntroduction):
         platform = changes.get("platform", record.platform)
         taken = PlatformIntroduction.objects.filter(batch=record.batch, platform=platform).exclude(pk=record.pk)
         if taken.exists():
-            raise ApplicationError(f"科创平台「{platform}」已在{record.batch}登记引进", field="platform")
+            raise ApplicationError(
+                gettext("科创平台「%(platform)s」已在%(batch)s登记引进")
+                % {"platform": platform, "batch": record.batch},
+                field="platform",
+            )
     if isinstance(record, FundLanding):
         amount = changes.get("amount_wan", record.amount_wan)
         if amount is None or Decimal(amount) <= 0:
-            raise ApplicationError("基金规模须大于0（万元）", field="amount_wan")
+            raise ApplicationError(gettext("基金规模须大于0（万元）"), field="amount_wan")
     return update_record(record, by=by, m2m={"members": members, **(m2m or {})}, **changes)

@@ -93,7 +93,7 @@ def visit_log(request):
     if leads:
         text += _("，发现需求 %(n)d 条（线索编号 %(refs)s）") % {
             "n": len(leads),
-            "refs": "、".join(lead.reference for lead in leads),
+            "refs": _("、").join(lead.reference for lead in leads),
         }
     messages.success(request, text)
     if request.POST.get("next") == "again":

@@ -83,7 +83,14 @@ class MatchResults:
 
 def say(text: str) -> str:
     """One of the engine's reasons or signals in the reader's language."""
-    return gettext(text.template).format(**text.values) if isinstance(text, Reason) else text
+    if not isinstance(text, Reason):
+        return text
+    values = dict(text.values)
+    if isinstance(values.get("reason"), str):  # a decline reason's code is its Chinese label (a msgid)
+        values["reason"] = gettext(values["reason"])
+    if isinstance(values.get("terms"), str):  # words of the texts, joined the Chinese way
+        values["terms"] = values["terms"].replace("、", gettext("、"))
+    return gettext(text.template).format(**values)
 
 
 def _attach(hits: list[Hit], target: str, judgements: dict[tuple[str, str], MatchFeedback]) -> list[Row]:

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from filelock import FileLock
 
 from techmayor import data
@@ -201,7 +202,7 @@ def matching_index_build(
     directory = directory or index_dir()
     if not Achievement.objects.exists():
         raise ApplicationError(
-            "资源池中还没有科技成果：请先运行 techmayor import corpus FILE --kind paper|patent|offer"
+            gettext("资源池中还没有科技成果：请先运行 techmayor import corpus FILE --kind paper|patent|offer")
         )
     with index_lock(directory):
         from techmayor.matching.ranker import Matcher
@@ -313,8 +314,8 @@ def index_build_submit(*, by=None):
     from .tasks import index_build_task
 
     if not Achievement.objects.exists():
-        raise ApplicationError("资源池中还没有科技成果，无法建立索引")
-    return job_submit(kind=INDEX_JOB, label="重建匹配索引", task=index_build_task, by=by)
+        raise ApplicationError(gettext("资源池中还没有科技成果，无法建立索引"))
+    return job_submit(kind=INDEX_JOB, label=gettext_noop("重建匹配索引"), task=index_build_task, by=by)
 
 
 # ---------------------------------------------------------------- need assessments
@@ -394,28 +395,34 @@ def match_feedback_record(
     reason = (reason or "").strip()
     reason_text = (reason_text or "").strip()
     if target not in MatchTarget.values:
-        raise ApplicationError(f"匹配对象应为 {' / '.join(MatchTarget.values)}", field="target")
+        raise ApplicationError(
+            gettext("匹配对象应为 %(targets)s") % {"targets": " / ".join(MatchTarget.values)}, field="target"
+        )
     if accepted:
         reason = ""
     elif reason not in DeclineReason.values:
-        raise ApplicationError(f"婉拒须选择原因：{'、'.join(DeclineReason.values)}", field="reason")
+        raise ApplicationError(
+            gettext("婉拒须选择原因：%(reasons)s")
+            % {"reasons": gettext("、").join(str(label) for label in DeclineReason.labels)},
+            field="reason",
+        )
     if not accepted and reason == DeclineReason.OTHER and not reason_text:
-        raise ApplicationError("原因为「其他」时请填写说明", field="reason_text")
+        raise ApplicationError(gettext("原因为「其他」时请填写说明"), field="reason_text")
     fields: dict = {}
     target_id = str(target_id or "").strip()
     if target == MatchTarget.ACHIEVEMENT:
         if not Achievement.objects.filter(external_id=target_id).exists():
-            raise ApplicationError(f"找不到成果 {target_id}", field="target_id")
+            raise ApplicationError(gettext("找不到成果 %(target_id)s") % {"target_id": target_id}, field="target_id")
         fields["external_id"] = target_id
     elif target == MatchTarget.EXPERT:
         expert = Expert.objects.filter(pk=target_id).first() if target_id.isdigit() else None
         if expert is None:
-            raise ApplicationError(f"找不到专家 {target_id}", field="target_id")
+            raise ApplicationError(gettext("找不到专家 %(target_id)s") % {"target_id": target_id}, field="target_id")
         fields["expert"] = expert
     else:
         university = University.objects.filter(code=target_id).first()
         if university is None:
-            raise ApplicationError(f"找不到高校 {target_id}", field="target_id")
+            raise ApplicationError(gettext("找不到高校 %(target_id)s") % {"target_id": target_id}, field="target_id")
         fields["university"] = university
     feedback = create_record(
         MatchFeedback,

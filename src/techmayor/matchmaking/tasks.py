@@ -5,6 +5,7 @@ Each is idempotent: running one twice leaves the same index and the same assessm
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from huey.contrib.djhuey import db_task
 
 from techmayor.core.jobs import job_run
@@ -21,13 +22,14 @@ def index_build_task(job_id: int) -> None:
     with job_run(job_id) as progress:
         if progress is None:
             return
-        progress.stage("正在建立匹配索引")
+        progress.stage(gettext("正在建立匹配索引"))
         progress.total(Achievement.objects.count())
         matcher = services.matching_index_build(progress=progress)
-        progress.stage("正在评估各项需求的匹配情况")
+        progress.stage(gettext("正在评估各项需求的匹配情况"))
         progress.total(Need.objects.count())
         assessed = services.need_assessments_refresh(force=True, progress=progress)
-        progress.stage(f"索引已建立：{len(matcher.index)} 条成果；已评估 {assessed} 项需求")
+        done = gettext("索引已建立：%(achievements)s 条成果；已评估 %(needs)s 项需求")
+        progress.stage(done % {"achievements": len(matcher.index), "needs": assessed})
 
 
 @db_task()

@@ -103,7 +103,7 @@ def index(request):
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("已提交：%(label)s") % {"label": job.label})
+            messages.success(request, _("已提交：%(label)s") % {"label": job.shown_label})
         return redirect("matchmaking:index")
     jobs = list(Job.objects.filter(kind=services.INDEX_JOB).select_related("created_by")[:5])
     return render(request, "matchmaking/index.html", {"status": services.index_status(), "jobs": jobs})

@@ -32,7 +32,7 @@ def stale_q() -> Q:
 
 class _GroupField(ModelChoiceField):
     def label_from_instance(self, obj: Group) -> str:
-        return f"{obj.name}（第{obj.batch.number}批）"
+        return _("%(group)s（第%(number)s批）") % {"group": obj.name, "number": obj.batch.number}
 
 
 class _GroupChoice(django_filters.ModelChoiceFilter):

@@ -143,9 +143,15 @@ ADVANCE_LABELS = {
 }
 
 
+def _label_with_code(enterprise) -> str:
+    if not enterprise.credit_code:
+        return enterprise.name
+    return _("%(name)s（%(code)s）") % {"name": enterprise.name, "code": enterprise.credit_code}
+
+
 class GroupChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Group) -> str:
-        return f"{obj.name}（{obj.batch}）"
+        return _("%(group)s（%(batch)s）") % {"group": obj.name, "batch": obj.batch}
 
 
 class LeadConvertForm(BootstrapMixin, forms.Form):
@@ -164,7 +170,7 @@ class LeadConvertForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, enterprises=(), groups=None, targets=(), **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(str(e.pk), f"{e.name}{f'（{e.credit_code}）' if e.credit_code else ''}") for e in enterprises]
+        choices = [(str(e.pk), _label_with_code(e)) for e in enterprises]
         choices.append((NEW_ENTERPRISE, _("新建企业")))
         self.fields["enterprise"].choices = choices
         if enterprises:

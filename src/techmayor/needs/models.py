@@ -92,7 +92,7 @@ class IntakeChannel(BaseModel):
         ordering = ["region__code", "region__name"]
 
     def __str__(self) -> str:
-        return f"{self.region} 需求征集入口"
+        return _("%(region)s 需求征集入口") % {"region": self.region}
 
 
 class Need(CreditedRecord):

@@ -262,7 +262,8 @@ def need_actions(user, need: Need) -> set[str]:
 def require_need(user, action: str, need: Need) -> None:
     if not need_can(user, action, need):
         label = ACTION_LABELS.get(action, action)
-        raise PermissionDenied(f"您没有权限对需求「{need.title}」执行「{label}」，或需求当前状态不允许")
+        message = _("您没有权限对需求「%(title)s」执行「%(action)s」，或需求当前状态不允许")
+        raise PermissionDenied(message % {"title": need.title, "action": label})
 
 
 # ---------------------------------------------------------------- leads
@@ -301,7 +302,7 @@ def lead_convert_targets(user, lead: Lead) -> list[str]:
 
 def require_lead(user, action: str, lead: Lead) -> None:
     if not lead_can(user, action, lead):
-        raise PermissionDenied(f"您没有权限处理线索 {lead.reference}，或线索已处理")
+        raise PermissionDenied(_("您没有权限处理线索 %(reference)s，或线索已处理") % {"reference": lead.reference})
 
 
 # ---------------------------------------------------------------- withdrawal (作废)

@@ -124,7 +124,7 @@ def need_timeline(*, need: Need) -> list[dict]:
     for log in edits:
         changed = [name for name in log.changed_fields if name not in skip]
         if changed:
-            fields = "、".join(labels.get(name, name) for name in changed)
+            fields = _("、").join(labels.get(name, name) for name in changed)
             items.append({"at": log.at, "kind": "edit", "actor": log.actor, "fields": fields})
     collab_logs = AuditLog.objects.filter(
         model=NeedCollaborator._meta.label_lower,

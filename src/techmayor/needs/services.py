@@ -7,6 +7,7 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from techmayor.cooperation.services import parse_wan
 from techmayor.core import clock
@@ -53,11 +54,11 @@ def lead_create(
     town that should verify it can see it.
     """
     if source not in LeadSource.values:
-        raise ApplicationError(f"未知的线索来源「{source}」", field="source")
+        raise ApplicationError(gettext("未知的线索来源「%(source)s」") % {"source": source}, field="source")
     if not (raw_text or "").strip():
-        raise ApplicationError("需求内容不能为空", field="raw_text")
+        raise ApplicationError(gettext("需求内容不能为空"), field="raw_text")
     if source == LeadSource.VISIT and visit is None:
-        raise ApplicationError("来自走访的线索须关联走访记录", field="visit")
+        raise ApplicationError(gettext("来自走访的线索须关联走访记录"), field="visit")
     day = received_on or clock.today()
     enterprise = enterprise or (visit.enterprise if visit else None)
     if region is None and enterprise is not None:
@@ -86,7 +87,7 @@ def lead_create(
             if Lead.objects.filter(reference=_next_reference(day)).exists():
                 continue  # a concurrent writer took the number; take the next one
             raise
-    raise ApplicationError("受理编号生成冲突，请重试")
+    raise ApplicationError(gettext("受理编号生成冲突，请重试"))
 
 
 @transaction.atomic
@@ -110,11 +111,11 @@ def need_create(
 ) -> Need:
     """Create a need (from a lead, or directly). It starts 待核实 unless an administrator enters it."""
     if not clean_text(title):
-        raise ApplicationError("需求标题不能为空", field="title")
+        raise ApplicationError(gettext("需求标题不能为空"), field="title")
     if not clean_text(description):
-        raise ApplicationError("需求描述不能为空", field="description")
+        raise ApplicationError(gettext("需求描述不能为空"), field="description")
     if state not in (NeedState.PENDING, NeedState.VERIFIED, NeedState.PUBLISHED):
-        raise ApplicationError("新建需求的状态只能是待核实、待审核或已发布", field="state")
+        raise ApplicationError(gettext("新建需求的状态只能是待核实、待审核或已发布"), field="state")
     need = credited_create(
         Need,
         batch=batch,
@@ -153,11 +154,15 @@ def need_transition(
     if target is None:
         action_label = NeedAction(action).label if action in NeedAction.values else action
         raise ApplicationError(
-            f"需求「{need.title}」当前状态为「{need.get_state_display()}」，不能执行「{action_label}」", field="state"
+            gettext("需求「%(title)s」当前状态为「%(state)s」，不能执行「%(action)s」")
+            % {"title": need.title, "state": need.get_state_display(), "action": action_label},
+            field="state",
         )
     reason = (reason or "").strip()
     if action in REASON_REQUIRED and not reason:
-        raise ApplicationError(f"「{NeedAction(action).label}」须填写原因", field="reason")
+        raise ApplicationError(
+            gettext("「%(action)s」须填写原因") % {"action": NeedAction(action).label}, field="reason"
+        )
     from_state = need.state
     if action in (NeedAction.RETURN, NeedAction.REJECT_COMPLETION, NeedAction.CANCEL):
         changes["state_reason"] = reason
@@ -200,8 +205,8 @@ def _restay(need: Need) -> None:
 
 def claimed_message(need: Need, member) -> str:
     if member is not None and need.owner_id == member.pk:
-        return f"你已认领需求「{need.title}」"
-    return f"需求「{need.title}」已被他人认领"
+        return gettext("你已认领需求「%(title)s」") % {"title": need.title}
+    return gettext("需求「%(title)s」已被他人认领") % {"title": need.title}
 
 
 @transaction.atomic
@@ -214,7 +219,9 @@ def need_claim(*, need: Need, member, by=None, at: dt.datetime | None = None) ->
     if current.owner_id is not None:
         raise ApplicationError(claimed_message(current, member), field="state")
     if not need.batch.tenures.filter(member=member).exists():
-        raise ApplicationError(f"{member}不是{need.batch}的团员，不能认领", field="owner")
+        raise ApplicationError(
+            gettext("%(member)s不是%(batch)s的团员，不能认领") % {"member": member, "batch": need.batch}, field="owner"
+        )
     at = at or clock.now()
     need = need_transition(need=need, action=NeedAction.CLAIM, by=by, at=at, owner=member, last_progress_at=at)
     link = need.collaborator_links.filter(member=member).exclude(status=CollaboratorStatus.LEFT).first()
@@ -230,9 +237,9 @@ def need_release(*, need: Need, by=None, reason: str = "") -> Need:
 @transaction.atomic
 def need_collaborator_set(*, need: Need, member, status: str, by=None) -> NeedCollaborator:
     if member.pk == need.owner_id:
-        raise ApplicationError("负责人不能同时作为协同人", field="member")
+        raise ApplicationError(gettext("负责人不能同时作为协同人"), field="member")
     if status not in CollaboratorStatus.values:
-        raise ApplicationError(f"未知的协同状态「{status}」", field="status")
+        raise ApplicationError(gettext("未知的协同状态「%(status)s」") % {"status": status}, field="status")
     link = NeedCollaborator.objects.filter(need=need, member=member).first()
     if link:
         link = update_record(link, by=by, status=status)
@@ -246,14 +253,19 @@ def need_collaborator_set(*, need: Need, member, status: str, by=None) -> NeedCo
 def need_progress_add(*, need: Need, member, date: dt.date, current_status: str, next_step: str = "", by=None):
     """Report progress; the need's last progress moves to the entry's date (now, for today's entries)."""
     if need.state not in (NeedState.CLAIMED, NeedState.COMPLETION_SUBMITTED):
-        raise ApplicationError(f"需求当前状态为「{need.get_state_display()}」，不能填报进展", field="state")
+        raise ApplicationError(
+            gettext("需求当前状态为「%(state)s」，不能填报进展") % {"state": need.get_state_display()}, field="state"
+        )
     is_collaborator = need.collaborator_links.filter(member=member, status=CollaboratorStatus.ACTIVE).exists()
     if member.pk != need.owner_id and not is_collaborator:
-        raise ApplicationError(f"{member}不是该需求的负责人或协同人", field="member")
+        raise ApplicationError(gettext("%(member)s不是该需求的负责人或协同人") % {"member": member}, field="member")
     if not clean_text(current_status):
-        raise ApplicationError("当前进展不能为空", field="current_status")
+        raise ApplicationError(gettext("当前进展不能为空"), field="current_status")
     if date > clock.today():
-        raise ApplicationError(f"进展日期 {date} 不能晚于今天（{clock.today()}）", field="date")
+        raise ApplicationError(
+            gettext("进展日期 %(date)s 不能晚于今天（%(today)s）") % {"date": date, "today": clock.today()},
+            field="date",
+        )
     entry = create_record(
         ProgressEntry,
         by=by,
@@ -277,7 +289,7 @@ def _noon(day: dt.date) -> dt.datetime:
 def need_submit_completion(*, need: Need, solution: str, file=None, by=None, at: dt.datetime | None = None) -> Need:
     """The owner submits the solution and the resources connected, optionally with a file (e.g. the agreement)."""
     if not clean_text(solution):
-        raise ApplicationError("提交办结须填写解决方案及对接的资源", field="solution")
+        raise ApplicationError(gettext("提交办结须填写解决方案及对接的资源"), field="solution")
     if file is not None:
         check_file(file)  # refuse a bad file before anything is written
     need = need_transition(need=need, action=NeedAction.SUBMIT_COMPLETION, by=by, at=at, solution=solution.strip())
@@ -295,9 +307,13 @@ def need_approve_completion(*, need: Need, by=None, at: dt.datetime | None = Non
 def need_merge(*, need: Need, into: Need, by=None, reason: str = "", at: dt.datetime | None = None) -> Need:
     """Merge a duplicate into another need; the duplicate becomes read-only and points to it."""
     if need.pk == into.pk:
-        raise ApplicationError("不能将需求合并到自身", field="merged_into")
+        raise ApplicationError(gettext("不能将需求合并到自身"), field="merged_into")
     if into.state in (NeedState.CANCELLED, NeedState.MERGED):
-        raise ApplicationError(f"目标需求「{into}」已{into.get_state_display()}，不能作为合并目标", field="merged_into")
+        raise ApplicationError(
+            gettext("目标需求「%(into)s」已%(state)s，不能作为合并目标")
+            % {"into": into, "state": into.get_state_display()},
+            field="merged_into",
+        )
     return need_transition(
         need=need, action=NeedAction.MERGE, by=by, at=at, reason=reason or f"合并至「{into.title}」", merged_into=into
     )
@@ -318,16 +334,18 @@ def outcome_round_add(
 ) -> OutcomeRound:
     """Add one round of outcomes after completion, as increments."""
     if need.state != NeedState.COMPLETED:
-        raise ApplicationError("需求办结后才能登记成效", field="state")
+        raise ApplicationError(gettext("需求办结后才能登记成效"), field="state")
     amounts = {
-        "signed_amount_wan": parse_wan(signed_amount_wan, field="signed_amount_wan", label="新增签约金额"),
-        "received_amount_wan": parse_wan(received_amount_wan, field="received_amount_wan", label="新增到账金额"),
-        "investment_wan": parse_wan(investment_wan, field="investment_wan", label="新增投资"),
+        "signed_amount_wan": parse_wan(signed_amount_wan, field="signed_amount_wan", label=gettext("新增签约金额")),
+        "received_amount_wan": parse_wan(
+            received_amount_wan, field="received_amount_wan", label=gettext("新增到账金额")
+        ),
+        "investment_wan": parse_wan(investment_wan, field="investment_wan", label=gettext("新增投资")),
     }
     if talents < 0 or patents < 0:
-        raise ApplicationError("新增人才、专利数不能为负数", field="talents")
+        raise ApplicationError(gettext("新增人才、专利数不能为负数"), field="talents")
     if not any(amounts.values()) and not talents and not patents:
-        raise ApplicationError("本轮成效至少填写一项大于0的增量", field="signed_amount_wan")
+        raise ApplicationError(gettext("本轮成效至少填写一项大于0的增量"), field="signed_amount_wan")
     outcome = create_record(
         OutcomeRound, by=by, need=need, date=date, talents=talents, patents=patents, description=description, **amounts
     )
@@ -337,7 +355,7 @@ def outcome_round_add(
 
 def outcome_round_approve(*, outcome: OutcomeRound, by=None, at: dt.datetime | None = None) -> OutcomeRound:
     if outcome.is_approved:
-        raise ApplicationError("该轮成效已审核", field="is_approved")
+        raise ApplicationError(gettext("该轮成效已审核"), field="is_approved")
     return update_record(outcome, by=by, is_approved=True, approved_at=at or clock.now())
 
 
@@ -349,7 +367,9 @@ def intake_channel_open(*, region, by=None) -> IntakeChannel:
     from techmayor.core.models import RegionLevel
 
     if region.level not in (RegionLevel.TOWN, RegionLevel.PARK):
-        raise ApplicationError(f"「{region}」不是镇（街道）或园区，不能开设需求征集入口", field="region")
+        raise ApplicationError(
+            gettext("「%(region)s」不是镇（街道）或园区，不能开设需求征集入口") % {"region": region}, field="region"
+        )
     channel = IntakeChannel.objects.filter(region=region).first()
     if channel is None:
         return create_record(IntakeChannel, by=by, region=region, token=secrets.token_urlsafe(12))
@@ -375,17 +395,17 @@ def lead_submit_public(
 ) -> Lead:
     """An enterprise submits a need on the town's public page (no login). Returns the lead with its 受理编号."""
     if not channel.is_active:
-        raise ApplicationError("该需求征集入口已停用", field="token")
+        raise ApplicationError(gettext("该需求征集入口已停用"), field="token")
     if not consent:
-        raise ApplicationError("请阅读并同意信息使用说明", field="consent")
+        raise ApplicationError(gettext("请阅读并同意信息使用说明"), field="consent")
     for field, value, label in (
-        ("enterprise_name", enterprise_name, "企业名称"),
-        ("contact_name", contact_name, "联系人"),
-        ("contact_phone", contact_phone, "联系电话"),
-        ("title", title, "需求标题"),
+        ("enterprise_name", enterprise_name, gettext("企业名称")),
+        ("contact_name", contact_name, gettext("联系人")),
+        ("contact_phone", contact_phone, gettext("联系电话")),
+        ("title", title, gettext("需求标题")),
     ):
         if not clean_text(value):
-            raise ApplicationError(f"{label}不能为空", field=field)
+            raise ApplicationError(gettext("%(label)s不能为空") % {"label": label}, field=field)
     return lead_create(
         source=LeadSource.PUBLIC,
         raw_text=description,
@@ -403,10 +423,14 @@ def lead_reject(*, lead: Lead, reason: str, by=None) -> Lead:
     """Decline a lead with a reason (不予受理). Its original text stays as it arrived."""
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if lead.status != LeadStatus.NEW:
-        raise ApplicationError(f"线索 {lead.reference} 已{lead.get_status_display()}，不能再处理", field="status")
+        raise ApplicationError(
+            gettext("线索 %(reference)s 已%(status)s，不能再处理")
+            % {"reference": lead.reference, "status": lead.get_status_display()},
+            field="status",
+        )
     reason = clean_text(reason)
     if not reason:
-        raise ApplicationError("不予受理须填写原因", field="reason")
+        raise ApplicationError(gettext("不予受理须填写原因"), field="reason")
     return update_record(
         lead, by=by, action=AuditAction.TRANSITION, audit_note=f"reject: {reason}"[:255], status=LeadStatus.REJECTED,
         status_reason=reason[:300],
@@ -436,14 +460,18 @@ def lead_convert(
     """
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     if lead.status != LeadStatus.NEW:
-        raise ApplicationError(f"线索 {lead.reference} 已{lead.get_status_display()}，不能再转为需求", field="status")
+        raise ApplicationError(
+            gettext("线索 %(reference)s 已%(status)s，不能再转为需求")
+            % {"reference": lead.reference, "status": lead.get_status_display()},
+            field="status",
+        )
     steps = {
         NeedState.PENDING: [],
         NeedState.VERIFIED: [NeedAction.VERIFY],
         NeedState.PUBLISHED: [NeedAction.VERIFY, NeedAction.PUBLISH],
     }
     if advance_to not in steps:
-        raise ApplicationError("转为需求后的状态只能是待核实、待审核或已发布", field="advance_to")
+        raise ApplicationError(gettext("转为需求后的状态只能是待核实、待审核或已发布"), field="advance_to")
     members = list(lead.visit.members.all()) if lead.visit_id else []
     need = need_create(
         batch=group.batch,
@@ -477,17 +505,22 @@ def need_update(*, need: Need, by=None, **changes) -> Need:
     """Correct a need before it is claimed (title, description, type, urgency, 卡脖子, industry); audited."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ApplicationError(f"不能修改字段：{'、'.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise ApplicationError(
+            gettext("不能修改字段：%(fields)s") % {"fields": gettext("、").join(sorted(unknown))},
+            field=sorted(unknown)[0],
+        )
     if need.state not in EDITABLE_STATES:
-        raise ApplicationError(f"需求当前状态为「{need.get_state_display()}」，不能修改", field="state")
+        raise ApplicationError(
+            gettext("需求当前状态为「%(state)s」，不能修改") % {"state": need.get_state_display()}, field="state"
+        )
     if "title" in changes:
         changes["title"] = clean_text(changes["title"])
         if not changes["title"]:
-            raise ApplicationError("需求标题不能为空", field="title")
+            raise ApplicationError(gettext("需求标题不能为空"), field="title")
     if "description" in changes:
         changes["description"] = (changes["description"] or "").strip()
         if not changes["description"]:
-            raise ApplicationError("需求描述不能为空", field="description")
+            raise ApplicationError(gettext("需求描述不能为空"), field="description")
     return update_record(need, by=by, **changes)
 
 
@@ -498,11 +531,15 @@ COLLABORATION_STATES = (NeedState.CLAIMED, NeedState.COMPLETION_SUBMITTED)
 
 def _check_collaboration(need: Need, member) -> NeedCollaborator | None:
     if need.state not in COLLABORATION_STATES:
-        raise ApplicationError(f"需求当前状态为「{need.get_state_display()}」，不能加入协同", field="state")
+        raise ApplicationError(
+            gettext("需求当前状态为「%(state)s」，不能加入协同") % {"state": need.get_state_display()}, field="state"
+        )
     if member.pk == need.owner_id:
-        raise ApplicationError("负责人不能同时作为协同人", field="member")
+        raise ApplicationError(gettext("负责人不能同时作为协同人"), field="member")
     if not need.batch.tenures.filter(member=member).exists():
-        raise ApplicationError(f"{member}不是{need.batch}的团员，不能协同", field="member")
+        raise ApplicationError(
+            gettext("%(member)s不是%(batch)s的团员，不能协同") % {"member": member, "batch": need.batch}, field="member"
+        )
     return NeedCollaborator.objects.filter(need=need, member=member).first()
 
 
@@ -511,9 +548,9 @@ def need_collaborator_invite(*, need: Need, member, by=None) -> NeedCollaborator
     """The owner invites a member; if that member had asked to join, they join at once."""
     link = _check_collaboration(need, member)
     if link is not None and link.status == CollaboratorStatus.ACTIVE:
-        raise ApplicationError(f"{member}已是协同人", field="member")
+        raise ApplicationError(gettext("%(member)s已是协同人") % {"member": member}, field="member")
     if link is not None and link.status == CollaboratorStatus.INVITED:
-        raise ApplicationError(f"已邀请{member}，等待对方接受", field="member")
+        raise ApplicationError(gettext("已邀请%(member)s，等待对方接受") % {"member": member}, field="member")
     asked = link is not None and link.status == CollaboratorStatus.REQUESTED
     status = CollaboratorStatus.ACTIVE if asked else CollaboratorStatus.INVITED
     return need_collaborator_set(need=need, member=member, status=status, by=by)
@@ -524,9 +561,9 @@ def need_collaborator_request(*, need: Need, member, by=None) -> NeedCollaborato
     """A member asks to join; if the owner had invited them, they join at once."""
     link = _check_collaboration(need, member)
     if link is not None and link.status == CollaboratorStatus.ACTIVE:
-        raise ApplicationError("您已是该需求的协同人", field="member")
+        raise ApplicationError(gettext("您已是该需求的协同人"), field="member")
     if link is not None and link.status == CollaboratorStatus.REQUESTED:
-        raise ApplicationError("已申请协同，等待负责人同意", field="member")
+        raise ApplicationError(gettext("已申请协同，等待负责人同意"), field="member")
     invited = link is not None and link.status == CollaboratorStatus.INVITED
     status = CollaboratorStatus.ACTIVE if invited else CollaboratorStatus.REQUESTED
     return need_collaborator_set(need=need, member=member, status=status, by=by)
@@ -536,9 +573,14 @@ def need_collaborator_request(*, need: Need, member, by=None) -> NeedCollaborato
 def need_collaborator_respond(*, link: NeedCollaborator, accept: bool, by=None) -> NeedCollaborator:
     """Answer an invitation (the invited member) or a request (the owner): join, or not."""
     if link.status not in (CollaboratorStatus.INVITED, CollaboratorStatus.REQUESTED):
-        raise ApplicationError(f"该协同记录状态为「{link.get_status_display()}」，无需处理", field="status")
+        raise ApplicationError(
+            gettext("该协同记录状态为「%(status)s」，无需处理") % {"status": link.get_status_display()}, field="status"
+        )
     if accept and link.need.state not in COLLABORATION_STATES:
-        raise ApplicationError(f"需求当前状态为「{link.need.get_state_display()}」，不能加入协同", field="state")
+        raise ApplicationError(
+            gettext("需求当前状态为「%(state)s」，不能加入协同") % {"state": link.need.get_state_display()},
+            field="state",
+        )
     status = CollaboratorStatus.ACTIVE if accept else CollaboratorStatus.LEFT
     return need_collaborator_set(need=link.need, member=link.member, status=status, by=by)
 
@@ -547,7 +589,7 @@ def need_collaborator_respond(*, link: NeedCollaborator, accept: bool, by=None) 
 def need_collaborator_leave(*, link: NeedCollaborator, by=None) -> NeedCollaborator:
     """A collaborator leaves, or the owner ends the collaboration (the record is kept as 已退出)."""
     if link.status == CollaboratorStatus.LEFT:
-        raise ApplicationError("已退出协同", field="status")
+        raise ApplicationError(gettext("已退出协同"), field="status")
     return need_collaborator_set(need=link.need, member=link.member, status=CollaboratorStatus.LEFT, by=by)
 
 
@@ -579,7 +621,9 @@ def need_withdraw(*, need: Need, reason: str, by=None) -> Need:
     from techmayor.core.services import withdraw_record
 
     if Need.objects.filter(merged_into=need).exists():
-        raise ApplicationError(f"需求「{need.title}」有合并进来的重复需求，不能作废", field="reason")
+        raise ApplicationError(
+            gettext("需求「%(title)s」有合并进来的重复需求，不能作废") % {"title": need.title}, field="reason"
+        )
     return withdraw_record(need, by=by, reason=reason)
 
 
@@ -596,7 +640,11 @@ def lead_withdraw(*, lead: Lead, reason: str, by=None) -> Lead:
 
     need = Need.objects.filter(lead=lead).first()
     if need is not None:
-        raise ApplicationError(f"线索 {lead.reference} 已转为需求「{need.title}」，请作废该需求", field="reason")
+        raise ApplicationError(
+            gettext("线索 %(reference)s 已转为需求「%(title)s」，请作废该需求")
+            % {"reference": lead.reference, "title": need.title},
+            field="reason",
+        )
     return withdraw_record(lead, by=by, reason=reason)
 
 

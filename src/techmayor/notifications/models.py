@@ -49,7 +49,10 @@ class Notification(models.Model):
     def text(self) -> str:
         """The message in the active language, with its values."""
         try:
-            return gettext(self.message) % self.params
+            params = dict(self.params)
+            for key in params.pop("_translate", ()):  # values that are msgids themselves (a job's label)
+                params[key] = gettext(params[key])
+            return gettext(self.message) % params
         except (KeyError, TypeError, ValueError):
             return self.message
 

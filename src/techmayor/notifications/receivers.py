@@ -26,6 +26,6 @@ def job_finished_notify(sender, job, **kwargs) -> None:
         kind=NotificationKind.JOB,
         key=f"job:{job.pk}:{job.status}",
         message=message,
-        params={"label": job.label, "message": job.message or "—"},
+        params={"label": job.label, "message": job.message or "—", "_translate": ["label"]},
         url=job_page(job),
     )

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from techmayor.core.errors import ApplicationError
 from techmayor.core.services import create_record, update_record
@@ -42,7 +43,7 @@ def notify(
     told again. ``message`` is the Chinese source text (marked with ``gettext_noop`` where it is
     written), formatted with ``params`` in the reader's language. Returns the messages created."""
     if kind not in NotificationKind.values:
-        raise ApplicationError(f"未知的消息类别「{kind}」", field="kind")
+        raise ApplicationError(gettext("未知的消息类别「%(kind)s」") % {"kind": kind}, field="kind")
     users = {u.pk: u for u in recipients if u is not None and getattr(u, "is_active", False)}
     users.pop(getattr(exclude, "pk", None), None)
     if not users:
@@ -80,7 +81,7 @@ def notify(
 
 def notification_mark_read(*, user, notification: Notification) -> Notification:
     if notification.recipient_id != user.pk:
-        raise ApplicationError("只能处理发给自己的消息", field="recipient")
+        raise ApplicationError(gettext("只能处理发给自己的消息"), field="recipient")
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
@@ -100,9 +101,9 @@ def preference_set(*, user, kind: str, delivery: str, by=None) -> NotificationPr
     """Choose how ``kind`` reaches ``user``. Messages not yet e-mailed follow the new choice: none is
     e-mailed after the person chose the inbox only."""
     if kind not in NotificationKind.values:
-        raise ApplicationError(f"未知的消息类别「{kind}」", field="kind")
+        raise ApplicationError(gettext("未知的消息类别「%(kind)s」") % {"kind": kind}, field="kind")
     if delivery not in Delivery.values:
-        raise ApplicationError(f"未知的送达方式「{delivery}」", field="delivery")
+        raise ApplicationError(gettext("未知的送达方式「%(delivery)s」") % {"delivery": delivery}, field="delivery")
     pref = NotificationPreference.objects.select_for_update().filter(user=user, kind=kind).first()
     if pref is None:
         pref = create_record(NotificationPreference, by=by, user=user, kind=kind, delivery=delivery)
@@ -144,9 +145,9 @@ def unsubscribe_read(token: str) -> tuple[int, list[str]]:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
         user_id, kinds = int(data["u"]), [str(k) for k in data["k"]]
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
-        raise ApplicationError("退订链接无效或不完整，请登录后在“消息设置”中修改", field="token") from exc
+        raise ApplicationError(gettext("退订链接无效或不完整，请登录后在“消息设置”中修改"), field="token") from exc
     if not kinds or any(k not in NotificationKind.values for k in kinds):
-        raise ApplicationError("退订链接无效或不完整，请登录后在“消息设置”中修改", field="token")
+        raise ApplicationError(gettext("退订链接无效或不完整，请登录后在“消息设置”中修改"), field="token")
     return user_id, kinds
 
 
@@ -158,7 +159,7 @@ def unsubscribe(*, token: str):
     user_id, kinds = unsubscribe_read(token)
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
-        raise ApplicationError("退订链接对应的账号已不存在或已停用", field="token")
+        raise ApplicationError(gettext("退订链接对应的账号已不存在或已停用"), field="token")
     for kind in kinds:
         preference_set(user=user, kind=kind, delivery=Delivery.INBOX, by=user)
     return user, kinds

@@ -67,7 +67,7 @@ class Expert(BaseModel):
 
     def __str__(self) -> str:
         where = self.university.name if self.university_id else self.organization
-        return f"{self.name}（{where}）" if where else self.name
+        return _("%(name)s（%(where)s）") % {"name": self.name, "where": where} if where else self.name
 
 
 class Achievement(BaseModel):

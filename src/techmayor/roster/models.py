@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from techmayor.core import clock
@@ -65,7 +66,10 @@ class Batch(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.city.name}第{chinese_ordinal(self.number)}批"
+        # Chinese writes the number in characters (第十四批), other languages in digits (batch 14).
+        chinese = (get_language() or "zh").startswith("zh")
+        ordinal = chinese_ordinal(self.number) if chinese else str(self.number)
+        return _("%(city)s第%(ordinal)s批") % {"city": self.city.name, "ordinal": ordinal}
 
     def clean(self):
         if self.city_id and self.city.level != RegionLevel.CITY:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from techmayor.core import clock
 from techmayor.core.errors import ApplicationError
@@ -26,7 +27,7 @@ R = TypeVar("R", bound=CreditedRecord)
 def dispatch_unit_create(*, name: str, kind: str, university=None, by=None) -> DispatchUnit:
     name = (name or "").strip()
     if DispatchUnit.objects.filter(name=name).exists():
-        raise ApplicationError(f"派出单位「{name}」已存在", field="name")
+        raise ApplicationError(gettext("派出单位「%(name)s」已存在") % {"name": name}, field="name")
     return create_record(DispatchUnit, by=by, name=name, kind=kind, university=university)
 
 
@@ -35,11 +36,13 @@ def batch_create(
     *, city: Region, number: int, start_date: dt.date, end_date: dt.date, is_active: bool = False, by=None
 ) -> Batch:
     if city.level != RegionLevel.CITY:
-        raise ApplicationError(f"批次所属城市须为地级市，「{city}」不是", field="city")
+        raise ApplicationError(gettext("批次所属城市须为地级市，「%(city)s」不是") % {"city": city}, field="city")
     if end_date <= start_date:
-        raise ApplicationError("批次结束日期须晚于开始日期", field="end_date")
+        raise ApplicationError(gettext("批次结束日期须晚于开始日期"), field="end_date")
     if Batch.objects.filter(city=city, number=number).exists():
-        raise ApplicationError(f"{city}第{number}批已存在", field="number")
+        raise ApplicationError(
+            gettext("%(city)s第%(number)s批已存在") % {"city": city, "number": number}, field="number"
+        )
     batch = create_record(Batch, by=by, city=city, number=number, start_date=start_date, end_date=end_date)
     if is_active:
         batch_activate(batch=batch, by=by)
@@ -56,9 +59,11 @@ def batch_activate(*, batch: Batch, by=None) -> Batch:
 
 def group_create(*, batch: Batch, name: str, district: Region, by=None) -> Group:
     if district.level != RegionLevel.DISTRICT:
-        raise ApplicationError(f"支团服务地区须为区或县级市，「{district}」不是", field="district")
+        raise ApplicationError(
+            gettext("支团服务地区须为区或县级市，「%(district)s」不是") % {"district": district}, field="district"
+        )
     if Group.objects.filter(batch=batch, name=name).exists():
-        raise ApplicationError(f"{batch}已有支团「{name}」", field="name")
+        raise ApplicationError(gettext("%(batch)s已有支团「%(name)s」") % {"batch": batch, "name": name}, field="name")
     return create_record(Group, by=by, batch=batch, name=name, district=district)
 
 
@@ -82,20 +87,27 @@ def tenure_create(
     by=None,
 ) -> Tenure:
     if group.batch_id != batch.pk:
-        raise ApplicationError(f"支团「{group}」不属于{batch}", field="group")
+        raise ApplicationError(
+            gettext("支团「%(group)s」不属于%(batch)s") % {"group": group, "batch": batch}, field="group"
+        )
     if not batch.start_date <= start_date <= batch.end_date:
         raise ApplicationError(
-            f"任职开始日期 {start_date} 不在{batch}的期限（{batch.start_date} 至 {batch.end_date}）内",
+            gettext("任职开始日期 %(date)s 不在%(batch)s的期限（%(start)s 至 %(end)s）内")
+            % {"date": start_date, "batch": batch, "start": batch.start_date, "end": batch.end_date},
             field="start_date",
         )
     if end_date is not None and not start_date <= end_date <= batch.end_date:
         raise ApplicationError(
-            f"任职结束日期 {end_date} 须在任职开始日期之后且不晚于批次结束日期 {batch.end_date}", field="end_date"
+            gettext("任职结束日期 %(date)s 须在任职开始日期之后且不晚于批次结束日期 %(end)s")
+            % {"date": end_date, "end": batch.end_date},
+            field="end_date",
         )
     if Tenure.objects.filter(member=member, batch=batch).exists():
-        raise ApplicationError(f"{member}在{batch}已有任职", field="member")
+        raise ApplicationError(
+            gettext("%(member)s在%(batch)s已有任职") % {"member": member, "batch": batch}, field="member"
+        )
     if role == TenureRole.LEADER and Tenure.objects.filter(group=group, role=TenureRole.LEADER).exists():
-        raise ApplicationError(f"「{group}」已有团长", field="role")
+        raise ApplicationError(gettext("「%(group)s」已有团长") % {"group": group}, field="role")
     return create_record(
         Tenure,
         by=by,
@@ -116,20 +128,31 @@ def check_credit(*, batch: Batch, group: Group, date: dt.date, members: Iterable
     """The rule every credited record obeys; returns the members as a list."""
     members = list(members)
     if group.batch_id != batch.pk:
-        raise ApplicationError(f"支团「{group}」不属于{batch}", field="group")
+        raise ApplicationError(
+            gettext("支团「%(group)s」不属于%(batch)s") % {"group": group, "batch": batch}, field="group"
+        )
     if date is None:
-        raise ApplicationError("日期不能为空", field="date")
+        raise ApplicationError(gettext("日期不能为空"), field="date")
     if not batch.start_date <= date <= batch.end_date:
         raise ApplicationError(
-            f"日期 {date} 不在{batch}的期限（{batch.start_date} 至 {batch.end_date}）内", field="date"
+            gettext("日期 %(date)s 不在%(batch)s的期限（%(start)s 至 %(end)s）内")
+            % {"date": date, "batch": batch, "start": batch.start_date, "end": batch.end_date},
+            field="date",
         )
     if date > clock.today():
-        raise ApplicationError(f"日期 {date} 晚于今天（{clock.today()}）：已发生的工作不能填写未来的日期", field="date")
+        raise ApplicationError(
+            gettext("日期 %(date)s 晚于今天（%(today)s）：已发生的工作不能填写未来的日期")
+            % {"date": date, "today": clock.today()},
+            field="date",
+        )
     if members:
         serving = set(Tenure.objects.filter(batch=batch, member__in=members).values_list("member_id", flat=True))
         outsiders = [m.name for m in members if m.pk not in serving]
         if outsiders:
-            raise ApplicationError(f"{'、'.join(outsiders)} 不是{batch}的团员", field="members")
+            raise ApplicationError(
+                gettext("%(names)s 不是%(batch)s的团员") % {"names": gettext("、").join(outsiders), "batch": batch},
+                field="members",
+            )
     return members
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from techmayor.core.documents import HEADING, PARAGRAPH, Block, Document
 from techmayor.core.errors import ApplicationError
@@ -133,7 +134,10 @@ def briefing_end(batch: Batch, until: dt.date | None = None) -> dt.date:
     """The last day counted: ``until``, else the batch's end or today, whichever comes first."""
     end = until or min(batch.end_date, timezone.localdate())
     if end < batch.start_date:
-        raise ApplicationError(f"截止日期 {end} 早于批次开始日期 {batch.start_date}", field="until")
+        raise ApplicationError(
+            gettext("截止日期 %(end)s 早于批次开始日期 %(start_date)s") % {"end": end, "start_date": batch.start_date},
+            field="until",
+        )
     return end
 
 
@@ -141,7 +145,7 @@ def briefing(*, batch: Batch, until: dt.date | None = None, group: Group | None 
     """The briefing of ``batch`` (or of one ``group``) counted to ``until``."""
     end = briefing_end(batch, until)
     if group is not None and group.batch_id != batch.pk:
-        raise ApplicationError(f"{group.name}不属于{batch}", field="group")
+        raise ApplicationError(gettext("%(name)s不属于%(batch)s") % {"name": group.name, "batch": batch}, field="group")
     since = f"{batch.start_date.year}年{batch.start_date.month}月到位以来，截至{chinese_date(end)}，"
     if group is not None:
         scope = Scope(batch=batch, group=group, end=end)

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from techmayor.core.errors import ApplicationError
 from techmayor.core.exports import Sheet, workbook_bytes
@@ -35,7 +36,10 @@ def parse_month(text: str | None) -> dt.date:
     try:
         return dt.datetime.strptime((text or "").strip(), "%Y-%m").date()
     except ValueError as exc:
-        raise ApplicationError(f"月份格式应为 YYYY-MM（如 2022-04），收到：{text or '空'}", field="month") from exc
+        raise ApplicationError(
+            gettext("月份格式应为 YYYY-MM（如 2022-04），收到：%(text)s") % {"text": text or gettext("空")},
+            field="month",
+        ) from exc
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,9 @@ def ledger_for(*, batch: Batch, month: dt.date, groups=None, user=None) -> Ledge
     end = month.replace(day=monthrange(month.year, month.month)[1])
     if end < batch.start_date or month > batch.end_date:
         raise ApplicationError(
-            f"{month:%Y-%m} 不在{batch}的期限内（{batch.start_date} 至 {batch.end_date}）", field="month"
+            gettext("%(month)s 不在%(batch)s的期限内（%(start)s 至 %(end)s）")
+            % {"month": f"{month:%Y-%m}", "batch": batch, "start": batch.start_date, "end": batch.end_date},
+            field="month",
         )
     every = list(Group.objects.filter(batch=batch).order_by("id"))
     groups = every if groups is None else sorted(groups, key=lambda g: g.pk)
@@ -79,8 +85,12 @@ def ledger_for(*, batch: Batch, month: dt.date, groups=None, user=None) -> Ledge
 def group_lookup(*, batch: Batch, name: str) -> Group:
     group = Group.objects.filter(batch=batch, name=name).first()
     if group is None:
-        known = "、".join(Group.objects.filter(batch=batch).order_by("id").values_list("name", flat=True)) or "无"
-        raise ApplicationError(f"{batch}没有“{name}”（本批支团：{known}）", field="group")
+        names = Group.objects.filter(batch=batch).order_by("id").values_list("name", flat=True)
+        known = gettext("、").join(names) or gettext("无")
+        raise ApplicationError(
+            gettext("%(batch)s没有“%(name)s”（本批支团：%(known)s）") % {"batch": batch, "name": name, "known": known},
+            field="group",
+        )
     return group
 
 

@@ -7,6 +7,8 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext
+
 from techmayor.core.errors import ApplicationError
 from techmayor.roster.models import Batch, Group, Tenure
 
@@ -17,8 +19,12 @@ def batch_lookup(*, city: str, number: int) -> Batch:
     try:
         return Batch.objects.select_related("city").get(city__name=city, number=number)
     except Batch.DoesNotExist as exc:
-        known = ", ".join(str(b) for b in Batch.objects.select_related("city").all()[:20]) or "无"
-        raise ApplicationError(f"找不到{city}第{number}批（已有批次：{known}）", field="batch") from exc
+        known = ", ".join(str(b) for b in Batch.objects.select_related("city").all()[:20]) or gettext("无")
+        raise ApplicationError(
+            gettext("找不到%(city)s第%(number)s批（已有批次：%(known)s）")
+            % {"city": city, "number": number, "known": known},
+            field="batch",
+        ) from exc
 
 
 def figures(scope: Scope) -> dict[str, int | Decimal]:
@@ -28,7 +34,9 @@ def figures(scope: Scope) -> dict[str, int | Decimal]:
 def scorecard(*, batch: Batch, start: dt.date | None = None, end: dt.date | None = None) -> dict[str, Any]:
     """Every figure of the batch, in total and for each group, computed from the records now."""
     if start and end and end < start:
-        raise ApplicationError(f"统计截止日期 {end} 早于起始日期 {start}", field="end")
+        raise ApplicationError(
+            gettext("统计截止日期 %(end)s 早于起始日期 %(start)s") % {"end": end, "start": start}, field="end"
+        )
     total_scope = Scope(batch=batch, start=start, end=end)
     period_start, period_end = total_scope.period
     tenures = Tenure.objects.filter(batch=batch)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -26,7 +28,7 @@ from techmayor.roster.models import Batch
 from techmayor.roster.selectors import current_batch, group_get, group_list, member_get, reference_day
 
 from . import exports, ledger
-from .briefing import briefing
+from .briefing import briefing, briefing_end
 from .metrics import FUNNEL_METRICS, METRICS, Scope
 from .selectors import Period, drill_records, figure, month_of, scorecard_rows
 
@@ -278,9 +280,14 @@ def briefing_view(request):
         raise PermissionDenied(_("只有市级管理员可以修改简报"))
     error = ""
     try:
-        draft = briefing(batch=batch, until=_date(request.GET.get("until")), group=group)
+        until = _date(request.GET.get("until"))
+        briefing_end(batch, until)  # a wrong date is told in the reader's language
+        # The briefing is a Chinese document (GB/T 9704 style), whatever the reader's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            draft = briefing(batch=batch, until=until, group=group)
+            markdown = draft.document().markdown()
     except ApplicationError as exc:
-        draft, error = None, exc.message
+        draft, markdown, error = None, "", exc.message
     text = request.POST.get("text", "")
     fmt = request.POST.get("format") or request.GET.get("format")
     if draft is not None and fmt in FORMATS:
@@ -295,7 +302,7 @@ def briefing_view(request):
         "group": group,
         "whole_batch": len(groups) == batch.groups.count(),
         "draft": draft,
-        "text": text or (draft.document().markdown() if draft else ""),
+        "text": text or markdown,
         "may_edit": may_edit,
         "error": error,
         "formats": sorted(FORMATS),

@@ -32,7 +32,7 @@ def navigation(request):
             continue  # a page not built yet
         active = request.path == url if url == "/" else request.path.startswith(url)
         items.append({"url": url, "label": label, "icon": icon, "active": active, "in_tabs": in_tabs})
-    roles = "、".join(sorted({str(a.get_role_display()) for a in active_roles(request.user)}))
+    roles = _("、").join(sorted({str(a.get_role_display()) for a in active_roles(request.user)}))
     return {
         "nav_items": items,
         "tab_items": [i for i in items if i["in_tabs"]][:5],

@@ -195,8 +195,8 @@ class RecordFormMixin:
         except ApplicationError as err:
             form.add_service_error(err)
             return self.render_form(form, obj)
-        done = _("已保存") if obj is not None else _("已登记")
-        messages.success(self.request, f"{done}：{self.kind.title(saved)}")
+        done = _("已保存：%(title)s") if obj is not None else _("已登记：%(title)s")
+        messages.success(self.request, done % {"title": self.kind.title(saved)})
         return redirect(self.kind.detail_url(saved))
 
 

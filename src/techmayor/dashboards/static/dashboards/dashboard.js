@@ -6,6 +6,7 @@
   if (!source || !window.echarts) return;
   var data = JSON.parse(source.textContent);
   var text = data.text || {};
+  text.separator = text.separator || ": ";  // the page gives it in the reader's language
   var charts = [];
 
   function make(id) {
@@ -58,7 +59,7 @@
         formatter: function (p) {
           var step = steps[p.dataIndex];
           var lost = step.lost_share === null ? "" : "<br>" + text.lost + " " + step.lost_text;
-          return step.label + "：" + step.count + lost;
+          return step.label + text.separator + step.count + lost;
         }
       },
       series: [{
@@ -114,7 +115,7 @@
             tooltip: {
               trigger: "item",
               formatter: function (p) {
-                return p.name + (isNaN(p.value) ? "" : "：" + p.value + " " + metric.unit);
+                return p.name + (isNaN(p.value) ? "" : text.separator + p.value + " " + metric.unit);
               }
             },
             visualMap: { min: 0, max: max, left: 0, bottom: 0, calculable: true, itemHeight: 100,

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
 
-  function chip(name, id, label) {
+  function chip(name, id, label, removeLabel) {
     var span = document.createElement("span");
     span.className = "tm-chip badge rounded-pill text-bg-primary";
     var text = document.createElement("span");
@@ -16,7 +16,7 @@
     close.type = "button";
     close.className = "btn-close btn-close-white";
     close.setAttribute("data-tm-unpick", "");
-    close.setAttribute("aria-label", "移除");
+    close.setAttribute("aria-label", removeLabel || "×");  // the page gives it in the reader's language
     span.append(text, input, close);
     return span;
   }
@@ -28,7 +28,7 @@
     } else if (chosen.querySelector('input[value="' + id + '"]')) {
       return;
     }
-    chosen.appendChild(chip(picker.dataset.name, id, label));
+    chosen.appendChild(chip(picker.dataset.name, id, label, picker.dataset.removeLabel));
     picker.querySelector(".tm-picker-results").innerHTML = "";
     var search = picker.querySelector("input[type=search]");
     search.value = "";
