@@ -47,6 +47,8 @@ SKIP_VIEWS = {
     "scorecard:ledger_workbook",
     "enterprises:enterprise_export",
     "accounts:audit_export",
+    "api:docs",  # the API's documentation: Chinese descriptions, as its readers are the province's developers
+    "api:schema",
 }
 PER_VIEW = 2  # pages of one view and one set of query parameters visited per role
 OPTION_VALUE = re.compile(r'<option value="[^"]*"')

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy
+
 from techmayor.core import values
 from techmayor.enterprises.imports import CREDIT_CODE, ENTERPRISE
 from techmayor.imports import lookups as L
@@ -33,7 +35,7 @@ def _expert(ctx, name: str):
 
 class IntentImport(CreditedImport):
     key = "intents"
-    label = "合作意向"
+    label = gettext_lazy("合作意向")
     unit = "项"
     model = Intent
     key_fields = ("enterprise", "title")
@@ -73,7 +75,7 @@ class IntentImport(CreditedImport):
 
 class AgreementImport(CreditedImport):
     key = "agreements"
-    label = "合作协议"
+    label = gettext_lazy("合作协议")
     unit = "个"
     model = Agreement
     key_fields = ("title",)

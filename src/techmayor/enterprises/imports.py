@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from techmayor.core import values
 from techmayor.core.text import clean_text
 from techmayor.imports import lookups as L
@@ -35,7 +37,7 @@ def parse_tags(text: str) -> list[str]:
 
 class EnterpriseImport(ImportKind):
     key = "enterprises"
-    label = "企业名录"
+    label = gettext_lazy("企业名录")
     unit = "家"
     credited = False
     fields = (

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext_lazy
+
 from techmayor.accounts.choices import Role
 from techmayor.accounts.scopes import active_roles
 from techmayor.core import values
@@ -38,7 +40,7 @@ def unit_kind(name: str) -> str:
 
 class RosterImport(ImportKind):
     key = "roster"
-    label = "名册"
+    label = gettext_lazy("名册")
     unit = "人"
     fields = (
         Field("name", "姓名", ("团员姓名", "成员姓名"), required=True),

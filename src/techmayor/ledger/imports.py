@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from techmayor.core import audit, values
 from techmayor.core.models import AuditAction, AuditLog
@@ -28,7 +29,7 @@ from .models import Event, PlatformIntroduction, ProjectBrokered, Report, Talent
 
 class VisitImport(CreditedImport):
     key = "visits"
-    label = "走访记录"
+    label = gettext_lazy("走访记录")
     unit = "家次"
     model = Visit
     members_label = "走访人员"
@@ -176,7 +177,7 @@ class VisitImport(CreditedImport):
 
 class EventImport(CreditedImport):
     key = "events"
-    label = "活动"
+    label = gettext_lazy("活动")
     unit = "场次"
     model = Event
     key_fields = ("date", "title")
@@ -231,7 +232,7 @@ class EventImport(CreditedImport):
 
 class VisitorImport(CreditedImport):
     key = "visitors"
-    label = "来访记录"
+    label = gettext_lazy("来访记录")
     unit = "人次"
     model = VisitorRecord
     key_fields = ("date", "visitor_name", "kind")
@@ -270,7 +271,7 @@ class VisitorImport(CreditedImport):
 
 class ReportImport(CreditedImport):
     key = "reports"
-    label = "调研报告"
+    label = gettext_lazy("调研报告")
     unit = "篇"
     model = Report
     members_label = "撰写团员"
@@ -295,7 +296,7 @@ class ReportImport(CreditedImport):
 
 class TalentImport(CreditedImport):
     key = "talents"
-    label = "引进人才"
+    label = gettext_lazy("引进人才")
     unit = "人"
     model = TalentIntroduction
     key_fields = ("date", "talent_name")
@@ -325,7 +326,7 @@ class TalentImport(CreditedImport):
 
 class ProjectImport(CreditedImport):
     key = "projects"
-    label = "牵线科技项目"
+    label = gettext_lazy("牵线科技项目")
     unit = "项"
     model = ProjectBrokered
     key_fields = ("title",)
@@ -357,7 +358,7 @@ class PlatformImport(CreditedImport):
     """协助引进科创平台: the platform is found by name in the resource pool, or added to it (audited)."""
 
     key = "platforms"
-    label = "引进科创平台"
+    label = gettext_lazy("引进科创平台")
     unit = "家"
     model = PlatformIntroduction
     key_fields = ("platform",)

@@ -7,6 +7,8 @@ members, group leaders and administrators those of the groups they may write for
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from techmayor.core import values
 from techmayor.enterprises.imports import CREDIT_CODE, ENTERPRISE, REGION
 from techmayor.imports import lookups as L
@@ -25,7 +27,7 @@ URGENCY_ALIASES = {"急": "urgent", "较急": "urgent", "特急": "very_urgent",
 
 class NeedImport(CreditedImport):
     key = "needs"
-    label = "企业需求"
+    label = gettext_lazy("企业需求")
     unit = "条"
     model = Need
     members_label = "对接团员"
