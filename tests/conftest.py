@@ -19,6 +19,17 @@ def eval_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the platform's language: a request of an earlier test in the same process may
+    have activated another one (the locale middleware leaves the thread's language as the request set it)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def scorecard_cells_stay_exact(request):
     """After every test that used the database, the scorecard's cells equal what the records count."""
     yield

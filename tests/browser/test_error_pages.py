@@ -20,7 +20,7 @@ def test_a_member_is_told_in_chinese_when_a_need_is_out_of_reach(live_server, br
         response = member.page.goto(live_server.url + reverse("needs:need_detail", args=[jt.pk]))
         assert response.status == 404
         member.settle()  # fits in 375 px
-        member.expect_text("需求不存在或无权查看")
+        member.expect_text("记录不存在，或不在你的查看范围内")
         assert "Not Found" not in member.text()
         assert member.page.locator(".tm-tabbar").is_visible()  # the way back is there
 

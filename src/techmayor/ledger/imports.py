@@ -130,7 +130,7 @@ class VisitImport(CreditedImport):
             d = plan.data
             ref = d["enterprise"]
             enterprise_id = ref.pk or L.enterprise_object(ctx, ref).pk
-            rows.append((stamp, stamp, by, by, ctx.batch.pk, d["group"].pk, d["date"], d["note"], enterprise_id))
+            rows.append((stamp, stamp, by, by, ctx.batch.pk, d["group"].pk, d["date"], d["note"], enterprise_id, ""))
         last = Visit.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         fields = [
             "created_at",
@@ -142,6 +142,7 @@ class VisitImport(CreditedImport):
             "date",
             "note",
             "enterprise",
+            "withdrawn_reason",  # not withdrawn (the other withdrawal fields are NULL)
         ]
         insert_rows(Visit, fields, ([*r[:6], prepare(Visit, "date", r[6]), *r[7:]] for r in rows))
         made = Visit.objects.filter(batch=ctx.batch, pk__gt=last).values_list("pk", "enterprise_id", "date")
@@ -158,7 +159,8 @@ class VisitImport(CreditedImport):
 
         def entries():
             for pk, row, plan in zip(visit_ids, rows, plans, strict=True):
-                after = {"id": pk, "batch": row[4], "group": row[5], "date": row[6].isoformat(), "note": row[7],
+                after = {"id": pk, "withdrawn_at": None, "withdrawn_by": None, "withdrawn_reason": "",
+                         "batch": row[4], "group": row[5], "date": row[6].isoformat(), "note": row[7],
                          "enterprise": row[8], "members": sorted(m.pk for m in plan.data["members"])}  # fmt: skip
                 audit.collected_row(AuditAction.CREATE, "ledger.visit", str(pk))
                 text = f"{row[6]} 走访 {plan.data['enterprise'].name}"[:255]
