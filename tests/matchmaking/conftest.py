@@ -22,17 +22,19 @@ def index_dir(tmp_path, settings):
     services.matcher_forget()
 
 
-@pytest.fixture
-def pool(db):
+def build_pool(university="测试大学{}", expert="专家{}"):
     """The 30 achievements of the core's test corpus; experts E1… and universities U1… become
-    Expert and University rows. Returns ``(experts, universities)`` keyed by the corpus's labels."""
+    Expert and University rows named by the templates. Returns ``(experts, universities)`` keyed by
+    the corpus's labels."""
     universities: dict[str, object] = {}
     experts: dict[str, Expert] = {}
-    for ext, kind, title, abstract, kw, cat, disc, ipc, expert, uni in DOCS:
+    for ext, kind, title, abstract, kw, cat, disc, ipc, person, uni in DOCS:
         if uni not in universities:
-            universities[uni] = UniversityFactory(name=f"测试大学{uni}")
-        if expert not in experts:
-            experts[expert] = Expert.objects.create(name=f"专家{expert}", university=universities[uni], is_demo=True)
+            universities[uni] = UniversityFactory(name=university.format(uni))
+        if person not in experts:
+            experts[person] = Expert.objects.create(
+                name=expert.format(person), university=universities[uni], is_demo=True
+            )
         a = Achievement.objects.create(
             kind=kind,
             external_id=ext,
@@ -45,8 +47,14 @@ def pool(db):
             university=universities[uni],
             is_demo=True,
         )
-        a.experts.add(experts[expert])
+        a.experts.add(experts[person])
     return experts, universities
+
+
+@pytest.fixture
+def pool(db):
+    """The core's test corpus as Achievement, Expert and University rows (``build_pool``)."""
+    return build_pool()
 
 
 def write_queries(path, queries=QUERIES) -> str:

@@ -257,29 +257,9 @@ def need_world(db, settings, tmp_path):
 
 
 def _pool():
-    from techmayor.resources.models import Achievement, Expert
-    from tests.factories import UniversityFactory
-    from tests.matching.conftest import DOCS
+    from tests.matchmaking.conftest import build_pool
 
-    universities, experts = {}, {}
-    for ext, kind, title, abstract, kw, cat, disc, ipc, expert, uni in DOCS:
-        if uni not in universities:
-            universities[uni] = UniversityFactory(name=f"University {uni}")
-        if expert not in experts:
-            experts[expert] = Expert.objects.create(name=f"Expert {expert}", university=universities[uni], is_demo=True)
-        achievement = Achievement.objects.create(
-            kind=kind,
-            external_id=ext,
-            title=title,
-            abstract=abstract,
-            keywords=kw,
-            category=cat,
-            discipline=disc,
-            ipc=ipc,
-            university=universities[uni],
-            is_demo=True,
-        )
-        achievement.experts.add(experts[expert])
+    build_pool(university="University {}", expert="Expert {}")
 
 
 NEED_ROLES = ["admin", "leader", "district", "town", "group_leader", "owner", "collaborator", "invitee", "nobody"]
