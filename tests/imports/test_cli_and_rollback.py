@@ -78,3 +78,32 @@ def test_rollback_restores_what_an_import_changed(w, tmp_path):
     assert {m.name for m in visit.members.all()} == {"张三", "李四"}
     import_rollback(log=log, by=w.users.admin)
     assert [m.name for m in visit.members.all()] == ["张三"] and not Lead.objects.exists()
+
+
+AGREEMENTS = [
+    ["协议名称", "企业名称", "高校", "合同金额（万元）", "签订日期", "团员"],
+    ["热处理工艺合作", "常州恒远精密机械有限公司", "东南大学", "99,999,999万元", "2021-10-1", "张三"],
+    ["检测平台共建", "常州恒远精密机械有限公司", "东南大学", "12亿", "2021-10-2", "张三"],
+    ["表面处理合作", "常州恒远精密机械有限公司", "东南大学", "80", "2021-10-3", "张三"],
+]
+
+
+def test_amounts_beyond_the_plausible_are_written_only_once_confirmed(w, tmp_path):
+    from techmayor.cooperation.models import Agreement
+
+    path = str(csv_file(tmp_path / "协议.csv", AGREEMENTS))
+    args = (path, "--kind", "agreements", "--batch", "14", "--city", "常州市", "--as", "admin")
+    # Above the ceiling (1000亿元) a row is an error, whatever is confirmed.
+    with pytest.raises(CommandError, match="有 1 处错误"):
+        cli(*args, "--confirm-amounts")
+    del AGREEMENTS[1]
+    path = str(csv_file(tmp_path / "协议.csv", AGREEMENTS))
+    args = (path, *args[1:])
+    with pytest.raises(CommandError, match="有 1 行金额超过常见金额（10亿元），未写入任何数据.*--confirm-amounts"):
+        cli(*args)
+    assert Agreement.objects.count() == 0
+    out, _ = cli(*args, "--dry-run")
+    assert "120000万元（12亿元）超过常见金额，请核对" in out
+    out, _ = cli(*args, "--confirm-amounts")
+    assert "新增 2" in out
+    assert sorted(Agreement.objects.values_list("contract_amount_wan", flat=True)) == [80, 120000]

@@ -103,3 +103,20 @@ def test_uploads_not_confirmed_within_a_day_are_removed(w, client, upload, setti
     os.utime(old, (time.time() - 2 * 86400, time.time() - 2 * 86400))
     upload(w.users.admin, ROWS, name="新.csv")
     assert old not in list(upload_dir().iterdir()) and len(list(upload_dir().iterdir())) == 1
+
+
+def test_an_amount_beyond_the_plausible_needs_the_confirmation_box(w, client, upload):
+    from techmayor.cooperation.models import Agreement
+
+    rows = [
+        ["协议名称", "企业名称", "高校", "合同金额（万元）", "签订日期", "团员"],
+        ["热处理工艺合作", "常州恒远精密机械有限公司", "东南大学", "150000", "2021-10-1", "张三"],
+    ]
+    url = upload(w.users.admin, rows, kind="agreements")
+    page = client.get(url).content.decode()
+    assert "150000万元（15亿元）超过常见金额，请核对" in page and 'name="confirm_amounts"' in page
+    mapping = dict(re.findall(r'name="((?:map_\w+)|header_row)" value="(\d*)"', page))
+    response = client.post(url, mapping)
+    assert response.url == url and Agreement.objects.count() == 0
+    client.post(url, {**mapping, "confirm_amounts": "1"})
+    assert Agreement.objects.get().contract_amount_wan == 150000

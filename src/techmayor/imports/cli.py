@@ -91,12 +91,15 @@ def print_preview(out, preview, limit: int) -> None:
 
 
 def run(command, file: str, *, kind: str | None, batch: int | None, city: str | None, dry_run: bool,
-        skip_bad: bool, username: str | None, allow_similar: bool, limit: int = 50) -> None:  # fmt: skip
-    from .services import import_execute, import_preview
+        skip_bad: bool, username: str | None, allow_similar: bool, confirm_amounts: bool = False,
+        limit: int = 50) -> None:  # fmt: skip
+    from .services import AmountsUnconfirmed, import_execute, import_preview
 
     if kind not in kinds:
         raise CommandError(f"导入 records 须指定 --kind（{' / '.join(kinds)}）")
-    ctx = ImportContext(user=_user(username), batch=_batch(batch, city), allow_similar=allow_similar)
+    ctx = ImportContext(
+        user=_user(username), batch=_batch(batch, city), allow_similar=allow_similar, confirm_amounts=confirm_amounts
+    )
     started = time.perf_counter()
     try:
         preview = import_preview(kind, file, ctx=ctx)
@@ -118,6 +121,10 @@ def run(command, file: str, *, kind: str | None, batch: int | None, city: str | 
         for line in exc.errors:
             command.stderr.write(line)
         raise CommandError(f"{exc.message}；请改正后重新导入，或加 --skip-bad 跳过这些行") from exc
+    except AmountsUnconfirmed as exc:
+        for line in exc.lines:
+            command.stderr.write(line)
+        raise CommandError(f"{exc.message}（加 --confirm-amounts）") from exc
     except ApplicationError as exc:
         raise CommandError(exc.message) from exc
     seconds = time.perf_counter() - started

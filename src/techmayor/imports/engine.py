@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from decimal import Decimal
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from techmayor.core.errors import ApplicationError
+from techmayor.core.limits import PLAUSIBLE_WAN
+from techmayor.core.text import wan
 from techmayor.core.files import Row, TableData, header_key
 
 _UNIT = re.compile(r"[（(][^（）()]*[)）]$")
@@ -279,6 +282,7 @@ class RowPlan:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     summary: str = ""
+    large: bool = False  # an amount above PLAUSIBLE_WAN: written only once the importer confirms it
 
 
 @dataclass
@@ -308,6 +312,11 @@ class Preview:
     def warnings(self) -> list[str]:
         return [line for p in self.rows for line in p.warnings]
 
+    @property
+    def large(self) -> list[RowPlan]:
+        """Rows to write with an amount above ``PLAUSIBLE_WAN`` 万元 (they need ``confirm_amounts``)."""
+        return [p for p in self.rows if p.large and p.action in (CREATE, UPDATE)]
+
 
 @dataclass
 class ImportContext:
@@ -316,6 +325,7 @@ class ImportContext:
     user: Any
     batch: Any = None
     allow_similar: bool = False
+    confirm_amounts: bool = False  # amounts above PLAUSIBLE_WAN 万元 checked by the importer
     cache: dict = field(default_factory=dict)
     progress: Callable[[int], None] | None = None
 
@@ -327,6 +337,14 @@ class ImportContext:
     def warn(self, label: str, reason: str) -> None:
         """A remark on the row being read, shown in the preview (a possible duplicate, a new enterprise …)."""
         self.cache.setdefault("warnings", []).append((label, reason))
+
+    def amount(self, label: str, amount: Decimal | None) -> Decimal | None:
+        """An amount in 万元 read from the row: above ``PLAUSIBLE_WAN`` it is a warning, and the row is
+        written only when the import is confirmed (``confirm_amounts``), as a form asks to confirm it."""
+        if amount is not None and amount > PLAUSIBLE_WAN:
+            self.warn(label, f"{wan(amount)}万元（{wan(amount / 10000)}亿元）超过常见金额，请核对")
+            self.cache["large"] = True
+        return amount
 
 
 def row_line(number: int, label: str, reason: str) -> str:
@@ -341,6 +359,7 @@ def plan_rows(kind: ImportKind, table: TableData, layout: Layout, ctx: ImportCon
     for row, values in data_rows(table, layout):
         plan = RowPlan(number=row.number, action=CREATE)
         ctx.cache["warnings"] = []
+        ctx.cache["large"] = False
         try:
             plan.data = kind.prepare(values, ctx)
             plan.key = kind.natural_key(plan.data)
@@ -349,6 +368,7 @@ def plan_rows(kind: ImportKind, table: TableData, layout: Layout, ctx: ImportCon
             plan.action = BAD
             plan.errors.append(row_line(row.number, err.label, err.reason))
         plan.warnings = [row_line(row.number, label, reason) for label, reason in ctx.cache.pop("warnings")]
+        plan.large = ctx.cache.pop("large")
         if plan.action != BAD:
             if plan.key in seen:
                 plan.action = BAD

@@ -117,6 +117,18 @@ def layout_remember(*, kind: str, preview: Preview, by=None) -> ImportLayout:
     return layout
 
 
+class AmountsUnconfirmed(ApplicationError):
+    """Rows to write carry an amount above ``PLAUSIBLE_WAN`` 万元 and the import was not confirmed."""
+
+    def __init__(self, rows):
+        self.lines = [line for plan in rows for line in plan.warnings if "超过常见金额" in line]
+        super().__init__(
+            f"有 {len(rows)} 行金额超过常见金额（10亿元），未写入任何数据；请核对，无误请确认金额后再导入",
+            field="confirm_amounts",
+            extra={"errors": self.lines},
+        )
+
+
 def import_execute(preview: Preview, *, ctx: ImportContext, skip_bad: bool = False, source: str = "web") -> ImportLog:
     """Write the preview's rows in one transaction; nothing is written if any row is bad (unless
     ``skip_bad``) or a service refuses a row (unless ``skip_bad``: that row is then skipped)."""
@@ -124,6 +136,8 @@ def import_execute(preview: Preview, *, ctx: ImportContext, skip_bad: bool = Fal
     errors = preview.errors
     if errors and not skip_bad:
         raise ImportRejected(errors, name=preview.file_name)
+    if preview.large and not ctx.confirm_amounts:
+        raise AmountsUnconfirmed(preview.large)
     started = time.perf_counter()
     skipped = len(preview.of(BAD))
     counts = {CREATE: 0, UPDATE: 0, UNCHANGED: len(preview.of(UNCHANGED))}

@@ -73,7 +73,12 @@ def run_upload(upload: dict, *, progress=None):
 
     user = User.objects.get(pk=upload["user_id"])
     batch = Batch.objects.filter(pk=upload.get("batch_id")).first()
-    ctx = ImportContext(user=user, batch=batch, allow_similar=upload.get("allow_similar", False))
+    ctx = ImportContext(
+        user=user,
+        batch=batch,
+        allow_similar=upload.get("allow_similar", False),
+        confirm_amounts=upload.get("confirm_amounts", False),
+    )
     path = upload_path(upload["token"], upload["name"])
     if progress is not None:
         progress.stage("正在读取并校验每一行")

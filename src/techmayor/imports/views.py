@@ -139,6 +139,7 @@ def preview(request, token):
         "updates": plan.of(UPDATE)[:SHOWN],
         "bad": plan.of(BAD),
         "warnings": plan.warnings[:500],
+        "large": len(plan.large),
         "writes": counts[CREATE] + counts[UPDATE],
         "background": counts[CREATE] + counts[UPDATE] >= BACKGROUND_FROM,
         "unchanged": counts[UNCHANGED],
@@ -168,8 +169,12 @@ def _layout(kind, layout) -> dict:
 
 def _confirm(request, token, upload, kind, plan, mapping, header_row):
     skip_bad = bool(request.POST.get("skip_bad"))
+    confirm_amounts = bool(request.POST.get("confirm_amounts"))
     if plan.errors and not skip_bad:
         messages.error(request, _("有错误的行：请改正文件后重新上传，或选择跳过错误的行"))
+        return redirect("imports:preview", token=token)
+    if plan.large and not confirm_amounts:
+        messages.error(request, _("有金额超过10亿元的行：请核对，无误请勾选“确认金额无误”后再导入"))
         return redirect("imports:preview", token=token)
     job_args = {
         "token": token,
@@ -179,6 +184,7 @@ def _confirm(request, token, upload, kind, plan, mapping, header_row):
         "batch_id": getattr(current_batch(request.user), "pk", None),
         "allow_similar": upload.get("allow_similar", False),
         "skip_bad": skip_bad,
+        "confirm_amounts": confirm_amounts,
         "mapping": mapping,
         "header_row": header_row,
     }

@@ -61,6 +61,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--allow-similar", action="store_true", help="名称与已有企业相似时仍然新建企业（records；默认报错）"
         )
+        parser.add_argument(
+            "--confirm-amounts",
+            action="store_true",
+            help="金额超过10亿元的行已核对无误，照常写入（records；默认：列出这些行，不写入）",
+        )
         parser.add_argument("--limit", type=int, default=50, help="预览表最多列出的行数（records）")
         parser.add_argument(
             "--skip-bad", action="store_true", help="跳过有错误的行，只导入正确的行（默认：有错误则什么也不写入）"
@@ -79,6 +84,7 @@ class Command(BaseCommand):
                 skip_bad=skip_bad,
                 username=options.get("username"),
                 allow_similar=options.get("allow_similar", False),
+                confirm_amounts=options.get("confirm_amounts", False),
                 limit=options.get("limit") or 50,
             )
         importer = IMPORTERS[kind]
