@@ -99,7 +99,7 @@ def test_amounts_beyond_the_plausible_are_written_only_once_confirmed(w, tmp_pat
     del AGREEMENTS[1]
     path = str(csv_file(tmp_path / "协议.csv", AGREEMENTS))
     args = (path, *args[1:])
-    with pytest.raises(CommandError, match="有 1 行金额超过常见金额（10亿元），未写入任何数据.*--confirm-amounts"):
+    with pytest.raises(CommandError, match=r"有 1 行金额超过常见金额（10亿元），未写入任何数据.*--confirm-amounts"):
         cli(*args)
     assert Agreement.objects.count() == 0
     out, _ = cli(*args, "--dry-run")

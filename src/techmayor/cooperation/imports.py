@@ -104,10 +104,10 @@ class AgreementImport(CreditedImport):
         kind_default = AgreementKind.UNIVERSITY_ENTERPRISE if ref is not None or region is None else "校地"
         kind = L.parse("协议类型", values.parse_choice, v.get("kind", ""), choices=AgreementKind,
                        aliases={"校企": "校企", "校地": "校地"}, default=kind_default)  # fmt: skip
-        amount = ctx.amount("合同金额(万元)", L.parse("合同金额(万元)", values.parse_wan, v.get("contract_amount_wan", "")))
+        amount = L.wan(ctx, v, "contract_amount_wan", "合同金额(万元)")
         if amount is None:
             raise RowError("合同金额(万元)", "不能为空")
-        received = ctx.amount("到账金额(万元)", L.parse("到账金额(万元)", values.parse_wan, v.get("received_wan", "")))
+        received = L.wan(ctx, v, "received_wan", "到账金额(万元)")
         received_on = None
         if received:
             if received > amount:

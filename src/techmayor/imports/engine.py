@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from decimal import Decimal
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from techmayor.core.errors import ApplicationError
+from techmayor.core.files import Row, TableData, header_key
 from techmayor.core.limits import PLAUSIBLE_WAN
 from techmayor.core.text import wan
-from techmayor.core.files import Row, TableData, header_key
 
 _UNIT = re.compile(r"[（(][^（）()]*[)）]$")
 _NOT_DATA = ("合计", "总计", "小计", "注：", "注:", "说明", "填表", "备注：", "备注:")

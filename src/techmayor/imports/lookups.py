@@ -37,6 +37,11 @@ def parse(label: str, parser, text: str, **kwargs):
         raise RowError(label, str(exc)) from exc
 
 
+def wan(ctx: ImportContext, values_: dict, name: str, label: str):
+    """An amount in 万元 (``core.values.parse_wan``); above the plausible it needs the import confirmed."""
+    return ctx.amount(label, parse(label, values.parse_wan, values_.get(name, "")))
+
+
 def text(values_: dict, name: str, label: str, *, required: bool = False, limit: int | None = None) -> str:
     from techmayor.core.text import formula_problem
 

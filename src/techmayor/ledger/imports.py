@@ -352,7 +352,7 @@ class ProjectImport(CreditedImport):
             "enterprise": L.enterprise(ctx, name, "", label="承接企业") if name else None,
             "university": L.university(ctx, v.get("university", ""), label="合作高校"),
             "is_provincial_major": L.parse("列入省重大项目", values.parse_bool, v.get("is_provincial_major", "")),
-            "amount_wan": ctx.amount("投资额(万元)", L.parse("投资额(万元)", values.parse_wan, v.get("amount_wan", ""))),
+            "amount_wan": L.wan(ctx, v, "amount_wan", "投资额(万元)"),
         }
 
 
