@@ -73,3 +73,19 @@ def test_the_decline_controls_are_whole_at_375px(live_server, browser, settings,
         assert note.evaluate(CLIPPED_JS) <= 0, "the note's placeholder is cut off"
     finally:
         actor.context.close()
+
+
+def test_the_dashboard_fits_a_375px_phone_in_english(live_server, browser):
+    """The figure pickers hold the longest English figure names; they shrink to the card."""
+    from tests.needs.world import build_world
+
+    world = build_world()
+    actor = english_phone(browser, live_server.url, world.users["admin"].username)
+    try:
+        actor.goto(live_server.url + reverse("dashboards:dashboard"))  # settle() fails on any overflow
+        picker = actor.page.locator("#trend-metric")
+        assert picker.locator("option").count() > 1
+        box = picker.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    finally:
+        actor.context.close()
