@@ -188,3 +188,17 @@ def test_the_member_records_address_is_used_when_the_account_has_none(smtp, djan
     with django_capture_on_commit_callbacks(execute=True):
         remind(carol)
     assert [m.recipients for m in smtp.messages] == [["carol@example.edu.cn"]]
+
+
+def test_an_email_speaks_its_readers_language(smtp, alice, django_capture_on_commit_callbacks):
+    """A reader who works in English gets English e-mails; others the installation's language."""
+    alice.language = "en"
+    alice.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        remind(alice)
+    [received] = smtp.messages
+    assert (
+        received.subject
+        == "[TechMayor] You are invited to collaborate on the need “电池低温续航不足”: accept or decline"
+    )
+    assert not re.search(r"[\u4e00-\u9fff]", received.text.replace("电池低温续航不足", "").replace("王丽", ""))

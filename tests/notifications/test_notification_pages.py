@@ -140,3 +140,25 @@ def test_the_inbox_in_english(client, alice):
     page = client.get(reverse("notifications:inbox")).content.decode()
     assert "Need “需求0” is waiting for verification" in page
     assert "Mark all as read" in page
+
+
+def test_the_language_of_emails_follows_the_switch_and_the_settings_page(client, alice):
+    client.force_login(alice)
+    assert client.post(reverse("set_language"), {"language": "en", "next": "/"}).status_code == 302
+    alice.refresh_from_db()
+    assert alice.language == "en"
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert '<option value="en" selected>' in page
+    data = {kind: Delivery.INBOX for kind in NotificationKind.values}
+    data.update({"email": "", "language": "zh-hans"})
+    client.post(reverse("notifications:preferences"), data)
+    alice.refresh_from_db()
+    assert alice.language == "zh-hans"
+    data["language"] = "fr"
+    response = client.post(reverse("notifications:preferences"), data)
+    assert response.status_code == 200 and alice.language == "zh-hans"
+
+
+def test_the_language_switch_still_works_without_logging_in(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302 and response.cookies["django_language"].value == "en"

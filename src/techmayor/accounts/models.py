@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,6 +16,9 @@ class User(AbstractUser):
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     must_change_password = models.BooleanField(_("首次登录须改密码"), default=False)
     is_demo = models.BooleanField(_("演示账号"), default=False)
+    # The language of the person's e-mails (set on the settings page, and by the language switch);
+    # empty: the installation's LANGUAGE_CODE.
+    language = models.CharField(_("邮件语言"), max_length=10, blank=True, choices=settings.LANGUAGES)
 
     class Meta:
         verbose_name = _("用户")

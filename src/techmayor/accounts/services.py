@@ -69,6 +69,18 @@ def user_password_change_required(*, user: User, reason: str) -> None:
         update_record(user, by=user, must_change_password=True, audit_note=reason)
 
 
+def user_language_set(*, user: User, language: str, by=None) -> User:
+    """The language ``user``'s e-mails are written in (one of ``LANGUAGES``; empty: the installation's)."""
+    from django.conf import settings
+    from django.utils.translation import gettext
+
+    if language and language not in dict(settings.LANGUAGES):
+        raise ApplicationError(gettext("不支持的语言「%(language)s」") % {"language": language}, field="language")
+    if language != user.language:
+        user = update_record(user, by=by, language=language)
+    return user
+
+
 # --- personal API tokens ---------------------------------------------------------------------
 
 TOKEN_PREFIX = "tm_"

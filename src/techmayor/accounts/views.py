@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -170,3 +171,13 @@ def api_token_revoke(request, pk):
         services.api_token_revoke(token=token, by=request.user)
     messages.success(request, _("已撤销令牌「%(name)s」") % {"name": token.name})
     return redirect("accounts:account")
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch; a signed-in person's choice also becomes the language of their e-mails."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_language_set(user=request.user, language=language, by=request.user)
+    return response

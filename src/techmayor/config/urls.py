@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from techmayor.accounts import views as accounts_views
+
 admin.site.site_header = _("科技镇长团工作平台")
 admin.site.site_title = _("科技镇长团工作平台")
 admin.site.index_title = _("数据管理")
@@ -24,7 +26,8 @@ urlpatterns = [
     path("scorecard/", include("techmayor.scorecard.urls")),
     path("dashboard/", include("techmayor.dashboards.urls")),
     path("api/", include("techmayor.api.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, which also sets a signed-in person's e-mail language.
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_noop
 from techmayor.core import clock
 from techmayor.notifications import recipients
 from techmayor.notifications.choices import NotificationKind
-from techmayor.notifications.services import notify
+from techmayor.notifications.services import notify, work_done
 
 from .choices import CollaboratorStatus, LeadStatus, NeedState
 
@@ -147,6 +147,47 @@ def outcome_added(outcome, *, by=None) -> None:
         )
 
     _later(emit)
+
+
+# ---------------------------------------------------------------- the work was handled
+# Whoever handles the work (one of several town staff, another administrator, the owner themself),
+# everyone told of it sees the message as handled, and it is not e-mailed any more.
+
+WAITING_STATES = (NeedState.PENDING, NeedState.VERIFIED, NeedState.COMPLETION_SUBMITTED)
+
+
+def need_moved(need, *, from_state: str) -> None:
+    """A need left ``from_state``: the reminders of that wait are handled; a need no longer claimed
+    needs no progress reminder."""
+    if from_state in WAITING_STATES:
+        work_done(prefixes=[f"need:{need.pk}:{from_state}:"])
+    elif from_state == NeedState.CLAIMED:
+        need_progressed(need)
+
+
+def need_progressed(need) -> None:
+    """New progress on a need answers its reminders of no progress."""
+    work_done(prefixes=[f"need:{need.pk}:stale30:", f"need:{need.pk}:stale45:"])
+
+
+def need_gone(need) -> None:
+    """A need withdrawn: nothing about it waits for anyone."""
+    work_done(prefixes=[f"need:{need.pk}:"])
+
+
+def lead_handled(lead) -> None:
+    """A lead converted, declined or withdrawn."""
+    work_done(keys=[f"lead:{lead.pk}:new"])
+
+
+def collaboration_answered(link) -> None:
+    """An invitation or a request to join was answered (or withdrawn)."""
+    if link.status not in (CollaboratorStatus.INVITED, CollaboratorStatus.REQUESTED):
+        work_done(prefixes=[f"collaboration:{link.pk}:"])
+
+
+def outcome_approved(outcome) -> None:
+    work_done(keys=[f"outcome:{outcome.pk}"])
 
 
 def stale_needs_remind(*, now: dt.datetime | None = None) -> int:

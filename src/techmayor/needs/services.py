@@ -136,6 +136,7 @@ def need_create(
     )
     if lead is not None and lead.status == LeadStatus.NEW:
         update_record(lead, by=by, status=LeadStatus.CONVERTED)
+        notices.lead_handled(lead)
     notices.need_waiting(need, by=by)
     return need
 
@@ -182,6 +183,7 @@ def need_transition(
     )
     if need.transitions.filter(at__gt=at).exists():  # entered after the fact, before later steps
         _restay(need)
+    notices.need_moved(need, from_state=from_state)
     notices.need_waiting(need, step=step, by=by)
     return need
 
@@ -227,6 +229,7 @@ def need_claim(*, need: Need, member, by=None, at: dt.datetime | None = None) ->
     link = need.collaborator_links.filter(member=member).exclude(status=CollaboratorStatus.LEFT).first()
     if link is not None:
         update_record(link, by=by, status=CollaboratorStatus.LEFT, audit_note="成为负责人")
+        notices.collaboration_answered(link)
     return need
 
 
@@ -245,6 +248,7 @@ def need_collaborator_set(*, need: Need, member, status: str, by=None) -> NeedCo
         link = update_record(link, by=by, status=status)
     else:
         link = create_record(NeedCollaborator, by=by, need=need, member=member, status=status)
+    notices.collaboration_answered(link)
     notices.collaboration_asked(link, by=by)
     return link
 
@@ -278,6 +282,7 @@ def need_progress_add(*, need: Need, member, date: dt.date, current_status: str,
     reported_at = clock.now() if date == clock.today() else _noon(date)
     if need.last_progress_at is None or reported_at > need.last_progress_at:
         update_record(need, by=by, last_progress_at=reported_at)
+        notices.need_progressed(need)
     return entry
 
 
@@ -356,6 +361,7 @@ def outcome_round_add(
 def outcome_round_approve(*, outcome: OutcomeRound, by=None, at: dt.datetime | None = None) -> OutcomeRound:
     if outcome.is_approved:
         raise ApplicationError(gettext("该轮成效已审核"), field="is_approved")
+    notices.outcome_approved(outcome)
     return update_record(outcome, by=by, is_approved=True, approved_at=at or clock.now())
 
 
@@ -431,6 +437,7 @@ def lead_reject(*, lead: Lead, reason: str, by=None) -> Lead:
     reason = clean_text(reason)
     if not reason:
         raise ApplicationError(gettext("不予受理须填写原因"), field="reason")
+    notices.lead_handled(lead)
     return update_record(
         lead, by=by, action=AuditAction.TRANSITION, audit_note=f"reject: {reason}"[:255], status=LeadStatus.REJECTED,
         status_reason=reason[:300],
@@ -624,6 +631,7 @@ def need_withdraw(*, need: Need, reason: str, by=None) -> Need:
         raise ApplicationError(
             gettext("需求「%(title)s」有合并进来的重复需求，不能作废") % {"title": need.title}, field="reason"
         )
+    notices.need_gone(need)
     return withdraw_record(need, by=by, reason=reason)
 
 
@@ -645,6 +653,7 @@ def lead_withdraw(*, lead: Lead, reason: str, by=None) -> Lead:
             % {"reference": lead.reference, "title": need.title},
             field="reason",
         )
+    notices.lead_handled(lead)
     return withdraw_record(lead, by=by, reason=reason)
 
 

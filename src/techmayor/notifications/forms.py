@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from techmayor.core.forms import styled
@@ -14,6 +15,14 @@ class PreferencesForm(forms.Form):
         required=False,
         error_messages={"invalid": _("接收邮箱格式不正确，请填写如 name@example.gov.cn 的地址")},
         help_text=_("留空则只在站内消息中提醒"),
+    )
+
+    language = forms.ChoiceField(
+        label=_("邮件语言"),
+        choices=settings.LANGUAGES,
+        error_messages={"invalid_choice": _("邮件语言无效，请重新选择"), "required": _("请选择邮件语言")},
+        required=False,
+        help_text=_("切换页面语言时也会随之改变"),
     )
 
     def __init__(self, *args, **kwargs):

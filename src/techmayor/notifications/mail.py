@@ -48,12 +48,18 @@ def address_of(user) -> str:
         return ""
 
 
+def language_of(user) -> str:
+    """The language a person's e-mails are written in: theirs (the settings page, or the language they
+    last switched to), else the installation's."""
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+
+
 def _claim(ids: Iterable[int]) -> list[Notification]:
     """Take the messages not yet e-mailed (and not given up) for sending; each is taken by one worker."""
     stamp = timezone.now()
     with transaction.atomic():
         taken = Notification.objects.filter(
-            pk__in=list(ids), emailed_at__isnull=True, email_attempts__lt=MAX_ATTEMPTS
+            pk__in=list(ids), emailed_at__isnull=True, done_at__isnull=True, email_attempts__lt=MAX_ATTEMPTS
         ).exclude(delivery=Delivery.INBOX)
         ids = list(taken.values_list("pk", flat=True))
         Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).update(
@@ -102,7 +108,7 @@ def _message(user, subject: str, template: str, context: dict, kinds: list[str])
 def _send(notes: list[Notification], build) -> int:
     """Send the e-mail ``build()`` makes for ``notes`` (claimed); 1 when sent, 0 otherwise."""
     try:
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(language_of(notes[0].recipient)):
             message = build()
         if message is None:  # nowhere to send: the inbox has it, and no retry would help
             Notification.objects.filter(pk__in=[n.pk for n in notes]).update(
@@ -142,7 +148,7 @@ def send_now(ids: Iterable[int]) -> int:
 def send_digests() -> int:
     """One e-mail per person with the messages of the kinds they chose as a daily digest."""
     waiting = Notification.objects.filter(
-        delivery=Delivery.DIGEST, emailed_at__isnull=True, email_attempts__lt=MAX_ATTEMPTS
+        delivery=Delivery.DIGEST, emailed_at__isnull=True, done_at__isnull=True, email_attempts__lt=MAX_ATTEMPTS
     )
     sent = 0
     for user_id in sorted(set(waiting.values_list("recipient_id", flat=True))):
@@ -165,6 +171,10 @@ def send_retries(older_than_minutes: int = 5) -> int:
     """Messages to e-mail at once that are still unsent (a failed try, a lost queue entry)."""
     cutoff = timezone.now() - dt.timedelta(minutes=older_than_minutes)
     ids = Notification.objects.filter(
-        delivery=Delivery.EMAIL, emailed_at__isnull=True, email_attempts__lt=MAX_ATTEMPTS, created_at__lt=cutoff
+        delivery=Delivery.EMAIL,
+        emailed_at__isnull=True,
+        done_at__isnull=True,
+        email_attempts__lt=MAX_ATTEMPTS,
+        created_at__lt=cutoff,
     ).values_list("pk", flat=True)
     return send_now(list(ids))

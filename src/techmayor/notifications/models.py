@@ -29,6 +29,8 @@ class Notification(models.Model):
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(_("邮件发送次数"), default=0)
     email_error = models.CharField(_("邮件发送错误"), max_length=300, blank=True)
+    # The work it points to was handled (by this person or another): it counts as read and is not e-mailed.
+    done_at = models.DateTimeField(_("已处理时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("消息")
@@ -59,6 +61,10 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
 
 
 class NotificationPreference(models.Model):

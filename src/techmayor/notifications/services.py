@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -74,6 +75,27 @@ def notify(
 
         transaction.on_commit(lambda: notification_email_task(now_ids))
     return created
+
+
+def work_done(*, keys: Iterable[str] = (), prefixes: Iterable[str] = ()) -> None:
+    """The work these events asked for was handled (by anyone): when the transaction commits, their
+    messages count as read everywhere and are not e-mailed any more. ``keys`` name events exactly;
+    a prefix ends with ``:`` (``need:12:verified:``) so that it never names another record's events."""
+    keys, prefixes = list(keys), list(prefixes)
+    if any(not p.endswith(":") for p in prefixes):
+        raise ValueError("a prefix of event keys must end with ':'")
+
+    def mark():
+        from django.db.models import Q
+
+        which = Q(key__in=keys)
+        for prefix in prefixes:
+            which |= Q(key__startswith=prefix)
+        now = timezone.now()
+        Notification.objects.filter(which, done_at__isnull=True).update(done_at=now, read_at=Coalesce("read_at", now))
+
+    if keys or prefixes:
+        transaction.on_commit(mark)
 
 
 # ---------------------------------------------------------------- the inbox

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from techmayor.accounts.services import user_language_set
 from techmayor.core.errors import ApplicationError
 from techmayor.core.lists import PAGE_SIZES, paginate
 
@@ -77,6 +78,7 @@ def preferences(request):
         if form.is_valid():
             try:
                 services.email_address_set(user=user, email=form.cleaned_data["email"], by=user)
+                user_language_set(user=user, language=form.cleaned_data["language"], by=user)
                 for kind in NotificationKind.values:
                     services.preference_set(user=user, kind=kind, delivery=form.cleaned_data[kind], by=user)
             except ApplicationError as exc:
@@ -85,7 +87,8 @@ def preferences(request):
                 messages.success(request, _("消息设置已保存"))
                 return redirect("notifications:preferences")
     else:
-        form = PreferencesForm(initial={"email": mail.address_of(user), **current})
+        initial = {"email": mail.address_of(user), "language": mail.language_of(user), **current}
+        form = PreferencesForm(initial=initial)
     return render(request, "notifications/preferences.html", {"form": form, "address": mail.address_of(user)})
 
 
