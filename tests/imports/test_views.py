@@ -120,3 +120,11 @@ def test_an_amount_beyond_the_plausible_needs_the_confirmation_box(w, client, up
     assert response.url == url and Agreement.objects.count() == 0
     client.post(url, {**mapping, "confirm_amounts": "1"})
     assert Agreement.objects.get().contract_amount_wan == 150000
+
+
+def test_row_errors_speak_english_in_english(w, client, upload):
+    client.cookies.load({"django_language": "en"})
+    url = upload(w.users.admin, [*ROWS, ["常州恒远精密机械有限公司", "2021-13-1", "张三"]])
+    page = client.get(url).content.decode()
+    assert "Row 3: 走访日期: “2021-13-1” is not a valid date: 2021-13 has no day 1" in page
+    assert "不是有效日期" not in page

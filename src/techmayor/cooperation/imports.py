@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from techmayor.core import values
 from techmayor.enterprises.imports import CREDIT_CODE, ENTERPRISE
@@ -29,7 +29,11 @@ def _expert(ctx, name: str):
         return None
     found = list(Expert.objects.filter(name=name)[:2])
     if len(found) != 1:
-        raise RowError("专家", f"「{name}」{'不在专家库中' if not found else '在专家库中有重名'}")
+        raise RowError(
+            "专家",
+            (gettext("「%(name)s」在专家库中有重名") if found else gettext("「%(name)s」不在专家库中"))
+            % {"name": name},
+        )
     return found[0]
 
 
@@ -58,7 +62,7 @@ class IntentImport(CreditedImport):
         university = L.university(ctx, v.get("university", ""), label="高校")
         expert = _expert(ctx, v.get("expert", ""))
         if university is None and expert is None:
-            raise RowError("高校", "合作意向须指明高校或专家")
+            raise RowError("高校", gettext("合作意向须指明高校或专家"))
         return {
             "title": L.text(v, "title", "意向内容", required=True, limit=200),
             "enterprise": ref,
@@ -106,12 +110,15 @@ class AgreementImport(CreditedImport):
                        aliases={"校企": "校企", "校地": "校地"}, default=kind_default)  # fmt: skip
         amount = L.wan(ctx, v, "contract_amount_wan", "合同金额(万元)")
         if amount is None:
-            raise RowError("合同金额(万元)", "不能为空")
+            raise RowError("合同金额(万元)", gettext("不能为空"))
         received = L.wan(ctx, v, "received_wan", "到账金额(万元)")
         received_on = None
         if received:
             if received > amount:
-                raise RowError("到账金额(万元)", f"{received} 超过合同金额 {amount}")
+                raise RowError(
+                    "到账金额(万元)",
+                    gettext("%(received)s 超过合同金额 %(amount)s") % {"received": received, "amount": amount},
+                )
             raw = v.get("received_on", "") or v.get("date", "")
             received_on = L.parse("到账日期", values.parse_date, raw)
         return {

@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext
+
 from .text import clean_text
 
 # Excel's 1900 date system counts days from 1899-12-30 (its phantom 1900-02-29 included).
@@ -24,7 +26,9 @@ _SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
 _SEPARATORS = re.compile(r"[、,，;；/|\s]+")
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(\D|$))")
 
-DATE_HINT = "如 2021-08-03、2021.8.3、2021/8/3、2021年8月3日、20210803"
+
+def _date_hint() -> str:
+    return gettext("如 2021-08-03、2021.8.3、2021/8/3、2021年8月3日、20210803")
 
 
 def parse_date(text: str) -> dt.date:
@@ -32,7 +36,7 @@ def parse_date(text: str) -> dt.date:
     or a date-time written by a spreadsheet (``2021-08-03 00:00:00``)."""
     value = clean_text(text)
     if not value:
-        raise ValueError("不能为空")
+        raise ValueError(gettext("不能为空"))
     if match := _ISO_TIME.match(value):
         value = match.group(1)
     parts = None
@@ -41,16 +45,19 @@ def parse_date(text: str) -> dt.date:
     elif _SERIAL.match(value):
         serial = float(value)
         if not _SERIAL_RANGE[0] <= serial <= _SERIAL_RANGE[1]:
-            raise ValueError(f"「{text}」不是有效日期（{DATE_HINT}）")
+            raise ValueError(gettext("「%(text)s」不是有效日期（%(hint)s）") % {"text": text, "hint": _date_hint()})
         return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
     elif _YM.match(value):
-        raise ValueError(f"「{text}」缺少日（{DATE_HINT}）")
+        raise ValueError(gettext("「%(text)s」缺少日（%(hint)s）") % {"text": text, "hint": _date_hint()})
     if parts is None:
-        raise ValueError(f"「{text}」不是有效日期（{DATE_HINT}）")
+        raise ValueError(gettext("「%(text)s」不是有效日期（%(hint)s）") % {"text": text, "hint": _date_hint()})
     try:
         return dt.date(*parts)
     except ValueError as exc:
-        raise ValueError(f"「{text}」不是有效日期：{parts[0]}年{parts[1]}月没有{parts[2]}日") from exc
+        raise ValueError(
+            gettext("「%(text)s」不是有效日期：%(y)s年%(m)s月没有%(d)s日")
+            % {"text": text, "y": parts[0], "m": parts[1], "d": parts[2]}
+        ) from exc
 
 
 def parse_wan(text: str) -> Decimal | None:
@@ -67,12 +74,12 @@ def parse_wan(text: str) -> Decimal | None:
     try:
         amount = Decimal(value)
     except InvalidOperation as exc:
-        raise ValueError(f"「{text}」不是有效的金额（万元）") from exc
+        raise ValueError(gettext("「%(text)s」不是有效的金额（万元）") % {"text": text}) from exc
     if not amount.is_finite():
-        raise ValueError(f"「{text}」不是有效的金额（万元）")
+        raise ValueError(gettext("「%(text)s」不是有效的金额（万元）") % {"text": text})
     amount *= factor
     if amount < 0:
-        raise ValueError(f"金额不能为负数：{text}")
+        raise ValueError(gettext("金额不能为负数：%(text)s") % {"text": text})
     return amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount.normalize()
 
 
@@ -85,13 +92,13 @@ def parse_count(text: str, *, default: int | None = None, minimum: int = 0) -> i
     try:
         number = Decimal(value)
     except InvalidOperation as exc:
-        raise ValueError(f"「{text}」不是整数") from exc
+        raise ValueError(gettext("「%(text)s」不是整数") % {"text": text}) from exc
     if not number.is_finite() or number != number.to_integral_value():
-        raise ValueError(f"「{text}」不是整数")
+        raise ValueError(gettext("「%(text)s」不是整数") % {"text": text})
     if number < minimum:
-        raise ValueError(f"不能小于 {minimum}：{text}")
+        raise ValueError(gettext("不能小于 %(minimum)s：%(text)s") % {"minimum": minimum, "text": text})
     if number > 32767:
-        raise ValueError(f"「{text}」过大")
+        raise ValueError(gettext("「%(text)s」过大") % {"text": text})
     return int(number)
 
 
@@ -105,7 +112,7 @@ def parse_bool(text: str) -> bool:
         return False
     if value in _TRUE:
         return True
-    raise ValueError(f"应为「是」或「否」，实际为「{text}」")
+    raise ValueError(gettext("应为「是」或「否」，实际为「%(text)s」") % {"text": text})
 
 
 def split_names(text: str) -> list[str]:
@@ -124,7 +131,7 @@ def parse_choice(text: str, choices, aliases: dict[str, str] | None = None, *, d
     value = clean_text(text).replace(" ", "")
     if not value:
         if default is None:
-            raise ValueError("不能为空")
+            raise ValueError(gettext("不能为空"))
         return default
     table = {str(label): key for key, label in choices.choices} | {key: key for key in choices.values}
     table |= aliases or {}
@@ -133,4 +140,4 @@ def parse_choice(text: str, choices, aliases: dict[str, str] | None = None, *, d
     if value.lower() in table:
         return table[value.lower()]
     shown = "、".join(str(label) for _, label in choices.choices)
-    raise ValueError(f"「{text}」不是可选值（{shown}）")
+    raise ValueError(gettext("「%(text)s」不是可选值（%(shown)s）") % {"text": text, "shown": shown})

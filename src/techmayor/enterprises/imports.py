@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from techmayor.core import values
 from techmayor.core.text import clean_text
@@ -106,7 +106,7 @@ class EnterpriseImport(ImportKind):
         if contact["name"] and contact["name"] not in {clean_text(c.name) for c in obj.contacts.all()}:
             changes["contact"] = contact
         if changes and not can_edit_enterprise(ctx.user, obj):
-            raise RowError("企业名称", f"你不能修改「{obj.name}」")
+            raise RowError("企业名称", gettext("你不能修改「%(name)s」") % {"name": obj.name})
         return changes
 
     def create(self, data, ctx):

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
 
 from techmayor.roster.selectors import can_edit_record
 
@@ -102,7 +103,7 @@ class CreditedImport(ImportKind):
             elif new not in (None, "") and _differs(new, getattr(obj, name)):
                 changes[name] = new
         if changes and not can_edit_record(ctx.user, obj):
-            raise RowError("支团", f"你不能修改已有记录「{obj}」")
+            raise RowError("支团", gettext("你不能修改已有记录「%(record)s」") % {"record": obj})
         return changes
 
     def service_kwargs(self, data: dict, ctx: ImportContext) -> dict:

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext
+
 from techmayor.core.errors import ApplicationError
 from techmayor.core.files import Row, TableData, header_key
 from techmayor.core.limits import PLAUSIBLE_WAN
@@ -136,7 +138,10 @@ def get_kind(key: str) -> ImportKind:
     try:
         return kinds[key]
     except KeyError as exc:
-        raise ApplicationError(f"未知的导入类型「{key}」（可选：{'、'.join(kinds)}）", field="kind") from exc
+        raise ApplicationError(
+            gettext("未知的导入类型「%(kind)s」（可选：%(choices)s）") % {"kind": key, "choices": "、".join(kinds)},
+            field="kind",
+        ) from exc
 
 
 # --- header ------------------------------------------------------------------------------------
@@ -216,12 +221,21 @@ def locate(table: TableData, kind: ImportKind, *, scan: int = SCAN) -> Layout:
                 first = upper.number if upper else lower.number
                 best = (score, Layout(first, lower.number, labels, columns, digest_of(labels)))
     if best is None:
-        raise ApplicationError(f"文件为空：{table.name} 中没有任何数据", field="file")
+        raise ApplicationError(gettext("文件为空：%(file)s 中没有任何数据") % {"file": table.name}, field="file")
     layout = best[1]
     missing = layout.missing(kind)
     if missing:
-        names = "、".join(f"{f.label}（或 {'/'.join(f.synonyms[:3])}）" if f.synonyms else f.label for f in missing)
-        raise ApplicationError(f"表头（第{layout.last}行）缺少列：{names}", field="header", extra={"layout": layout})
+        names = "、".join(
+            gettext("%(label)s（或 %(synonyms)s）") % {"label": f.label, "synonyms": "/".join(f.synonyms[:3])}
+            if f.synonyms
+            else f.label
+            for f in missing
+        )
+        raise ApplicationError(
+            gettext("表头（第%(row)s行）缺少列：%(names)s") % {"row": layout.last, "names": names},
+            field="header",
+            extra={"layout": layout},
+        )
     return layout
 
 
@@ -230,7 +244,7 @@ def layout_at(table: TableData, kind: ImportKind, last: int, mapping: dict[str, 
     rows = {r.number: r for r in table.rows}
     lower = rows.get(last)
     if lower is None:
-        raise ApplicationError(f"第{last}行不是表头行", field="header")
+        raise ApplicationError(gettext("第%(row)s行不是表头行") % {"row": last}, field="header")
     upper = rows.get(last - 1)
     labels, _ = _candidates(upper if upper and not upper.is_blank else None, lower)
     columns = {
@@ -241,7 +255,9 @@ def layout_at(table: TableData, kind: ImportKind, last: int, mapping: dict[str, 
     layout = Layout(last - 1 if upper else last, last, labels, columns, digest_of(labels))
     missing = layout.missing(kind)
     if missing:
-        raise ApplicationError(f"须指定这些列：{'、'.join(f.label for f in missing)}", field="header")
+        raise ApplicationError(
+            gettext("须指定这些列：%(names)s") % {"names": "、".join(f.label for f in missing)}, field="header"
+        )
     return layout
 
 
@@ -282,7 +298,7 @@ class RowPlan:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     summary: str = ""
-    large: bool = False  # an amount above PLAUSIBLE_WAN: written only once the importer confirms it
+    large: list[str] = field(default_factory=list)  # amounts above PLAUSIBLE_WAN: written only once confirmed
 
 
 @dataclass
@@ -342,13 +358,19 @@ class ImportContext:
         """An amount in 万元 read from the row: above ``PLAUSIBLE_WAN`` it is a warning, and the row is
         written only when the import is confirmed (``confirm_amounts``), as a form asks to confirm it."""
         if amount is not None and amount > PLAUSIBLE_WAN:
-            self.warn(label, f"{wan(amount)}万元（{wan(amount / 10000)}亿元）超过常见金额，请核对")
-            self.cache["large"] = True
+            reason = gettext("%(wan)s万元（%(yi)s亿元）超过常见金额，请核对") % {
+                "wan": wan(amount),
+                "yi": wan(amount / 10000),
+            }
+            self.warn(label, reason)
+            self.cache.setdefault("large", []).append((label, reason))
         return amount
 
 
 def row_line(number: int, label: str, reason: str) -> str:
-    return f"第{number}行: {label}: {reason}" if label else f"第{number}行: {reason}"
+    if label:
+        return gettext("第%(row)s行: %(label)s: %(reason)s") % {"row": number, "label": label, "reason": reason}
+    return gettext("第%(row)s行: %(reason)s") % {"row": number, "reason": reason}
 
 
 def plan_rows(kind: ImportKind, table: TableData, layout: Layout, ctx: ImportContext) -> list[RowPlan]:
@@ -359,7 +381,7 @@ def plan_rows(kind: ImportKind, table: TableData, layout: Layout, ctx: ImportCon
     for row, values in data_rows(table, layout):
         plan = RowPlan(number=row.number, action=CREATE)
         ctx.cache["warnings"] = []
-        ctx.cache["large"] = False
+        ctx.cache["large"] = []
         try:
             plan.data = kind.prepare(values, ctx)
             plan.key = kind.natural_key(plan.data)
@@ -368,11 +390,13 @@ def plan_rows(kind: ImportKind, table: TableData, layout: Layout, ctx: ImportCon
             plan.action = BAD
             plan.errors.append(row_line(row.number, err.label, err.reason))
         plan.warnings = [row_line(row.number, label, reason) for label, reason in ctx.cache.pop("warnings")]
-        plan.large = ctx.cache.pop("large")
+        plan.large = [row_line(row.number, label, reason) for label, reason in ctx.cache.pop("large")]
         if plan.action != BAD:
             if plan.key in seen:
                 plan.action = BAD
-                plan.errors.append(row_line(row.number, kind.fields[0].label, f"与第{seen[plan.key]}行重复"))
+                plan.errors.append(
+                    row_line(row.number, kind.fields[0].label, gettext("与第%(row)s行重复") % {"row": seen[plan.key]})
+                )
             else:
                 seen[plan.key] = row.number
         plans.append(plan)

@@ -18,6 +18,7 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from techmayor.accounts.choices import Role
 from techmayor.accounts.scopes import active_roles
@@ -65,9 +66,13 @@ def import_preview(
     that cannot be read or lacks identifying columns, and when the importer may not write this kind."""
     kind = get_kind(kind_key)
     if kind.credited and ctx.batch is None:
-        raise ApplicationError("请指定批次（--batch 与 --city）", field="batch")
+        raise ApplicationError(gettext("请指定批次（--batch 与 --city）"), field="batch")
     if not kind.allowed(ctx):
-        raise ApplicationError(f"你没有在{ctx.batch or '本系统'}导入{kind.label}的权限", field="kind")
+        raise ApplicationError(
+            gettext("你没有在%(where)s导入%(kind)s的权限")
+            % {"where": ctx.batch or gettext("本系统"), "kind": kind.label},
+            field="kind",
+        )
     started = time.perf_counter()
     table = read_rows(path)
     read = time.perf_counter()
@@ -80,7 +85,7 @@ def import_preview(
     preview = Preview(kind, file_name or Path(path).name, file_digest(path), layout, plans)
     preview.timings = {"read": read - started, "validate": done - read}
     if not plans:
-        raise ApplicationError(f"{preview.file_name} 的表头下没有任何数据", field="file")
+        raise ApplicationError(gettext("%(file)s 的表头下没有任何数据") % {"file": preview.file_name}, field="file")
     return preview
 
 
@@ -121,9 +126,10 @@ class AmountsUnconfirmed(ApplicationError):
     """Rows to write carry an amount above ``PLAUSIBLE_WAN`` 万元 and the import was not confirmed."""
 
     def __init__(self, rows):
-        self.lines = [line for plan in rows for line in plan.warnings if "超过常见金额" in line]
+        self.lines = [line for plan in rows for line in plan.large]
         super().__init__(
-            f"有 {len(rows)} 行金额超过常见金额（10亿元），未写入任何数据；请核对，无误请确认金额后再导入",
+            gettext("有 %(n)s 行金额超过常见金额（10亿元），未写入任何数据；请核对，无误请确认金额后再导入")
+            % {"n": len(rows)},
             field="confirm_amounts",
             extra={"errors": self.lines},
         )
@@ -238,7 +244,7 @@ def import_rollback(*, log: ImportLog, by) -> ImportLog:
     deleted (each audited); refused when later work depends on them."""
     log = ImportLog.objects.select_for_update().get(pk=log.pk)
     if not can_rollback(by, log):
-        raise ApplicationError("只有本批次所属城市的管理员可以撤销导入，且仅限当前批次、未撤销过的导入")
+        raise ApplicationError(gettext("只有本批次所属城市的管理员可以撤销导入，且仅限当前批次、未撤销过的导入"))
     note = f"撤销导入 #{log.pk} {log.file_name}"[:255]
     with audit.audit_source("import"):
         for model, pk, before in reversed(log.changed):
@@ -283,7 +289,7 @@ def _delete_created(created: dict[str, list[int]], by, note: str) -> None:
                 continue
         if not progressed:
             names = "、".join(str(apps.get_model(label)._meta.verbose_name) for label in pending)
-            raise ApplicationError(f"导入的{names}已被后来的记录引用，不能撤销")
+            raise ApplicationError(gettext("导入的%(names)s已被后来的记录引用，不能撤销") % {"names": names})
 
 
 def _delete(model, ids: list[int], by, note: str) -> None:

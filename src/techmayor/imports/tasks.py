@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from huey.contrib.djhuey import db_task
 
 from techmayor.core.jobs import job_run
@@ -17,6 +18,12 @@ def import_task(job_id: int, upload: dict) -> None:
             return
         log = run_upload(upload, progress=progress)
         progress.stage(
-            f"导入记录 #{log.pk}：新增 {log.created_count}，更新 {log.updated_count}，"
-            f"未变 {log.unchanged_count}，跳过 {log.skipped_count} 行"
+            gettext("导入记录 #%(pk)s：新增 %(created)s，更新 %(updated)s，未变 %(unchanged)s，跳过 %(skipped)s 行")
+            % {
+                "pk": log.pk,
+                "created": log.created_count,
+                "updated": log.updated_count,
+                "unchanged": log.unchanged_count,
+                "skipped": log.skipped_count,
+            }
         )

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from techmayor.core.audit import audit_source
 from techmayor.core.errors import ApplicationError
@@ -33,12 +34,16 @@ def upload_save(file) -> tuple[str, str]:
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED:
         raise ApplicationError(
-            f"不支持的文件类型「{suffix or '无扩展名'}」，仅支持 {'、'.join(SUPPORTED)}", field="file"
+            gettext("不支持的文件类型「%(suffix)s」，仅支持 %(supported)s")
+            % {"suffix": suffix or gettext("无扩展名"), "supported": "、".join(SUPPORTED)},
+            field="file",
         )
     if not file.size:
-        raise ApplicationError(f"「{name}」是空文件", field="file")
+        raise ApplicationError(gettext("「%(name)s」是空文件") % {"name": name}, field="file")
     if file.size > MAX_BYTES:
-        raise ApplicationError(f"「{name}」超过 {MAX_BYTES // 1024 // 1024} MB", field="file")
+        raise ApplicationError(
+            gettext("「%(name)s」超过 %(mb)s MB") % {"name": name, "mb": MAX_BYTES // 1024 // 1024}, field="file"
+        )
     _forget_stale()
     token = secrets.token_hex(16)
     with open(upload_dir() / f"{token}{suffix}", "wb") as out:
@@ -59,10 +64,10 @@ def _forget_stale() -> None:
 
 def upload_path(token: str, name: str) -> Path:
     if not token.isalnum():
-        raise ApplicationError("上传的文件已失效，请重新上传", field="file")
+        raise ApplicationError(gettext("上传的文件已失效，请重新上传"), field="file")
     path = upload_dir() / f"{token}{Path(name).suffix.lower()}"
     if not path.is_file():
-        raise ApplicationError("上传的文件已失效，请重新上传", field="file")
+        raise ApplicationError(gettext("上传的文件已失效，请重新上传"), field="file")
     return path
 
 
@@ -81,13 +86,13 @@ def run_upload(upload: dict, *, progress=None):
     )
     path = upload_path(upload["token"], upload["name"])
     if progress is not None:
-        progress.stage("正在读取并校验每一行")
+        progress.stage(gettext("正在读取并校验每一行"))
     mapping = upload.get("mapping")
     preview = import_preview(
         upload["kind"], path, ctx=ctx, mapping=mapping, header_row=upload.get("header_row"), file_name=upload["name"]
     )
     if progress is not None:
-        progress.stage("正在写入")
+        progress.stage(gettext("正在写入"))
         progress.total(preview.counts["create"] + preview.counts["update"])
         ctx.progress = progress
     with audit_source("web"):

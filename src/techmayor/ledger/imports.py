@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from techmayor.core import audit, values
 from techmayor.core.models import AuditAction, AuditLog
@@ -90,7 +90,7 @@ class VisitImport(CreditedImport):
         if new := [n for n in data["needs"] if n.strip() not in obj.lead_texts]:
             changes["needs"] = new
         if changes and not can_edit_record(ctx.user, Visit.objects.get(pk=obj.pk)):
-            raise RowError("支团", f"你不能修改已有记录「{obj.date} 走访」")
+            raise RowError("支团", gettext("你不能修改已有记录「%(date)s 走访」") % {"date": obj.date})
         return changes
 
     def create(self, data, ctx):
@@ -398,7 +398,7 @@ class PlatformImport(CreditedImport):
         table = ctx.cached("platforms", lambda: {p.name: p for p in Platform.objects.all()})
         platform = table.get(name)
         if platform is None:
-            ctx.warn("平台名称", f"科创平台「{name}」不在资源库中，将被添加")
+            ctx.warn("平台名称", gettext("科创平台「%(name)s」不在资源库中，将被添加") % {"name": name})
             platform = {"name": name, "kind": kind, "university": university, "region": region}
         return {"platform": platform, "note": L.text(v, "note", "备注"), "_region": region}
 

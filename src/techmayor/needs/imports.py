@@ -7,7 +7,7 @@ members, group leaders and administrators those of the groups they may write for
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from techmayor.core import values
 from techmayor.enterprises.imports import CREDIT_CODE, ENTERPRISE, REGION
@@ -63,7 +63,9 @@ class NeedImport(CreditedImport):
         title = L.text(v, "title", "需求标题", limit=200) or description[:30]
         town_staff = region is not None and region.pk in self._towns(ctx)
         if not town_staff and L.write_scope(ctx) is None:
-            raise RowError("所属镇（街道）", f"你不能为「{region or '未知镇街'}」登记需求")
+            raise RowError(
+                "所属镇（街道）", gettext("你不能为「%(region)s」登记需求") % {"region": region or gettext("未知镇街")}
+            )
         group, date, members = L.credit(ctx, v, members_label="对接团员", region=region, scoped=not town_staff)
         return {
             "enterprise": ref,
@@ -100,7 +102,11 @@ class NeedImport(CreditedImport):
             if data[name] not in ("", None) and data[name] != getattr(obj, name):
                 changes[name] = data[name]
         if changes and obj.state not in EDITABLE_STATES:
-            raise RowError("需求标题", f"需求「{obj.title}」已{obj.get_state_display()}，不能再修改")
+            raise RowError(
+                "需求标题",
+                gettext("需求「%(title)s」已%(state)s，不能再修改")
+                % {"title": obj.title, "state": obj.get_state_display()},
+            )
         return changes
 
     def create(self, data, ctx):
