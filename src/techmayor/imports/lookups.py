@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from techmayor.accounts.scopes import regions_under
 from techmayor.core import values
 from techmayor.core.errors import ApplicationError
@@ -47,9 +49,9 @@ def text(values_: dict, name: str, label: str, *, required: bool = False, limit:
 
     value = cell(values_, name)
     if required and not value:
-        raise RowError(label, "不能为空")
+        raise RowError(label, gettext("不能为空"))
     if limit and len(value) > limit:
-        raise RowError(label, f"不能超过 {limit} 个字，实际 {len(value)} 个字")
+        raise RowError(label, gettext("不能超过 %(limit)s 个字，实际 %(n)s 个字") % {"limit": limit, "n": len(value)})
     if problem := formula_problem(value):
         raise RowError(label, problem)
     return value
@@ -60,7 +62,7 @@ def text(values_: dict, name: str, label: str, *, required: bool = False, limit:
 
 def require_batch(ctx: ImportContext):
     if ctx.batch is None:
-        raise ApplicationError("请指定批次（--batch 与 --city）", field="batch")
+        raise ApplicationError(gettext("请指定批次（--batch 与 --city）"), field="batch")
     return ctx.batch
 
 
@@ -90,7 +92,9 @@ def group(ctx: ImportContext, name: str, *, label: str = "支团", region=None) 
         found = table.get(name) or table.get(name.removesuffix("支团")) or table.get(name.removesuffix("团"))
         if found is None:
             raise RowError(
-                label, f"「{name}」不是{ctx.batch}的支团（可选：{'、'.join(sorted({g.name for g in table.values()}))}）"
+                label,
+                gettext("「%(name)s」不是%(batch)s的支团（可选：%(choices)s）")
+                % {"name": name, "batch": ctx.batch, "choices": "、".join(sorted({g.name for g in table.values()}))},
             )
         return found
     scope = write_scope(ctx)
@@ -101,7 +105,7 @@ def group(ctx: ImportContext, name: str, *, label: str = "支团", region=None) 
         found = next((g for g in table.values() if g.district_id == district.pk), None)
         if found is not None:
             return found
-    raise RowError(label, "不能为空（写支团名称，如 溧阳团）")
+    raise RowError(label, gettext("不能为空（写支团名称，如 溧阳团）"))
 
 
 def _serving(ctx: ImportContext) -> dict[str, list[Tenure]]:
@@ -125,23 +129,25 @@ def members(
         if len(tenures) > 1:
             tenures = [t for t in tenures if t.group_id == grp.pk] or tenures
         if not tenures:
-            raise RowError(label, f"「{name}」不是{ctx.batch}的团员")
+            raise RowError(label, gettext("「%(name)s」不是%(batch)s的团员") % {"name": name, "batch": ctx.batch})
         if len(tenures) > 1:
-            raise RowError(label, f"{ctx.batch}有多名团员叫「{name}」，无法区分")
+            raise RowError(
+                label, gettext("%(batch)s有多名团员叫「%(name)s」，无法区分") % {"name": name, "batch": ctx.batch}
+            )
         if tenures[0].member not in found:
             found.append(tenures[0].member)
     if not scoped:
         return found
     scope = write_scope(ctx)
     if scope is None or grp.pk not in scope.capacity:
-        raise RowError("支团", f"你不能为{grp.name}登记记录")
+        raise RowError("支团", gettext("你不能为%(group)s登记记录") % {"group": grp.name})
     if scope.capacity[grp.pk] == WRITE_MEMBER:
         if scope.member is None:
-            raise RowError("支团", "你的账号未关联团员，不能登记")
+            raise RowError("支团", gettext("你的账号未关联团员，不能登记"))
         if scope.member not in found:
             found.insert(0, scope.member)
     if required and not found:
-        raise RowError(label, "至少需要一名团员")
+        raise RowError(label, gettext("至少需要一名团员"))
     return found
 
 
@@ -182,10 +188,14 @@ def _date(ctx: ImportContext, raw: str):
     date = parse(_label(ctx, "date"), values.parse_date, raw)
     batch = ctx.batch
     if not batch.start_date <= date <= batch.end_date:
-        raise RowError(_label(ctx, "date"), f"{date} 不在{batch}的期限（{batch.start_date} 至 {batch.end_date}）内")
+        raise RowError(
+            _label(ctx, "date"),
+            gettext("%(date)s 不在%(batch)s的期限（%(start)s 至 %(end)s）内")
+            % {"date": date, "batch": batch, "start": batch.start_date, "end": batch.end_date},
+        )
     today = ctx.cached("today", clock.today)
     if date > today:
-        raise RowError(_label(ctx, "date"), f"{date} 晚于今天（{today}）")
+        raise RowError(_label(ctx, "date"), gettext("%(date)s 晚于今天（%(today)s）") % {"date": date, "today": today})
     return date
 
 
@@ -251,10 +261,15 @@ def region(ctx: ImportContext, name: str, *, label: str) -> Region | None:
     found = table.get(name) or table.get(_REGION_SUFFIX.sub("", name)) or []
     towns = [r for r in found if r.level != RegionLevel.DISTRICT] or found
     if not towns:
-        raise RowError(label, f"「{name}」不是{city_of(ctx) or ''}的镇（街道）、园区或区县")
+        raise RowError(
+            label,
+            gettext("「%(name)s」不是%(city)s的镇（街道）、园区或区县") % {"name": name, "city": city_of(ctx) or ""},
+        )
     if len(towns) > 1:
         shown = "、".join(r.parent.name + r.name if r.parent else r.name for r in towns)
-        raise RowError(label, f"「{name}」有多处（{shown}），请写明所在区县")
+        raise RowError(
+            label, gettext("「%(name)s」有多处（%(shown)s），请写明所在区县") % {"name": name, "shown": shown}
+        )
     return towns[0]
 
 
@@ -320,7 +335,7 @@ def _enterprise(ctx: ImportContext, name: str, code: str, *, label: str, region)
 
     name = clean_text(name)
     if not name:
-        raise RowError(label, "不能为空")
+        raise RowError(label, gettext("不能为空"))
     try:
         code = clean_credit_code(code)
     except ApplicationError as err:
@@ -378,10 +393,10 @@ def check_enterprise_region(ctx: ImportContext, region) -> None:
     from techmayor.enterprises.selectors import assignable_regions, can_create_enterprise
 
     if not can_create_enterprise(ctx.user):
-        raise ApplicationError("你没有新建企业的权限", field="name")
+        raise ApplicationError(gettext("你没有新建企业的权限"), field="name")
     allowed = ctx.cached("assignable", lambda: set(assignable_regions(ctx.user).values_list("pk", flat=True)))
     if region is not None and region.pk not in allowed and not getattr(ctx.user, "is_superuser", False):
-        raise ApplicationError(f"你不能在「{region}」登记企业", field="region")
+        raise ApplicationError(gettext("你不能在「%(region)s」登记企业") % {"region": region}, field="region")
 
 
 # --- resources -----------------------------------------------------------------------------------
@@ -393,10 +408,10 @@ def university(ctx: ImportContext, name: str, *, label: str, required: bool = Fa
     name = clean_text(name)
     if not name:
         if required:
-            raise RowError(label, "不能为空")
+            raise RowError(label, gettext("不能为空"))
         return None
     table = ctx.cached("universities", lambda: {clean_text(u.name): u for u in University.objects.all()})
     found = table.get(name) or table.get(name.replace("(", "（").replace(")", "）"))
     if found is None:
-        raise RowError(label, f"「{name}」不在高校名录中（请先导入或添加该高校）")
+        raise RowError(label, gettext("「%(name)s」不在高校名录中（请先导入或添加该高校）") % {"name": name})
     return found

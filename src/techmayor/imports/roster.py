@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from techmayor.accounts.choices import Role
 from techmayor.accounts.scopes import active_roles
@@ -77,8 +77,15 @@ class RosterImport(ImportKind):
         wanted = clean_text(district_name) or stem
         district = next((d for d in candidates if d.name == wanted or re.sub(r"[市区县]$", "", d.name) == wanted), None)
         if district is None:
-            raise RowError("支团", f"「{name}」不是{ctx.batch}的支团，且找不到它服务的区县（可加一列 服务地区）")
-        ctx.warn("支团", f"新支团「{name}」（服务{district.name}）将被创建")
+            raise RowError(
+                "支团",
+                gettext("「%(name)s」不是%(batch)s的支团，且找不到它服务的区县（可加一列 服务地区）")
+                % {"name": name, "batch": ctx.batch},
+            )
+        ctx.warn(
+            "支团",
+            gettext("新支团「%(name)s」（服务%(district)s）将被创建") % {"name": name, "district": district.name},
+        )
         return {"name": name, "district": district}
 
     def prepare(self, v: dict, ctx: ImportContext) -> dict:
@@ -128,7 +135,11 @@ class RosterImport(ImportKind):
     def changes(self, obj, data, ctx) -> dict:
         group = data["group"]
         if isinstance(group, dict) or group.pk != obj.group_id:
-            raise RowError("支团", f"{obj.member}已在{obj.group}任职，不能在导入中调整支团")
+            raise RowError(
+                "支团",
+                gettext("%(member)s已在%(group)s任职，不能在导入中调整支团")
+                % {"member": obj.member, "group": obj.group},
+            )
         changes = {}
         for name in ("role", "home_post", "local_post"):
             if data[name] and data[name] != getattr(obj, name):
@@ -188,7 +199,7 @@ class RosterImport(ImportKind):
         ):
             from techmayor.core.errors import ApplicationError
 
-            raise ApplicationError(f"「{obj.group}」已有团长", field="role")
+            raise ApplicationError(gettext("「%(group)s」已有团长") % {"group": obj.group}, field="role")
         if own:
             update_record(obj, by=ctx.user, **own)
         if member_changes:
