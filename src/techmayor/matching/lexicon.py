@@ -42,6 +42,19 @@ GENERAL_WORDS: frozenset[str] = _words(
     "高温 常温 温度 时间 速度 规模 数量 范围 尺寸 含量 浓度 比例 成分",
 )
 
+# Fillers of spoken Chinese that name nothing technical: dropped from queries (like the
+# enterprise boilerplate).  Papers and patents almost never use them, so their IDF is high and,
+# left in, they make a plain-spoken need match whatever odd document happens to hold them.
+PLAIN_FILLER: frozenset[str] = _words(
+    "懂 看看 看一看 瞧瞧 改改 改一改 弄 弄弄 搞 搞搞 搞清楚 搞不清 搞不明白 弄不明白 想办法 办法 法子",
+    "一下 一点 一点儿 好多 好些 很多 许多 多少 厉害 特别 老是 总是 经常 动不动 一直 老 挺 蛮",
+    "怕 麻烦 方便 花钱 省钱 便宜 贵 又贵 太贵 东西 玩意 玩意儿 啥 咋 到底 究竟 根本 其实 反正",
+    "可是 不过 而且 还有 然后 起来 下去 出来 进去 过来 不了 不行 不好 不够 有点 有些 能不能",
+    "帮忙 帮着 帮我们 给我们 教 教教 教我们 靠谱 没数 心里没数 没底 手把手 师傅 老师傅 老师",
+    "人家 大家 咱们 你们 这块 那块 一块 一起 一道 顺便 稍微 样子 时候 平时 里头 外头 想要",
+    "好的 差不多 一样 不一样 没法 没办法 老板 工人 车间 厂里 家里 弄出来 搞出来 干活",
+)
+
 # Plain phrase → technical terms.  Keys are matched as substrings of the normalised need text
 # (simplified, lower-case), longest first; one key's terms are added once however often it occurs.
 PLAIN_SPEECH: dict[str, tuple[str, ...]] = {
@@ -199,7 +212,6 @@ PLAIN_SPEECH: dict[str, tuple[str, ...]] = {
     "下沉": ("沉降",),
     "路面": ("路面", "沥青"),
     # software and data
-    "电脑": ("计算机", "软件"),
     "手机": ("移动终端", "app"),
     "排产": ("生产调度", "排程"),
     "排班": ("调度", "排程"),

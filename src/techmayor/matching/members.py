@@ -20,6 +20,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .lexicon import is_meaningful_term
 from .ranker import Hit, Matcher, cosine, log_tf
 from .words import Reason, gettext_noop
 
@@ -145,5 +146,5 @@ def _vector(matcher: Matcher, text: str) -> dict[str, float]:
 
 def _shared_terms(a: dict[str, float], b: dict[str, float]) -> list[str]:
     """Terms in both vectors, strongest first, sub-words of a longer shared term dropped."""
-    shared = sorted((t for t in a if t in b and len(t) > 1), key=lambda t: -(a[t] * b[t]))
+    shared = sorted((t for t in a if t in b and is_meaningful_term(t)), key=lambda t: -(a[t] * b[t]))
     return [t for t in shared if not any(t != o and t in o for o in shared)]
