@@ -76,7 +76,7 @@ def test_no_single_character_or_general_word_is_shown_for_the_demo_needs():
 
 
 def test_a_match_carried_only_by_a_single_character_is_not_a_match(tmp_path):
-    """"快拆扶手" shares only 快 with a battery need: it is never listed above a real match and never
+    """ "快拆扶手" shares only 快 with a battery need: it is never listed above a real match and never
     explained by 快."""
     from techmayor.matching.ranker import Matcher
 
