@@ -15,6 +15,7 @@ from techmayor.core import clock
 from techmayor.core.models import RegionLevel
 from techmayor.matching.members import MemberHit, MemberProfile, recommend_members
 from techmayor.matching.ranker import Feedback, Hit, Matcher, SearchContext
+from techmayor.matching.routing import Route, route
 from techmayor.matching.words import Reason
 from techmayor.resources.models import Achievement, Expert, University
 from techmayor.roster.selectors import visible_member_ids
@@ -79,6 +80,7 @@ class MatchResults:
     achievements: list[Row] = field(default_factory=list)
     universities: list[Row] = field(default_factory=list)
     members: list[MemberRow] = field(default_factory=list)
+    disciplines: list[Route] = field(default_factory=list)  # the need's top three (discipline routing)
 
 
 def say(text: str) -> str:
@@ -246,6 +248,7 @@ def need_matches(*, need, k: int = 5, user=None, matcher: Matcher | None = None)
             universities, hits = hits, hits[:k]
         setattr(results, attr, _attach(hits, target, judgements))
     results.members = member_recommendations(need=need, matcher=matcher, university_hits=universities, user=user)
+    results.disciplines = route(matcher, text)
     return results
 
 
