@@ -567,7 +567,7 @@ class Matcher:
         top = np.argsort(-final, kind="stable")[: cfg.rerank_depth]
         concepts = concepts_of(idx, [w for w in q.words if w not in q.plain_words], self.analyzer._subwords, q.plain)
         titles = [self.analyzer.normalize(idx.meta(int(r)).title) for r in rows[top]] if cfg.rerank.phrase else None
-        feats = features(idx, concepts, rows[top], q.norm, titles)
+        feats = features(idx, concepts, rows[top], q.norm, titles, with_title=bool(cfg.rerank.title_coverage))
         out = final - cfg.rerank.general_only
         out[top] = rerank_scores(final[top], feats, cfg.rerank)
         best = float(out.max())

@@ -116,7 +116,13 @@ def _longest_common_run(need: str, title: str) -> int:
 
 
 def features(
-    index: MatchIndex, concepts: Sequence[Concept], rows: np.ndarray, need_norm: str, titles: Sequence[str] | None
+    index: MatchIndex,
+    concepts: Sequence[Concept],
+    rows: np.ndarray,
+    need_norm: str,
+    titles: Sequence[str] | None,
+    *,
+    with_title: bool = True,
 ) -> Features:
     """The features of ``rows`` (``titles``, normalised, only for the phrase feature)."""
     n = len(rows)
@@ -125,18 +131,15 @@ def features(
     tcov = np.zeros(n)
     matched: list[list[str]] = [[] for _ in range(n)]
     terms = {t for c in concepts for t in c.alternatives}
-    any_field: dict[str, np.ndarray] = {}
-    in_title: dict[str, np.ndarray] = {}
-    for t in terms:
-        masks = [index.contains(f, t, rows) for f in WORD_FIELDS]
-        in_title[t] = masks[0]
-        any_field[t] = masks[0] | masks[1] | masks[2]
+    any_field = index.holding(sorted(terms), rows)
+    in_title = {t: index.contains(WORD_FIELDS[0], t, rows) for t in terms} if with_title else {}
     for c in concepts:
         best_any = np.zeros(n)
         best_title = np.zeros(n)
         for t, share in c.alternatives.items():
             best_any = np.maximum(best_any, any_field[t] * share)
-            best_title = np.maximum(best_title, in_title[t] * share)
+            if with_title:
+                best_title = np.maximum(best_title, in_title[t] * share)
         cov += c.weight * best_any
         tcov += c.weight * best_title
         for i in np.flatnonzero(best_any):
