@@ -45,9 +45,11 @@ def route(
     k: int = 3,
     neighbours: int = 20,
     classifier_weight: float = 0.5,
+    min_share: float = 0.01,
     ranked: tuple[Sequence[int], Sequence[float]] | None = None,
 ) -> list[Route]:
-    """The need's ``k`` most likely disciplines, best first (empty for an empty need or pool).
+    """The need's ``k`` most likely disciplines, best first (empty for an empty need or pool);
+    a discipline with less than ``min_share`` of the estimate is not a route.
     ``ranked``: the need's ranked rows and scores when the caller already has them."""
     if ranked is None:
         q, rows, scores, _notes, _fb = matcher.rank_rows(need)
@@ -76,5 +78,5 @@ def route(
         for lab, p in vote.items():
             combined[lab] += (1 - w) * p
         best = sorted(combined.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
-        return [Route(lab, space, round(share, 4)) for lab, share in best]
+        return [Route(lab, space, round(share, 4)) for lab, share in best if share >= min_share]
     return []
