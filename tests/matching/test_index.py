@@ -125,3 +125,19 @@ def test_normalize_record_accepts_corpus_shape():
     assert r["keywords"] == ["a", "b", "c"]
     with pytest.raises(ValueError):
         normalize_record({"title": "no id"})
+
+
+def test_holding_agrees_with_the_postings_in_main_and_delta_rows(fresh_matcher):
+    from techmayor.matching.index import WORD_FIELDS
+
+    idx = fresh_matcher.index
+    idx.upsert([{"external_id": "p-new", "kind": "paper", "title": "钙钛矿太阳能电池", "abstract": "封装提高稳定性"}])
+    rows = np.arange(idx.n_rows)
+    terms = ["电池", "钙钛矿", "传感器", "废水", "封装", "没有这个词"]
+    held = idx.holding(terms, rows)
+    for t in terms:
+        expected = np.zeros(len(rows), dtype=bool)
+        for f in WORD_FIELDS:
+            expected |= idx.contains(f, t, rows)
+        assert (held[t] == expected).all(), t
+    assert held["钙钛矿"][idx.find_row("p-new")] and not held["没有这个词"].any()

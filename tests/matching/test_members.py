@@ -71,3 +71,35 @@ def test_weights_are_parameters(matcher):
     assert _ids(default)[0] == "expert"
     local_first = recommend_members(matcher, BATTERY, members, district="武进区", weights=MemberWeights(district=5.0))
     assert _ids(local_first)[0] == "local"
+
+
+def test_a_member_whose_expertise_is_in_the_needs_discipline_is_routed_to_it(tmp_path):
+    """Discipline routing: a member whose 专业特长 shares no word with the need but reads as the
+    need's first discipline is recommended, with the discipline named; the same for a member of
+    another field is not."""
+    from techmayor.matching.ranker import Matcher
+    from techmayor.matching.routing import route
+
+    from .conftest import LABELLED, records
+
+    labelled = dict(LABELLED)
+    labelled["discipline"] = [
+        ("锂离子电池正极材料包覆改性", "材料科学与工程"),
+        ("金属材料热处理与相变", "材料科学与工程"),
+        ("陶瓷材料烧结致密化", "材料科学与工程"),
+        ("高分子复合材料界面", "材料科学与工程"),
+        ("水稻高产栽培技术", "作物学"),
+        ("小麦品种选育", "作物学"),
+        ("玉米密植栽培", "作物学"),
+    ]
+    m = Matcher.build(records(), tmp_path / "index", labelled_texts=labelled)
+    disciplines = [r.label for r in route(m, BATTERY)]
+    assert disciplines[0] == "材料科学与工程"
+    members = [
+        MemberProfile("mat", "材", expertise="陶瓷与金属材料的烧结和热处理"),
+        MemberProfile("crop", "农", expertise="小麦玉米栽培"),
+    ]
+    hits = recommend_members(m, BATTERY, members, disciplines=disciplines)
+    assert _ids(hits) == ["mat"]
+    assert "专业方向属于需求所属学科：材料科学与工程" in hits[0].reasons
+    assert recommend_members(m, BATTERY, members) == []  # without routing neither has a signal

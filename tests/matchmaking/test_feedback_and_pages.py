@@ -160,3 +160,22 @@ def test_pool_search(client, world, indexed):
     assert client.get(reverse("matchmaking:search")).status_code == 200
     client.logout()
     assert client.get(reverse("matchmaking:search")).status_code == 302
+
+
+@pytest.mark.parametrize("who", ["admin", "district", "owner"])
+def test_the_need_page_shows_the_needs_top_three_disciplines(client, world, indexed, who):
+    need = a_need(world)
+    routes = selectors.need_matches(need=need).disciplines
+    assert 1 <= len(routes) <= 3 and routes[0].label == "材料科学与工程" and routes[0].space == "discipline"
+    client.force_login(world.users[who])
+    html = client.get(reverse("matchmaking:need_matches", args=[need.pk])).content.decode()
+    assert 'id="need-disciplines"' in html and "所属学科（前三）：" in html
+    assert html.index('data-discipline="材料科学与工程"') < html.index("专家E1")  # above the matches
+    assert "%" not in html.replace("&#x27;", "")
+
+
+def test_the_disciplines_of_a_need_are_not_shown_out_of_scope(client, world, indexed):
+    need = a_need(world)
+    client.force_login(world.users["nobody"])
+    response = client.get(reverse("matchmaking:need_matches", args=[need.pk]))
+    assert response.status_code == 404 and b"need-disciplines" not in response.content

@@ -47,6 +47,8 @@ from dataclasses import dataclass, field
 import rjieba
 from opencc import OpenCC
 
+from .lexicon import PLAIN_FILLER
+
 MAX_CHARS = 1 << 20
 
 # --- normalisation -------------------------------------------------------------------------
@@ -260,7 +262,7 @@ class Analyzer:
         self.user_words = sorted(set(user_words))
         self.learned_boilerplate = sorted(set(boilerplate))
         self.boilerplate = BOILERPLATE | frozenset(self.learned_boilerplate)
-        self._drop_query = STOPWORDS | self.boilerplate
+        self._drop_query = STOPWORDS | self.boilerplate | PLAIN_FILLER
         self.max_chars = max_chars
         self.search_mode = search_mode
         self._jieba = rjieba.Jieba()

@@ -760,6 +760,33 @@ class MatchIndex:
         a, b = int(self.fwd_indptr[row]), int(self.fwd_indptr[row + 1])
         return {self.word(int(t)): int(f) for t, f in zip(self.fwd_terms[a:b], self.fwd_tf[a:b], strict=True)}
 
+    def holding(self, terms: Sequence[str], rows: np.ndarray) -> dict[str, np.ndarray]:
+        """``{term: mask}``: which of ``rows`` hold each term in any word field, read from the
+        forward index in one vectorised pass (cheaper than :meth:`contains` per term and field)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        out = {t: np.zeros(len(rows), dtype=bool) for t in terms}
+        ids = {self.word_vocab[t]: t for t in terms if t in self.word_vocab}
+        main = np.flatnonzero(rows < self.n_main)
+        if ids and len(main):
+            indptr = np.asarray(self.fwd_indptr)
+            starts, ends = indptr[rows[main]], indptr[rows[main] + 1]
+            lengths = ends - starts
+            total = int(lengths.sum())
+            if total:
+                offs = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+                flat = np.asarray(self.fwd_terms)[np.repeat(starts, lengths) + offs]
+                owner = np.repeat(main, lengths)
+                wanted = np.fromiter(ids, dtype=np.int64)
+                hit = np.isin(flat, wanted)
+                for tid, pos in zip(flat[hit].tolist(), owner[hit].tolist(), strict=True):
+                    out[ids[tid]][pos] = True
+        for j in np.flatnonzero(rows >= self.n_main):
+            fwd = self.delta.forward[int(rows[j]) - self.n_main]
+            for t in terms:
+                if t in fwd:
+                    out[t][j] = True
+        return out
+
     def doc_length(self, row: int) -> int:
         if row >= self.n_main:
             return int(sum(self.delta.forward[row - self.n_main].values()))

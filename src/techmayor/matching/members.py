@@ -9,6 +9,8 @@ A member is not in the resource pool, so the engine judges them by four checkabl
   engine matched to this need (``university_hits``, from :meth:`Matcher.search`), and how many
   of its experts matched;
 * **district** — the member's group serves the need's district;
+* **discipline** — the discipline the label classifier reads in the member's 专业特长 is one of
+  the need's top three (``disciplines``, from :func:`routing.route`): discipline routing;
 
 minus a **load** penalty for the open needs they already own.  Members with no positive signal
 are never recommended: no match is better than an invented one.  No Django imports here.
@@ -20,6 +22,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .lexicon import is_meaningful_term
 from .ranker import Hit, Matcher, cosine, log_tf
 from .words import Reason, gettext_noop
 
@@ -48,6 +51,7 @@ class MemberWeights:
     unit: float = 0.6  # × 1/√rank of the home unit among the matched universities
     unit_ranks: int = 10  # only the top universities count
     district: float = 0.2
+    discipline: float = 0.3  # the need's first discipline; half for its second or third
     load: float = 0.05  # per open need …
     max_load_penalty: float = 0.3  # … up to this
 
@@ -69,13 +73,15 @@ def recommend_members(
     *,
     district: str = "",
     university_hits: Sequence[Hit] = (),
+    disciplines: Sequence[str] = (),
     k: int = 3,
     weights: MemberWeights | None = None,
 ) -> list[MemberHit]:
     """Up to ``k`` members for ``need``, best first, each with the reasons behind the score.
 
     ``district``: the need's district; ``university_hits``: the universities matched to the need
-    (their rank is the home-unit signal; their explanation's ``experts`` the count named)."""
+    (their rank is the home-unit signal; their explanation's ``experts`` the count named);
+    ``disciplines``: the need's top disciplines, best first (the discipline signal)."""
     w = weights or MemberWeights()
     if k <= 0:
         return []
@@ -118,6 +124,10 @@ def recommend_members(
                 if n_experts
                 else Reason(gettext_noop("后方单位{unit}在匹配高校中排第 {rank} 位"), unit=m.unit, rank=rank)
             )
+        field_of = _discipline(matcher, m.expertise) if disciplines and m.expertise else ""
+        if field_of and field_of in disciplines[:3]:
+            score += w.discipline if field_of == disciplines[0] else w.discipline / 2
+            reasons.append(Reason(gettext_noop("专业方向属于需求所属学科：{discipline}"), discipline=field_of))
         if district and m.district == district:
             score += w.district
             reasons.append(Reason(gettext_noop("所在支团服务{district}"), district=district))
@@ -137,6 +147,14 @@ def recommend_members(
     return scored[:k]
 
 
+def _discipline(matcher: Matcher, text: str) -> str:
+    """The discipline the label classifier reads in ``text`` (a 专业特长), or ""."""
+    if matcher.classifier is None:
+        return ""
+    dist = matcher.classifier.predict(text).get("discipline") or {}
+    return max(dist, key=lambda lab: (dist[lab], lab)) if dist else ""
+
+
 def _vector(matcher: Matcher, text: str) -> dict[str, float]:
     words = log_tf(matcher.analyzer.analyze(text, query=True).words)
     index = matcher.index
@@ -145,5 +163,5 @@ def _vector(matcher: Matcher, text: str) -> dict[str, float]:
 
 def _shared_terms(a: dict[str, float], b: dict[str, float]) -> list[str]:
     """Terms in both vectors, strongest first, sub-words of a longer shared term dropped."""
-    shared = sorted((t for t in a if t in b and len(t) > 1), key=lambda t: -(a[t] * b[t]))
+    shared = sorted((t for t in a if t in b and is_meaningful_term(t)), key=lambda t: -(a[t] * b[t]))
     return [t for t in shared if not any(t != o and t in o for o in shared)]

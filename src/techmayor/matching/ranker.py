@@ -43,6 +43,8 @@ import numpy as np
 from .analysis import Analysed, Analyzer, learn_boilerplate
 from .classifier import LabelClassifier, ipc_class
 from .index import BIGRAM_FIELD, WORD_FIELDS, MatchIndex, build_index, normalize_record
+from .lexicon import is_meaningful_term, plain_speech_terms
+from .rerank import RerankWeights, concepts_of, features, rerank_scores
 from .words import Reason, gettext_noop
 
 TARGETS = ("achievements", "experts", "universities")
@@ -71,6 +73,9 @@ class RankerConfig:
     context_weight: float = 0.05
     expert_docs: int = 3
     university_experts: int = 5
+    plain_speech_weight: float = 0.5  # weight of the technical terms a plain phrase adds; 0 = off
+    rerank_depth: int = 100  # candidates the second stage re-ranks; 0 = off
+    rerank: RerankWeights = field(default_factory=RerankWeights)
 
 
 # --- inputs ---------------------------------------------------------------------------------------
@@ -235,6 +240,9 @@ class _Query:
     bigrams: dict[str, float]
     labels: dict[str, dict[str, float]]
     expansion: dict[str, float] = field(default_factory=dict)
+    plain: dict[str, tuple[str, ...]] = field(default_factory=dict)  # plain phrase → technical terms
+    plain_words: set[str] = field(default_factory=set)  # query words and bigrams added by those terms alone
+    norm: str = ""  # the normalised need text
 
 
 def log_tf(tokens: Sequence[str]) -> dict[str, float]:
@@ -336,6 +344,21 @@ class Matcher:
         analysed = self.analyzer.analyze(text, query=True)
         words = log_tf(analysed.words)
         bigrams = log_tf(analysed.bigrams)
+        norm = self.analyzer.normalize(text) if text else ""
+        plain = plain_speech_terms(norm) if self.config.plain_speech_weight > 0 else {}
+        plain_words: set[str] = set()
+        plain_bigrams: set[str] = set()
+        for terms in plain.values():
+            for term in terms:
+                extra = self.analyzer.analyze(term)
+                for t in extra.words:
+                    if is_meaningful_term(t) and t not in words:
+                        words[t] = self.config.plain_speech_weight
+                        plain_words.add(t)
+                for b in extra.bigrams:
+                    if b not in bigrams:
+                        bigrams[b] = self.config.plain_speech_weight
+                        plain_bigrams.add(b)
         cap = self.config.max_query_terms
         idx = self.index
         if len(words) > cap:
@@ -345,7 +368,9 @@ class Matcher:
         labels = {}
         if self.classifier is not None and self.config.label_weight > 0:
             labels = self.classifier.predict_tokens(analysed.words + ["#" + b for b in analysed.bigrams])
-        return _Query(text, analysed, words, bigrams, labels)
+        return _Query(
+            text, analysed, words, bigrams, labels, plain=plain, plain_words=plain_words | plain_bigrams, norm=norm
+        )
 
     def _score(self, q: _Query, words: Mapping[str, float], bigrams: Mapping[str, float] | None) -> np.ndarray:
         idx = self.index
@@ -534,6 +559,22 @@ class Matcher:
                     adj[i] += b
         return adj, notes
 
+    def _second_stage(self, q: _Query, rows: np.ndarray, final: np.ndarray) -> np.ndarray:
+        """Re-rank the ``rerank_depth`` best candidates (:mod:`rerank`); the others keep their
+        order below them (they get the general-only penalty, as nothing is known of them)."""
+        cfg = self.config
+        idx = self.index
+        top = np.argsort(-final, kind="stable")[: cfg.rerank_depth]
+        concepts = concepts_of(idx, [w for w in q.words if w not in q.plain_words], self.analyzer._subwords, q.plain)
+        titles = [self.analyzer.normalize(idx.meta(int(r)).title) for r in rows[top]] if cfg.rerank.phrase else None
+        feats = features(idx, concepts, rows[top], q.norm, titles, with_title=bool(cfg.rerank.title_coverage))
+        out = final - cfg.rerank.general_only
+        out[top] = rerank_scores(final[top], feats, cfg.rerank)
+        best = float(out.max())
+        # back to the first stage's scale (the best candidate 1, plus label agreement), so that
+        # feedback and context adjustments weigh what they weighed before
+        return out * (float(final.max()) / best) if best > 0 else out
+
     # -- explanations --------------------------------------------------------------------------
 
     def _explain_rows(self, q: _Query, rows: np.ndarray) -> list[Explanation]:
@@ -556,13 +597,18 @@ class Matcher:
                 res[t] = per
             return res
 
-        word_terms = sorted(q.words, key=lambda t: -q.words[t] * idx.idf(t, "title"))
+        # single characters and general words never count as matched terms (lexicon)
+        word_terms = sorted(
+            (t for t in q.words if t not in q.plain_words and is_meaningful_term(t)),
+            key=lambda t: -q.words[t] * idx.idf(t, "title"),
+        )
         hits = field_hits(word_terms)
         for t in word_terms:
             for i, fields in enumerate(hits[t]):
                 if fields:
                     out[i].matched_terms.append(TermMatch(t, fields))
-        related = [t for t in q.expansion if t not in q.words]
+        related = [t for t in q.expansion if t not in q.words and is_meaningful_term(t)]
+        related += sorted(t for t in q.plain_words if t in q.words)
         rhits = field_hits(related)
         for t in related:
             for i, fields in enumerate(rhits[t]):
@@ -574,7 +620,13 @@ class Matcher:
             e.related_terms = _drop_covered(e.related_terms)
         for i in range(len(rows)):
             if not out[i].matched_terms:
-                frags = [b for b in q.bigrams if idx.contains(BIGRAM_FIELD, b, rows[i : i + 1])[0]]
+                frags = [
+                    b
+                    for b in q.bigrams
+                    if b not in q.plain_words
+                    and is_meaningful_term(b)
+                    and idx.contains(BIGRAM_FIELD, b, rows[i : i + 1])[0]
+                ]
                 out[i].matched_fragments = frags[:10]
         if q.labels:
             tops = {s: _top_labels(d) for s, d in q.labels.items()}
@@ -613,6 +665,8 @@ class Matcher:
         final = base / base[0] if base[0] > 0 else base.copy()
         if cfg.label_weight > 0 and q.labels:
             final = final + cfg.label_weight * self._label_agreement(q, rows)
+        if cfg.rerank_depth > 0:
+            final = self._second_stage(q, rows, final)
         notes: dict[int, list[str]] = defaultdict(list)
         fb = self._feedback_adjustment(q, rows, feedback)
         cadj, cnotes = self._context_adjustment(rows, context)
@@ -681,7 +735,11 @@ class Matcher:
         for row in rows[:k]:
             one = np.asarray([row], dtype=np.int64)
             present = [
-                TermMatch(t, []) for t in q.words if len(t) > 1 and any(idx.contains(f, t, one)[0] for f in WORD_FIELDS)
+                TermMatch(t, [])
+                for t in q.words
+                if t not in q.plain_words
+                and is_meaningful_term(t)
+                and any(idx.contains(f, t, one)[0] for f in WORD_FIELDS)
             ]
             terms = [m.term for m in _drop_covered(present)]
             specificity = {t: min(1.0, math.log(1.0 / max(idx.word_doc_share(t), 1e-12)) / log_n) for t in terms}

@@ -6,6 +6,7 @@ engine takes into account. Scope: the caller has already checked that the user m
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -15,6 +16,7 @@ from techmayor.core import clock
 from techmayor.core.models import RegionLevel
 from techmayor.matching.members import MemberHit, MemberProfile, recommend_members
 from techmayor.matching.ranker import Feedback, Hit, Matcher, SearchContext
+from techmayor.matching.routing import Route, route
 from techmayor.matching.words import Reason
 from techmayor.resources.models import Achievement, Expert, University
 from techmayor.roster.selectors import visible_member_ids
@@ -79,6 +81,7 @@ class MatchResults:
     achievements: list[Row] = field(default_factory=list)
     universities: list[Row] = field(default_factory=list)
     members: list[MemberRow] = field(default_factory=list)
+    disciplines: list[Route] = field(default_factory=list)  # the need's top three (discipline routing)
 
 
 def say(text: str) -> str:
@@ -154,7 +157,7 @@ def search_context(*, need, user) -> SearchContext:
 
 
 def member_recommendations(
-    *, need, matcher: Matcher, university_hits: list[Hit], k: int = 3, user=None
+    *, need, matcher: Matcher, university_hits: list[Hit], k: int = 3, user=None, disciplines: Sequence[str] = ()
 ) -> list[MemberRow]:
     """Up to ``k`` current members of the need's batch to own it (or, once it has an owner, to
     join it), with reasons; the owner and current collaborators are left out. A row carries its
@@ -209,6 +212,7 @@ def member_recommendations(
         profiles,
         district=district.name if district else "",
         university_hits=university_hits,
+        disciplines=disciplines,
         k=k,
     )
     members = {t.member_id: t.member for t in tenures}
@@ -245,7 +249,14 @@ def need_matches(*, need, k: int = 5, user=None, matcher: Matcher | None = None)
         if target == MatchTarget.UNIVERSITY:
             universities, hits = hits, hits[:k]
         setattr(results, attr, _attach(hits, target, judgements))
-    results.members = member_recommendations(need=need, matcher=matcher, university_hits=universities, user=user)
+    results.disciplines = route(matcher, text)
+    results.members = member_recommendations(
+        need=need,
+        matcher=matcher,
+        university_hits=universities,
+        user=user,
+        disciplines=[r.label for r in results.disciplines if r.space == "discipline"],
+    )
     return results
 
 

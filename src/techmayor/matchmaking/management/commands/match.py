@@ -10,7 +10,9 @@
   and universities' 学校标识码.
 * ``match eval --queries FILE.tsv --qrels FILE.qrels [--k 50]`` prints nDCG@10, MRR@10,
   Recall@10 and Recall@50 of the engine and, in the same run, of the plain baseline (jieba +
-  bm25s defaults over title + abstract of the same achievements), and their ratio.
+  bm25s defaults over title + abstract of the same achievements), and their ratio; then the
+  discipline routing's accuracy: the share of judged needs whose relevant document's discipline
+  is among the need's top three.
 
 ``batch`` and ``eval`` build the index first when there is none (a note goes to stderr). Only
 the results go to stdout, so the output can be piped to trec_eval.
@@ -34,6 +36,7 @@ from techmayor.matching.evaluation import (
     write_trec_run,
 )
 from techmayor.matching.ranker import TARGETS, Matcher
+from techmayor.matching.routing import route
 from techmayor.needs.models import Need
 from techmayor.resources.models import Achievement
 
@@ -149,3 +152,30 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(needs)} needs ({n_judged} judged), {len(matcher.index)} achievements, k={k}")
         rows = [("baseline", evaluate(plain, judged)), ("engine", evaluate(engine, judged))]
         self.stdout.write(format_table(rows, baseline="baseline"))
+        self.stdout.write(self._routing(matcher, needs, judged))
+
+    def _routing(self, matcher: Matcher, needs, judged) -> str:
+        """Discipline routing: the share of judged needs whose relevant document's discipline is
+        among the need's top three (needs whose documents carry no discipline, such as patents,
+        are counted apart)."""
+        relevant = {qid: [d for d, g in judged.get(qid, {}).items() if g > 0] for qid, _ in needs}
+        labels = {
+            ext: disc
+            for ext, disc in Achievement.objects.filter(
+                external_id__in=[d for docs in relevant.values() for d in docs]
+            ).values_list("external_id", "discipline")
+        }
+        hit = total = 0
+        for qid, text in needs:
+            gold = {labels.get(d) for d in relevant[qid]} - {None, ""}
+            if not gold:
+                continue
+            total += 1
+            top = [r.label for r in route(matcher, text) if r.space == "discipline"]
+            hit += bool(gold & set(top))
+        unlabelled = sum(1 for docs in relevant.values() if docs) - total
+        share = f"{hit / total:.1%}" if total else "—"
+        return (
+            f"routing: the relevant document's discipline is in the need's top 3 for {hit} of {total} needs"
+            f" ({share}); {unlabelled} judged needs' documents have no discipline (patents)"
+        )
