@@ -23,6 +23,7 @@ urlpatterns = [
     path("imports/", include("techmayor.imports.urls")),
     path("scorecard/", include("techmayor.scorecard.urls")),
     path("dashboard/", include("techmayor.dashboards.urls")),
+    path("targets/", include("techmayor.targets.urls")),
     path("api/", include("techmayor.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
