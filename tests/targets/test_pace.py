@@ -76,6 +76,7 @@ def test_a_past_batch_that_counted_nothing_has_no_shape():
         (92, 100, True, "完成年度目标的92%"),
         (Decimal("99.99"), 100, True, "完成年度目标的99%"),  # never rounded up to 100%
         (1, 3, True, "完成年度目标的33%"),
+        (3, 30, True, "完成年度目标的10%"),  # not 1E+1%
         (2, 3, False, "完成年度目标的66%"),
         (100, 100, True, "提前完成年度目标"),
         (120, 100, True, "提前完成年度目标"),

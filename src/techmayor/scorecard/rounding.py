@@ -113,5 +113,5 @@ def target_share(value: int | Decimal, target: int | Decimal, *, early: bool) ->
         raise ValueError("a target is positive")
     if value >= target:
         return "提前完成年度目标" if early else "完成年度目标"
-    percent = (value * 100 / target).to_integral_value(rounding=ROUND_FLOOR)
+    percent = int((value * 100 / target).to_integral_value(rounding=ROUND_FLOOR))
     return f"完成年度目标的{percent}%"
