@@ -110,3 +110,21 @@ def test_the_flag_is_on_the_dashboard_the_groups_page_and_the_captains_home_page
     assert "本支团目标" in home and "进度滞后" in home
     client.force_login(world.users.ts_ly)  # no tenure: no group box on the home page
     assert "本支团目标" not in client.get(reverse("web:home")).content.decode()
+
+
+def test_the_page_costs_the_same_queries_whatever_the_records(client, world, targets):
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.targets.conftest import add_visits
+
+    client.force_login(world.users.admin)
+    client.get(LIST)  # cells built, sessions warm
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(LIST).status_code == 200
+    add_visits(world, world.jintan, world.jt_a, [dt.date(2021, 12, 1) + dt.timedelta(days=k) for k in range(30)])
+    with CaptureQueriesContext(connection) as after:
+        assert client.get(LIST).status_code == 200
+    assert len(after) == len(before)
