@@ -16,7 +16,7 @@ from techmayor.scorecard.metrics import METRICS
 
 from . import pace
 from .models import Target
-from .selectors import _past_curves, month_ends
+from .selectors import month_ends, past_curves
 
 DEFAULT_METRICS = (
     "visits",
@@ -59,7 +59,7 @@ def backtest(batch: Batch, *, cut: dt.date, to: dt.date | None = None, metrics=N
         raise ValueError(f"未知的指标：{'、'.join(unknown)}")
     days = [d for d in month_ends(batch.start_date, cut) if d < cut] + [cut]
     groups = list(batch.groups.order_by("id"))
-    curves = _past_curves(batch, set(codes))
+    curves = past_curves(batch, set(codes))
     trials = []
     for code in codes:
         metric = METRICS[code]

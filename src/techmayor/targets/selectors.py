@@ -168,7 +168,7 @@ class Progress:
         return str(number)
 
 
-def _past_curves(batch: Batch, codes: set[str]) -> dict[str, list]:
+def past_curves(batch: Batch, codes: set[str]) -> dict[str, list]:
     """Each metric's cumulative shape in the city's past batches that counted anything for it."""
     past = list(Batch.objects.filter(city_id=batch.city_id, end_date__lte=batch.start_date).order_by("start_date"))
     curves: dict[str, list] = {code: [] for code in codes}
@@ -196,7 +196,7 @@ def progress_list(targets, *, as_of: dt.date | None = None, batch: Batch | None 
     days = [d for d in month_ends(batch.start_date, as_of) if d < as_of] + [as_of]
     codes = {t.metric for t in targets}
     series = {code: rollup.cumulative(METRICS[code], batch, days) for code in codes}
-    curves = _past_curves(batch, codes)
+    curves = past_curves(batch, codes)
     margin = margin_of(batch.city)
     elapsed = pace.elapsed_share(batch.start_date, batch.end_date, as_of)
     found = []
