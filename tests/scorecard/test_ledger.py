@@ -21,7 +21,7 @@ from tests.web.conftest import build_world
 
 pytestmark = pytest.mark.django_db
 EVIL = '=HYPERLINK("http://x","y")'
-SHEETS = ["月度概览", "走访记录", "活动与来访", "需求进展", "合作与到账", "平台项目人才"]
+SHEETS = ["月度概览", "走访记录", "活动与来访", "需求进展", "合作与到账", "平台项目人才", "目标完成情况"]
 
 
 @pytest.fixture

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "techmayor.cooperation",
     "techmayor.scorecard",
     "techmayor.dashboards",
+    "techmayor.targets",
     "techmayor.demo",
     "techmayor.matchmaking",
     "techmayor.api",

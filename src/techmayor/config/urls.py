@@ -25,6 +25,7 @@ urlpatterns = [
     path("imports/", include("techmayor.imports.urls")),
     path("scorecard/", include("techmayor.scorecard.urls")),
     path("dashboard/", include("techmayor.dashboards.urls")),
+    path("targets/", include("techmayor.targets.urls")),
     path("api/", include("techmayor.api.urls")),
     # Django's language switch, which also sets a signed-in person's e-mail language.
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),

@@ -50,6 +50,7 @@ from . import vocab as V
 from .accounts import build_demo_accounts
 from .plan import ARRIVAL, BATCH_END, BATCH_START, DEFAULT_SEED, DISTRICT, Plan, Rec, plan_demo
 from .resources import build_resource_pool
+from .target_book import build_demo_targets
 
 
 def need_clock(day) -> dt.datetime:
@@ -123,6 +124,7 @@ def build_demo(*, seed: int = DEFAULT_SEED, stdout: TextIO | None = None) -> Dem
         say(load_universities())
         writer = _Writer(plan, say)
         writer.run()
+        say(f"目标责任书：{build_demo_targets(writer.batch)} 项目标")
         say(build_resource_pool(seed=seed))
         say("演示账号：" + "、".join(build_demo_accounts(writer.batch)) + f"（密码 {DEMO_PASSWORD}）")
     seconds = time.perf_counter() - started

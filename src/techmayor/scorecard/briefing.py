@@ -90,6 +90,15 @@ GROUP_SENTENCES = (
 )
 
 
+# Sentences the apps above the scorecard add after a scope's figures (``targets``: "完成年度目标的N%"):
+# each is called with the scope and its figures and returns segments of text (none: nothing added).
+TARGET_SENTENCES: list = []
+
+
+def _target_sentences(scope: Scope, values: dict) -> list:
+    return [segment for sentence in TARGET_SENTENCES for segment in sentence(scope, values)]
+
+
 @dataclass(frozen=True)
 class Figure:
     code: str
@@ -179,7 +188,7 @@ def _totals(scope: Scope) -> list:
             segments += _clause(sub[1], _figure(sub[0], values, scope), "")
     if not segments:
         return ["尚无统计到的工作成效。"]
-    return ["团员迅速进入角色，", *segments, "。"]
+    return ["团员迅速进入角色，", *segments, "。", *_target_sentences(scope, values)]
 
 
 def _group_clauses(scope: Scope) -> list:
@@ -192,6 +201,8 @@ def _group_clauses(scope: Scope) -> list:
                 clauses += _clause(clause, _figure(code, values, scope, unit), "，" if clauses else "")
         if clauses:
             segments += [*clauses, "。"]
+    if segments:
+        segments += _target_sentences(scope, values)
     return segments or ["尚无统计到的工作成效。"]
 
 

@@ -255,10 +255,12 @@ def platforms_sheet(ledger: Ledger) -> Sheet:
 
 
 SHEETS = (overview_sheet, visits_sheet, events_sheet, needs_sheet, cooperation_sheet, platforms_sheet)
+# Sheets the apps above the scorecard add after these (``targets``: 目标完成情况), registered when ready.
+EXTRA_SHEETS: list = []
 
 
 def ledger_sheets(ledger: Ledger) -> list[Sheet]:
-    return [build(ledger) for build in SHEETS]
+    return [build(ledger) for build in (*SHEETS, *EXTRA_SHEETS)]
 
 
 def ledger_workbook(ledger: Ledger) -> bytes:

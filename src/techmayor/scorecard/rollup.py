@@ -31,7 +31,7 @@ from functools import cache
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Min, Q, Sum
 from django.db.models.expressions import Combinable
 from django.db.models.functions import TruncMonth
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -245,6 +245,35 @@ def breakdown(metric: Metric, scope: Scope, *, monthly: bool = False) -> dict[tu
     aggregate = Sum("value") if additive(metric) else Count("key", distinct=True)
     rows = _cells(metric, scope).values(**keys).annotate(n=aggregate)
     return {((r["bd_group"], r["bd_month"]) if monthly else (r["bd_group"],)): _number(metric, r["n"]) for r in rows}
+
+
+def cumulative(metric: Metric, batch, days: list[dt.date]) -> dict[int | None, list[int | Decimal]]:
+    """The figure from the batch's start to each of ``days`` (sorted), for each group with cells and in
+    total (key ``None``), in one query: ``{group id | None: [figure to days[0], figure to days[1], …]}``.
+    Each number equals :func:`value` over the same group and period (targets' pace and forecast)."""
+    ensure_built(batch.pk)
+    cells = FigureCell.objects.filter(metric=metric.code, batch_id=batch.pk, date__lte=days[-1]).order_by()
+    found: dict[int | None, list] = {}
+
+    def add(key, day, n):
+        series = found.setdefault(key, [0] * len(days))
+        for i, limit in enumerate(days):
+            if day <= limit:
+                series[i] += n
+
+    if additive(metric):
+        for r in cells.values("group", "date").annotate(n=Sum("value")):
+            add(r["group"], r["date"], r["n"])
+            add(None, r["date"], r["n"])
+    else:  # a thing counts from the first day it was counted, in its group and in total
+        first_in_total: dict[str, dt.date] = {}
+        for r in cells.values("group", "key").annotate(first=Min("date")):
+            add(r["group"], r["first"], 1)
+            if r["key"] not in first_in_total or r["first"] < first_in_total[r["key"]]:
+                first_in_total[r["key"]] = r["first"]
+        for day in first_in_total.values():
+            add(None, day, 1)
+    return {key: [_number(metric, n) for n in series] for key, series in found.items()}
 
 
 # --- keeping cells exact: which writes touch which cells ----------------------------------------

@@ -102,3 +102,16 @@ def _money(wan: Decimal) -> Rendered:
     if number in (amount, 0):  # exact; below 1万元 there is nothing round to cut to
         return Rendered(f"{_plain(amount)}{unit}", EXACT, amount, unit)
     return Rendered(f"超过{_plain(number)}{unit}", CHAOGUO, number, unit)
+
+
+def target_share(value: int | Decimal, target: int | Decimal, *, early: bool) -> str:
+    """A figure against its target in prose: "完成年度目标的N%" with N cut down to a whole percent (never
+    overstating, as every form above), "提前完成年度目标" when reached before the term's end ``early``,
+    "完成年度目标" when reached at its end."""
+    value, target = Decimal(value), Decimal(target)
+    if target <= 0:
+        raise ValueError("a target is positive")
+    if value >= target:
+        return "提前完成年度目标" if early else "完成年度目标"
+    percent = int((value * 100 / target).to_integral_value(rounding=ROUND_FLOOR))
+    return f"完成年度目标的{percent}%"

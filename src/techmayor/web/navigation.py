@@ -17,6 +17,7 @@ NAV = [
     ("roster:group_list", _("支团"), "bi-people", True),
     ("scorecard:overview", _("成绩单"), "bi-bar-chart", False),
     ("dashboards:dashboard", _("看板"), "bi-graph-up", False),
+    ("targets:target_list", _("目标"), "bi-bullseye", False),
     ("matchmaking:search", _("资源池"), "bi-search", False),
 ]
 
