@@ -278,6 +278,18 @@ def achievement_index_sync(external_ids: Iterable[str], *, directory: Path | Non
     return "delta"
 
 
+def achievement_index_room(directory: Path | None = None) -> int | None:
+    """How many more changed achievements :func:`achievement_index_sync` takes into the index's
+    delta before it rebuilds instead; ``None`` when there is no index (nothing to follow)."""
+    if not index_exists(directory):
+        return None
+    matcher = matcher_get(directory=directory)
+    if matcher is None:
+        return None
+    index = matcher.index
+    return max(0, int(max(COMPACT_MIN, COMPACT_SHARE * index.n_rows)) - index.pending_changes)
+
+
 def matching_index_compact(
     *, directory: Path | None = None, workers: int = 1, progress: Callable[[int], None] | None = None
 ) -> Matcher:
