@@ -62,14 +62,12 @@ def _nfkc_table() -> tuple[re.Pattern, dict[str, str]]:
 def clean_text(value: object) -> str:
     """Trim a cell or form value, fold width, drop control and invisible characters, collapse white space.
 
-    The two costly steps run only on text that needs them (a million abstracts pass through here
-    on a corpus import): NFKC when the text is not already in that form, the character table when
-    a dropped character is present."""
+    A million abstracts pass through here on a corpus import, so the costly steps run only on text
+    that needs them: see :func:`fold_width`; the character table only when a dropped character is
+    present."""
     if value is None:
         return ""
-    text = str(value)
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
+    text = fold_width(str(value))
     if _HAS_DROPPED.search(text):
         text = text.translate(DROPPED)
     return _SPACES.sub(" ", text).strip()

@@ -116,13 +116,11 @@ def parse_line(line: str) -> dict:
         "category": _text(data.get("category"), "category"),
         "ipc": _as_list(data.get("ipc"), "ipc"),
     }
-    for field in ("external_id", "title", "discipline", "category"):
-        limit = _limit(field)
-        if limit and len(values[field]) > limit:
-            raise ValueError(f"{field} 不能超过 {limit} 个字，实际 {len(values[field])} 个字")
+    for name in ("external_id", "title", "discipline", "category"):
+        limit = _limit(name)
+        if limit and len(values[name]) > limit:
+            raise ValueError(f"{name} 不能超过 {limit} 个字，实际 {len(values[name])} 个字")
     return values
-
-
 
 
 # ---------------------------------------------------------------- progress
