@@ -51,6 +51,7 @@ from typing import BinaryIO
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from tqdm import tqdm
 
 from techmayor.core.audit import current_source
@@ -461,7 +462,9 @@ def import_corpus(
         raise ApplicationError(f"找不到文件 {path}", field="file")
     size = None if is_compressed(path) else path.stat().st_size
     with tempfile.TemporaryFile(prefix="techmayor-corpus-") as stage:
-        with _meter(f"校验 {path.name}", total=size, unit="B", terminal=progress, report=report) as meter:
+        with _meter(
+            gettext("正在校验 %(name)s") % {"name": path.name}, total=size, unit="B", terminal=progress, report=report
+        ) as meter:
             check = _check(path, stage, meter)
         if check.bad and not skip_bad:
             raise ImportRejected(check.report(), name=path.name, count=check.bad)
@@ -473,14 +476,20 @@ def import_corpus(
         follow = _Follow(_index_room() if sync_index else None)
         writer = _Writer(kind, user, Achievement.objects.filter(kind=kind).exists(), result, follow)
         with (
-            _meter(f"写入 {path.name}", total=check.records, unit="条", terminal=progress, report=report) as meter,
+            _meter(
+                gettext("正在写入 %(name)s") % {"name": path.name},
+                total=check.records,
+                unit="条",
+                terminal=progress,
+                report=report,
+            ) as meter,
             transaction.atomic(),
         ):
             _write(stage, check, writer, meter=meter)
             _audit(path, kind, user, result)
     if sync_index:
         if report is not None:
-            report.stage("正在更新匹配索引")
+            report.stage(gettext("正在更新匹配索引"))
         result.index = follow.sync()
     return result
 
