@@ -327,6 +327,10 @@ class _Follow:
             return
         self.ids.extend(ids)
 
+    @property
+    def pending(self) -> bool:
+        return self.overflow or bool(self.ids)
+
     def sync(self) -> str:
         from . import services
 
@@ -487,7 +491,7 @@ def import_corpus(
         ):
             _write(stage, check, writer, meter=meter)
             _audit(path, kind, user, result)
-    if sync_index:
+    if follow.pending:
         if report is not None:
             report.stage(gettext("正在更新匹配索引"))
         result.index = follow.sync()
