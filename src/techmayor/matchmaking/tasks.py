@@ -54,7 +54,16 @@ def corpus_import_task(job_id: int, path: str, achievement_kind: str, skip_bad: 
                 )
         except ImportRejected as exc:  # the first errors on the card, the count in the message
             raise ApplicationError(f"{exc.message}：{'；'.join(exc.errors[:5])}") from exc
-        progress.stage(gettext("导入完成：%(summary)s") % {"summary": result.summary("条")})
+        done = gettext("导入完成：新增 %(created)s 条，更新 %(updated)s 条，未变 %(unchanged)s 条，跳过 %(skipped)s 行")
+        progress.stage(
+            done
+            % {
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "skipped": result.skipped,
+            }
+        )
 
 
 @db_task()
