@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-dev-$(HASH)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-api-fuzz test-postgres test-jobs-redis lint format bench bench-load venv demo clean serve
+.PHONY: run test test-api-fuzz test-postgres test-jobs-redis lint format bench bench-corpus bench-load venv demo clean serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,12 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The resource pool as users load it: `techmayor import corpus` and `techmayor match index` as commands, with
+# their peak memory, on SQLite and PostgreSQL (SCALE=100k or 1m; BENCH_CORPUS_ARGS=--skip-index …).
+SCALE ?= 100k
+bench-corpus: $(STAMP)
+	$(BIN)/python -m bench.corpus --scale $(SCALE) $(BENCH_CORPUS_ARGS)
 
 # Throughput: `techmayor serve` on a copy of the demo database (var/, made by `make demo` or `make run`),
 # 20 logged-in users for 60 s with locust; prints requests/s, errors, p50/p95 per page, load average.

@@ -395,9 +395,10 @@ class ImportResult:
 class ImportRejected(ApplicationError):
     """Some rows are bad and nothing was written; ``errors`` holds one ``第N行: 字段: 原因`` line each."""
 
-    def __init__(self, errors: Sequence[str], *, name: str = ""):
+    def __init__(self, errors: Sequence[str], *, name: str = "", count: int | None = None):
+        """``count``: how many rows are bad when ``errors`` lists only the first of them."""
         self.errors = list(errors)
         where = f"{name} 中" if name else ""
         super().__init__(
-            f"{where}有 {len(self.errors)} 处错误，未写入任何数据", field="file", extra={"errors": self.errors}
+            f"{where}有 {count or len(self.errors)} 处错误，未写入任何数据", field="file", extra={"errors": self.errors}
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
+from functools import cache
 
 from django.utils.translation import gettext
 
@@ -25,20 +26,51 @@ _SPACES = re.compile(r"\s+")
 DROPPED = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]) | dict.fromkeys(
     map(ord, "\ufeff\u200b\u200c\u200d\u2060")
 )
+_HAS_DROPPED = re.compile("[" + "".join(re.escape(chr(c)) for c in DROPPED) + "]")
 # A cell beginning with one of these is taken for a formula by spreadsheet programs.
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def fold_width(text: str) -> str:
-    """Full-width letters, digits and punctuation to their half-width forms (NFKC)."""
-    return unicodedata.normalize("NFKC", text)
+    """Full-width letters, digits and punctuation to their half-width forms (NFKC).
+
+    Chinese text is rarely in NFKC (a full-width comma is enough), and ``normalize`` walks the whole
+    string; so the characters that are not NFKC on their own are replaced first, which leaves a
+    string NFKC-equivalent to the original (the same NFKD), and the full normalisation runs only when
+    the result is still not NFKC (combining marks)."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    pattern, table = _nfkc_table()
+    folded = pattern.sub(lambda m: table[m.group()], text)
+    return folded if unicodedata.is_normalized("NFKC", folded) else unicodedata.normalize("NFKC", folded)
+
+
+@cache
+def _nfkc_table() -> tuple[re.Pattern, dict[str, str]]:
+    """The characters that NFKC changes on their own, and what each becomes, in the blocks where
+    such characters are common (Latin-1 to CJK compatibility; CJK compatibility ideographs to
+    half- and full-width forms). Any other is left to the full normalisation."""
+    table = {}
+    for code in (*range(0xA0, 0x3400), *range(0xF900, 0xFFF0)):
+        char = chr(code)
+        folded = unicodedata.normalize("NFKC", char)
+        if folded != char:
+            table[char] = folded
+    return re.compile("[" + "".join(re.escape(c) for c in table) + "]"), table
 
 
 def clean_text(value: object) -> str:
-    """Trim a cell or form value, fold width, drop control and invisible characters, collapse white space."""
+    """Trim a cell or form value, fold width, drop control and invisible characters, collapse white space.
+
+    A million abstracts pass through here on a corpus import, so the costly steps run only on text
+    that needs them: see :func:`fold_width`; the character table only when a dropped character is
+    present."""
     if value is None:
         return ""
-    return _SPACES.sub(" ", fold_width(str(value)).translate(DROPPED)).strip()
+    text = fold_width(str(value))
+    if _HAS_DROPPED.search(text):
+        text = text.translate(DROPPED)
+    return _SPACES.sub(" ", text).strip()
 
 
 def formula_problem(name: str) -> str | None:

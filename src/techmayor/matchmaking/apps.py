@@ -12,6 +12,7 @@ class MatchmakingConfig(AppConfig):
         from techmayor.core.jobs import register_job_page
 
         from . import signals  # noqa: F401  (connects the receivers)
-        from .services import INDEX_JOB
+        from .services import CORPUS_JOB, INDEX_JOB
 
         register_job_page(INDEX_JOB, "matchmaking:index")
+        register_job_page(CORPUS_JOB, "matchmaking:index")

@@ -278,6 +278,18 @@ def achievement_index_sync(external_ids: Iterable[str], *, directory: Path | Non
     return "delta"
 
 
+def achievement_index_room(directory: Path | None = None) -> int | None:
+    """How many more changed achievements :func:`achievement_index_sync` takes into the index's
+    delta before it rebuilds instead; ``None`` when there is no index (nothing to follow)."""
+    if not index_exists(directory):
+        return None
+    matcher = matcher_get(directory=directory)
+    if matcher is None:
+        return None
+    index = matcher.index
+    return max(0, int(max(COMPACT_MIN, COMPACT_SHARE * index.n_rows)) - index.pending_changes)
+
+
 def matching_index_compact(
     *, directory: Path | None = None, workers: int = 1, progress: Callable[[int], None] | None = None
 ) -> Matcher:
@@ -316,6 +328,39 @@ def index_build_submit(*, by=None):
     if not Achievement.objects.exists():
         raise ApplicationError(gettext("资源池中还没有科技成果，无法建立索引"))
     return job_submit(kind=INDEX_JOB, label=gettext_noop("重建匹配索引"), task=index_build_task, by=by)
+
+
+CORPUS_JOB = "corpus_import"
+JOB_KINDS = (INDEX_JOB, CORPUS_JOB)  # the jobs shown on the index page
+
+
+def corpus_import_submit(*, path: str | Path, kind: str, skip_bad: bool = False, by=None):
+    """Queue ``techmayor import corpus`` of a file on the server as a background job: its card on
+    the index page shows the checking and the writing pass with their progress."""
+    from techmayor.core.jobs import job_submit
+    from techmayor.resources.choices import AchievementKind
+
+    from .tasks import corpus_import_task
+
+    if kind not in AchievementKind.values:
+        raise ApplicationError(
+            gettext("成果类型应为 %(kinds)s，实际为「%(kind)s」")
+            % {"kinds": " / ".join(AchievementKind.values), "kind": kind},
+            field="kind",
+        )
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise ApplicationError(gettext("找不到文件 %(path)s") % {"path": path}, field="file")
+    return job_submit(
+        kind=CORPUS_JOB,
+        label=gettext_noop("导入科技成果"),
+        task=corpus_import_task,
+        by=by,
+        path=str(path),
+        achievement_kind=kind,
+        skip_bad=skip_bad,
+        user_id=getattr(by, "pk", None),
+    )
 
 
 # ---------------------------------------------------------------- need assessments

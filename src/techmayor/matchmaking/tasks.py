@@ -33,6 +33,40 @@ def index_build_task(job_id: int) -> None:
 
 
 @db_task()
+def corpus_import_task(job_id: int, path: str, achievement_kind: str, skip_bad: bool, user_id: int | None) -> None:
+    """Import a corpus file (a job): the card shows each pass's progress, then the summary."""
+    from django.contrib.auth import get_user_model
+
+    from techmayor.core.audit import audit_source
+    from techmayor.core.errors import ApplicationError
+    from techmayor.core.files import ImportRejected
+
+    from .importers import import_corpus
+
+    with job_run(job_id) as progress:
+        if progress is None:
+            return
+        user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+        try:
+            with audit_source("import"):
+                result = import_corpus(
+                    path, kind=achievement_kind, skip_bad=skip_bad, by=user, progress=False, report=progress
+                )
+        except ImportRejected as exc:  # the first errors on the card, the count in the message
+            raise ApplicationError(f"{exc.message}：{'；'.join(exc.errors[:5])}") from exc
+        done = gettext("导入完成：新增 %(created)s 条，更新 %(updated)s 条，未变 %(unchanged)s 条，跳过 %(skipped)s 行")
+        progress.stage(
+            done
+            % {
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "skipped": result.skipped,
+            }
+        )
+
+
+@db_task()
 def achievement_sync_task(external_ids: list[str]) -> None:
     """Bring the index in line with these achievements (created, changed or deleted)."""
     services.achievement_index_sync(external_ids)

@@ -105,14 +105,14 @@ def index(request):
         else:
             messages.success(request, _("已提交：%(label)s") % {"label": job.shown_label})
         return redirect("matchmaking:index")
-    jobs = list(Job.objects.filter(kind=services.INDEX_JOB).select_related("created_by")[:5])
+    jobs = list(Job.objects.filter(kind__in=services.JOB_KINDS).select_related("created_by")[:5])
     return render(request, "matchmaking/index.html", {"status": services.index_status(), "jobs": jobs})
 
 
 @login_required
 @require_GET
 def job(request, pk):
-    """One index job's progress (an htmx fragment that polls itself until the job ends)."""
+    """One index or corpus import job's progress (an htmx fragment that polls itself until the job ends)."""
     _index_admin(request)
-    job = get_object_or_404(Job, pk=pk, kind=services.INDEX_JOB)
+    job = get_object_or_404(Job, pk=pk, kind__in=services.JOB_KINDS)
     return render(request, "matchmaking/_job.html", {"job": job})

@@ -25,6 +25,7 @@ class Importer(NamedTuple):
     unit: str  # counting word for the summary: 新增 3 所
     label: str
     kinds: tuple[str, ...] = ()  # values of --kind (required when not empty)
+    submit: str = ""  # dotted path of ``submit(*, path, skip_bad[, kind]) -> Job`` (``--background``)
 
 
 # ``records``: every record kind a group keeps (``--kind visits`` …), see ``techmayor.imports.cli``.
@@ -33,7 +34,11 @@ RECORDS_CLI = "techmayor.imports.cli.run"
 IMPORTERS: dict[str, Importer] = {
     "universities": Importer("techmayor.resources.importers.import_universities", "所", "高校名单"),
     "corpus": Importer(
-        "techmayor.matchmaking.importers.import_corpus", "条", "科技成果（JSONL）", ("paper", "patent", "offer")
+        "techmayor.matchmaking.importers.import_corpus",
+        "条",
+        "科技成果（JSONL）",
+        ("paper", "patent", "offer"),
+        "techmayor.matchmaking.services.corpus_import_submit",
     ),
 }
 
@@ -70,6 +75,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--skip-bad", action="store_true", help="跳过有错误的行，只导入正确的行（默认：有错误则什么也不写入）"
         )
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="作为后台任务导入（corpus）：进度显示在「匹配索引」页的任务卡片上，须有 techmayor run_huey 在运行",
+        )
 
     def handle(self, *args, kind: str, file: str, skip_bad: bool, record_kind: str | None = None, **options):
         if kind == "records":
@@ -96,6 +106,8 @@ class Command(BaseCommand):
             extra["kind"] = record_kind
         elif record_kind:
             raise CommandError(f"导入 {kind} 不支持 --kind")
+        if options.get("background"):
+            return self._background(importer, file, skip_bad=skip_bad, **extra)
         try:
             with audit_source("import"):
                 result = handler(file, skip_bad=skip_bad, **extra)
@@ -109,3 +121,13 @@ class Command(BaseCommand):
         for line in result.errors:
             self.stderr.write(line)
         self.stdout.write(self.style.SUCCESS(f"{importer.label}导入完成：{result.summary(importer.unit)}"))
+
+    def _background(self, importer: Importer, file: str, *, skip_bad: bool, **extra) -> None:
+        if not importer.submit:
+            raise CommandError("该类型不支持 --background")
+        submit = import_string(importer.submit)
+        try:
+            job = submit(path=file, skip_bad=skip_bad, **extra)
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        self.stdout.write(self.style.SUCCESS(f"已提交后台任务 #{job.pk}：{importer.label}导入；进度见「匹配索引」页"))
