@@ -41,7 +41,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 
 from techmayor.accounts.choices import Role
-from techmayor.accounts.scopes import NOTHING, Paths, active_roles, has_role, scope_q
+from techmayor.accounts.scopes import NOTHING, PROVINCE_ROLES, Paths, active_roles, administers, has_role, scope_q
 from techmayor.core import clock
 from techmayor.core.cache import cached
 from techmayor.core.models import Region, RegionLevel
@@ -112,6 +112,16 @@ def current_batch(user) -> Batch | None:
                 batch = Batch.objects.filter(city=city, is_active=True).select_related("city").first()
                 if batch is not None:
                     return batch
+            elif assignment.role in PROVINCE_ROLES:
+                # A province role starts in the first city (by code) with an active batch; ?batch= switches.
+                batch = (
+                    Batch.objects.filter(city__parent=assignment.region, is_active=True)
+                    .select_related("city")
+                    .order_by("city__code", "city__name")
+                    .first()
+                )
+                if batch is not None:
+                    return batch
     if getattr(user, "is_superuser", False):
         return Batch.objects.filter(is_active=True).select_related("city").order_by("id").first()
     return None
@@ -152,7 +162,7 @@ def write_context(user, batch: Batch | None = None) -> WriteContext | None:
     capacity: dict[int, str] = {}
     groups: dict[int, Group] = {}
     all_groups = None
-    if user.is_superuser or any(a.role == Role.CITY_ADMIN and a.region_id == batch.city_id for a in active_roles(user)):
+    if administers(user, batch.city_id):
         all_groups = list(Group.objects.filter(batch=batch).select_related("district").order_by("id"))
         for g in all_groups:
             groups[g.pk], capacity[g.pk] = g, WRITE_ADMIN
@@ -205,9 +215,7 @@ def can_restore_record(user, record, *, entered=None) -> bool:
     entered = entered if entered is not None else record
     if getattr(entered, "withdrawn_at", None) is None or not getattr(user, "is_authenticated", False):
         return False
-    if user.is_superuser:
-        return True
-    return any(a.role == Role.CITY_ADMIN and a.region_id == record.batch.city_id for a in active_roles(user))
+    return administers(user, record.batch.city_id)
 
 
 def batch_members(batch: Batch) -> QuerySet[Member]:
@@ -234,7 +242,9 @@ def visible_groups_q(user) -> Q:
         return Q()
     q = NOTHING
     for a in active_roles(user):
-        if a.role in (Role.CITY_ADMIN, Role.LEADER):
+        if a.role in PROVINCE_ROLES:
+            q |= Q(batch__city__parent=a.region)
+        elif a.role in (Role.CITY_ADMIN, Role.LEADER):
             q |= Q(batch__city=a.region)
         elif a.role == Role.DISTRICT_STAFF:
             q |= Q(district=a.region)

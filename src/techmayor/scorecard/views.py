@@ -15,8 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from techmayor.accounts.choices import Role
-from techmayor.accounts.scopes import active_roles
+from techmayor.accounts.scopes import administers
 from techmayor.core.audit import record_read
 from techmayor.core.documents import FORMATS, Document
 from techmayor.core.errors import ApplicationError
@@ -242,9 +241,7 @@ def overview(request):
 
 def _may_edit_briefing(user, batch) -> bool:
     """City administrators of the batch's city edit the briefing; other readers see and download the draft."""
-    return user.is_superuser or any(
-        a.role == Role.CITY_ADMIN and a.region_id == batch.city_id for a in active_roles(user)
-    )
+    return administers(user, batch.city_id)
 
 
 def _document_response(request, document: Document, fmt: str) -> HttpResponse:
