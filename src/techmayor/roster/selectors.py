@@ -172,6 +172,9 @@ def write_context(user, batch: Batch | None = None) -> WriteContext | None:
     tenure = next((t for t in tenures_of(user) if t.batch_id == batch.pk), None)
     if tenure is not None and has_role(user, Role.MEMBER, Role.GROUP_LEADER) and tenure.group_id not in capacity:
         groups[tenure.group_id], capacity[tenure.group_id] = tenure.group, WRITE_MEMBER
+    if batch.closed_at is not None:  # a closed batch: its administrators' corrections only
+        capacity = {pk: how for pk, how in capacity.items() if how == WRITE_ADMIN}
+        groups = {pk: g for pk, g in groups.items() if pk in capacity}
     if not groups:
         return None
     ordered = sorted(groups.values(), key=lambda g: (g.pk != getattr(tenure, "group_id", None), g.pk))
