@@ -148,3 +148,36 @@ def test_the_command_previews_with_dry_run_and_then_hands_over(w):
 def test_bad_arguments_are_clear_errors(w, extra, message):
     with pytest.raises(CommandError, match=message):
         call_command("batch", "handover", "--from", "14", *extra, "--dry-run", stdout=StringIO())
+
+
+def test_the_handover_page_is_for_the_citys_administrators(client, w):
+    from techmayor.accounts.choices import Role
+    from tests.factories import city
+    from tests.web.conftest import account
+
+    page = f"/roster/batches/{w['batch'].pk}/handover/"
+    admin = account("ho_admin", (Role.CITY_ADMIN, {"region": city()}))
+    province = account("ho_province", (Role.PROVINCE_ADMIN, {"region": city().parent}))
+    leader = account("ho_leader", (Role.LEADER, {"region": city()}))
+    captain = account("ho_captain", (Role.MEMBER, {}), member=w["captain"])
+    nobody = account("ho_nobody")
+    for user, status in ((admin, 200), (province, 200), (leader, 403), (captain, 403), (nobody, 404)):
+        client.force_login(user)
+        assert client.get(page).status_code == status, user
+    client.force_login(admin)
+    assert page in client.get("/roster/groups/").content.decode()
+    html = client.get(page + f"?continuing={w['captain'].pk}").content.decode()
+    assert "离任甲负责的需求" in html and "没有新负责人" in html and "天目湖镇" in html
+    # Bad input is a message, not an error page; nothing changes without the check box.
+    assert "格式应为" in client.get(page + "?start=2021-13-01").content.decode()
+    data = {"continuing": [w["captain"].pk], f"assign-need:{w['n_jintan'].pk}": w["captain"].pk, "action": "confirm"}
+    response = client.post(page, data)
+    assert response.status_code == 400 and "已核对交接清单" in response.content.decode()
+    assert not Batch.objects.filter(number=15).exists()
+    response = client.post(page, {**data, "checked": "yes"})
+    assert response.status_code == 302
+    new = Batch.objects.get(number=15)
+    assert new.is_active and Need.objects.get(pk=w["n_jintan"].pk).owner == w["captain"]
+    assert AuditLog.objects.filter(model="roster.batch", object_id=str(new.pk), actor=admin).exists()
+    # The closed batch offers no handover any more.
+    assert client.get(page).status_code == 403
