@@ -52,8 +52,8 @@ class Batch(BaseModel):
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"))
     is_active = models.BooleanField(_("当前批次"), default=False)
-    # A closed batch (its handover done, docs/decisions/0021-handover.md) is read-only except for the
-    # corrections of its city's administrators, audited like every write.
+    # A closed batch (its handover done, docs/decisions/0021-handover.md): its records logged through
+    # ``write_context`` take only its administrators' corrections, audited like every write.
     closed_at = models.DateTimeField(_("结束交接时间"), null=True, blank=True, editable=False)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
