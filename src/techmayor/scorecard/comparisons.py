@@ -48,10 +48,10 @@ def _metrics() -> dict[str, dict[str, str]]:
     return {m.code: {"name": m.name, "unit": m.unit, "rule": m.rule} for m in SCORECARD_METRICS}
 
 
-def compare_batches(*, city: str, numbers: list[int], months: int | None = None) -> dict[str, Any]:
+def compare_batches(*, city: str | Region, numbers: list[int], months: int | None = None) -> dict[str, Any]:
     """The batches ``numbers`` of ``city`` side by side over the first ``months`` months of each one's
     tenure (default: as many months as the latest of them has served so far)."""
-    region = regions.city(city)
+    region = city if isinstance(city, Region) else regions.city(city)
     numbers = sorted(set(numbers))
     if len(numbers) < 2:
         raise ApplicationError(gettext("请至少指定两个批次，如 13,14"), field="compare")
@@ -81,10 +81,10 @@ def compare_batches(*, city: str, numbers: list[int], months: int | None = None)
     return {"city": region.name, "months": months, "batches": rows, "metrics": _metrics()}
 
 
-def province_year(*, province: str, year: int) -> dict[str, Any]:
+def province_year(*, province: str | Region, year: int) -> dict[str, Any]:
     """Every city of ``province`` with its batch that arrived in ``year`` (its totals over its whole term
     so far), and the province's sum of the cities' figures. A city without such a batch is listed empty."""
-    root = regions.region_by_name(province, RegionLevel.PROVINCE)
+    root = province if isinstance(province, Region) else regions.region_by_name(province, RegionLevel.PROVINCE)
     if root is None:
         raise ApplicationError(
             gettext("未找到省份「%(name)s」，请先运行 techmayor load_regions --province %(name)s") % {"name": province},

@@ -15,7 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from techmayor.accounts.scopes import administers
+from techmayor.accounts.scopes import PROVINCE_ROLES, administers, has_role, reads_whole_city
 from techmayor.core.audit import record_read
 from techmayor.core.documents import FORMATS, Document
 from techmayor.core.errors import ApplicationError
@@ -235,6 +235,8 @@ def overview(request):
             members=batch.tenures.count(),
             ledger_month=f"{reference_day(batch):%Y-%m}",
             export_query=request.GET.urlencode(),
+            can_compare=reads_whole_city(request.user, batch.city_id),
+            can_see_province=request.user.is_superuser or has_role(request.user, *PROVINCE_ROLES),
         )
     return render(request, "scorecard/overview.html", context)
 
