@@ -11,6 +11,10 @@ role (scope)           reads (lists, details, exports, figures)               wr
 city admin (city)      everything of the city's batches; every enterprise     for any group of the city's active
                        in the city (and those without a region)               batch, credited to any of its members
 leader (city)          as city admin                                          none (read-only)
+province admin         as city admin, in every city of the province           as city admin, in every city
+(province)             (decision 0020)
+province leader        as leader, in every city of the province               none (read-only)
+(province)
 district staff         records of the groups serving the district and         none (read-only)
 (district)             records about enterprises located in it; those
                        enterprises; the figures of those groups
