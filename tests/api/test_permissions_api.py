@@ -13,11 +13,9 @@ import pytest
 from techmayor.core.models import AuditLog
 from techmayor.core.registry import registry
 from tests.web.conftest import KEYS
-from tests.web.test_permissions import ENTERPRISE_READ, WHO, editable, readable, records
+from tests.web.test_permissions import ENTERPRISE_READ, WHO, WRITERS, editable, readable, records
 
 pytestmark = pytest.mark.django_db
-
-WRITERS = ("admin", "gl_ly", "m_ly", "m_jt")
 
 
 def path(key: str, *pk) -> str:
@@ -135,7 +133,17 @@ def test_enterprises_follow_the_scope(world, api):
 
 
 def test_enterprise_edit_rights(world, api):
-    expected = {"admin": 200, "gl_ly": 200, "m_ly": 200, "ts_ly": 200, "leader": 403, "ds_jt": 404, "m_jt": 404}
+    expected = {
+        "admin": 200,
+        "prov_admin": 200,
+        "gl_ly": 200,
+        "m_ly": 200,
+        "ts_ly": 200,
+        "leader": 403,
+        "prov_leader": 403,
+        "ds_jt": 404,
+        "m_jt": 404,
+    }
     for who, status in expected.items():
         address = f"天目湖镇{who}号"
         response = api(getattr(world.users, who)).patch(
@@ -149,6 +157,8 @@ def test_enterprise_edit_rights(world, api):
 GROUPS = {
     "admin": {"溧阳团", "金坛团"},
     "leader": {"溧阳团", "金坛团"},
+    "prov_admin": {"溧阳团", "金坛团"},
+    "prov_leader": {"溧阳团", "金坛团"},
     "ds_jt": {"金坛团"},
     "ts_ly": {"溧阳团"},
     "gl_ly": {"溧阳团"},

@@ -208,6 +208,9 @@ def test_one_demo_account_per_role_with_its_scope(demo):
     roles = {name: {a.role for a in u.roles.all()} for name, u in users.items()}
     assert roles["demo_admin"] == {Role.CITY_ADMIN}
     assert roles["demo_leader"] == {Role.LEADER}
+    assert roles["demo_province"] == {Role.PROVINCE_ADMIN}
+    assert roles["demo_province_leader"] == {Role.PROVINCE_LEADER}
+    assert users["demo_province"].roles.get().region.name == "江苏省"
     assert roles["demo_district"] == {Role.DISTRICT_STAFF}
     assert roles["demo_town"] == {Role.TOWN_STAFF}
     assert roles["demo_captain"] == {Role.GROUP_LEADER, Role.MEMBER}

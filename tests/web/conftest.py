@@ -155,6 +155,8 @@ def build_world() -> SimpleNamespace:
         m_ly=account("m_ly", (Role.MEMBER, {}), member=ly_a),
         m_jt=account("m_jt", (Role.MEMBER, {}), member=jt_a),
         nobody=account("nobody"),
+        prov_admin=account("prov_admin", (Role.PROVINCE_ADMIN, {"region": city().parent})),
+        prov_leader=account("prov_leader", (Role.PROVINCE_LEADER, {"region": city().parent})),
     )
     ly, jt = {}, {}
     for key in KEYS:

@@ -3,11 +3,11 @@
 The world has one record of each kind for 溧阳团 (about an enterprise in 天目湖镇, 溧阳市) and one
 for 金坛团 (儒林镇, 金坛区). What each role must see is written out here, independently of the code:
 
-- city admin and leader: both; district staff of 金坛区: 金坛团's; town staff of 天目湖镇: the 溧阳
-  records that concern a place in their town; group leader of 溧阳团: 溧阳团's; a member: the
-  records credited to them; a user without roles: nothing.
-- create: city admin, group leader, members; everyone else 403.
-- edit: city admin anything; group leader their group's; a member the records credited to them;
+- city admin and leader, province admin and province leader: both; district staff of 金坛区: 金坛团's;
+  town staff of 天目湖镇: the 溧阳 records that concern a place in their town; group leader of 溧阳团:
+  溧阳团's; a member: the records credited to them; a user without roles: nothing.
+- create: city admin, province admin, group leader, members; everyone else 403.
+- edit: city and province admin anything; group leader their group's; a member the records credited to them;
   read-only roles 403 on what they can read, and everyone 404 on what they cannot read.
 """
 
@@ -27,6 +27,8 @@ def readable(who: str, key: str) -> set:
     return {
         "admin": BOTH,
         "leader": BOTH,
+        "prov_admin": BOTH,
+        "prov_leader": BOTH,
         "ds_jt": JT,
         "ts_ly": LY if key in REGIONAL else NONE,
         "gl_ly": LY,
@@ -37,10 +39,11 @@ def readable(who: str, key: str) -> set:
 
 
 def editable(who: str) -> set:
-    return {"admin": BOTH, "gl_ly": LY, "m_ly": LY, "m_jt": JT}.get(who, NONE)
+    return {"admin": BOTH, "prov_admin": BOTH, "gl_ly": LY, "m_ly": LY, "m_jt": JT}.get(who, NONE)
 
 
-WHO = ["admin", "leader", "ds_jt", "ts_ly", "gl_ly", "m_ly", "m_jt", "nobody"]
+WHO = ["admin", "leader", "prov_admin", "prov_leader", "ds_jt", "ts_ly", "gl_ly", "m_ly", "m_jt", "nobody"]
+WRITERS = ("admin", "prov_admin", "gl_ly", "m_ly", "m_jt")
 
 
 def records(world, side):
@@ -81,7 +84,7 @@ def test_exports_hold_exactly_the_records_in_scope(login, world, key):
 def test_create_forms_are_for_writers_only(login, world, key):
     for who in WHO:
         response = login(getattr(world.users, who)).get(url(key, "create"))
-        assert response.status_code == (200 if who in ("admin", "gl_ly", "m_ly", "m_jt") else 403), (who, key)
+        assert response.status_code == (200 if who in WRITERS else 403), (who, key)
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -188,6 +191,8 @@ def test_agreement_receipts_follow_the_edit_rights(login, world):
 ENTERPRISE_READ = {
     "admin": BOTH,
     "leader": BOTH,
+    "prov_admin": BOTH,
+    "prov_leader": BOTH,
     "ds_jt": JT,
     "ts_ly": LY,
     "gl_ly": LY,
@@ -212,7 +217,17 @@ def test_enterprise_pages_follow_the_scope(login, world):
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("admin", 200), ("gl_ly", 200), ("m_ly", 200), ("ts_ly", 200), ("leader", 403), ("ds_jt", 404), ("m_jt", 404)],
+    [
+        ("admin", 200),
+        ("prov_admin", 200),
+        ("gl_ly", 200),
+        ("m_ly", 200),
+        ("ts_ly", 200),
+        ("leader", 403),
+        ("prov_leader", 403),
+        ("ds_jt", 404),
+        ("m_jt", 404),
+    ],
 )
 def test_enterprise_edit_rights(login, world, who, status):
     client = login(getattr(world.users, who))
@@ -236,6 +251,8 @@ def test_a_member_reads_enterprises_they_worked_with_outside_their_district(logi
     [
         ("admin", {"溧阳团", "金坛团"}),
         ("leader", {"溧阳团", "金坛团"}),
+        ("prov_admin", {"溧阳团", "金坛团"}),
+        ("prov_leader", {"溧阳团", "金坛团"}),
         ("ds_jt", {"金坛团"}),
         ("ts_ly", {"溧阳团"}),
         ("gl_ly", {"溧阳团"}),

@@ -9,3 +9,5 @@ class Role(models.TextChoices):
     MEMBER = "member", _("团员")
     TOWN_STAFF = "town_staff", _("镇（街道）工作人员")
     LEADER = "leader", _("领导（只读）")
+    PROVINCE_ADMIN = "province_admin", _("省级管理员")
+    PROVINCE_LEADER = "province_leader", _("省级领导（只读）")

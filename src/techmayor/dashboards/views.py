@@ -11,8 +11,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import etag, require_GET, require_POST, require_safe
 
-from techmayor.accounts.choices import Role
-from techmayor.accounts.scopes import active_roles, has_role
+from techmayor.accounts.scopes import administers, has_role
 from techmayor.core.audit import audit_source
 from techmayor.roster.models import Batch
 from techmayor.roster.selectors import current_batch, group_list, reference_day
@@ -31,7 +30,7 @@ def _int(text) -> int:
 
 
 def can_switch_ranking(user, city) -> bool:
-    return user.is_superuser or any(a.role == Role.CITY_ADMIN and a.region_id == city.pk for a in active_roles(user))
+    return administers(user, city.pk)
 
 
 @login_required

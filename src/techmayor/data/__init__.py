@@ -18,3 +18,4 @@ PAPERS = DATA_DIR / "csl_papers.jsonl.xz"  # CSL papers, 2,000
 PAPER_TITLES = DATA_DIR / "csl_titles_train.tsv.xz"  # CSL titles with their 门类, 8,000
 PATENTS = DATA_DIR / "patents_ipc.jsonl.xz"  # Chinese patents' titles and IPC subclasses, 9,740
 GEO_DIR = DATA_DIR / "geo"  # Jiangsu's 13 cities, county-level GeoJSON, gzip (dashboards.geo)
+DIVISIONS = DATA_DIR / "china_divisions_pcas_2023.json.xz"  # China's divisions to towns (NBS 2023), 4 levels

@@ -17,7 +17,8 @@ def build_demo_accounts(batch: Batch) -> list[str]:
     """Create the demo accounts for ``batch`` and return their usernames.
 
     溧阳团 is the example group: its leader, one member, the district's staff and the staff of the
-    town with the most needs; the city's administrator and a read-only leader see the whole city.
+    town with the most needs; the city's administrator and a read-only leader see the whole city, the province's
+    administrator and leader every city of the province (decision 0020).
     """
     groups = {g.name: g for g in batch.groups.select_related("district")}
     liyang, jintan = groups["溧阳团"], groups["金坛团"]
@@ -35,6 +36,8 @@ def build_demo_accounts(batch: Batch) -> list[str]:
     accounts = [
         ("demo_admin", "市人才办管理员", [(Role.CITY_ADMIN, {"region": batch.city})], None),
         ("demo_leader", "市领导（只读）", [(Role.LEADER, {"region": batch.city})], None),
+        ("demo_province", "省科技镇长团办公室", [(Role.PROVINCE_ADMIN, {"region": batch.city.parent})], None),
+        ("demo_province_leader", "省领导（只读）", [(Role.PROVINCE_LEADER, {"region": batch.city.parent})], None),
         ("demo_district", "溧阳市科技局", [(Role.DISTRICT_STAFF, {"region": liyang.district})], None),
         ("demo_town", "镇科技办", [(Role.TOWN_STAFF, {"region_id": town["region"]})] if town else [], None),
         ("demo_captain", captain.name, [(Role.GROUP_LEADER, {"group": liyang}), (Role.MEMBER, {})], captain),

@@ -20,7 +20,7 @@ from django.apps import apps
 from django.db.models import Prefetch, Q, QuerySet
 
 from techmayor.accounts.choices import Role
-from techmayor.accounts.scopes import NOTHING, Paths, active_roles, has_role, regions_under, scope_q
+from techmayor.accounts.scopes import NOTHING, PROVINCE_ROLES, Paths, active_roles, has_role, regions_under, scope_q
 from techmayor.roster.selectors import current_batch, scoped, tenures_of, write_context
 
 from .models import Enterprise, EnterpriseLink, EnterpriseTag
@@ -61,7 +61,7 @@ def enterprise_scope_q(user) -> Q:
         return Q()
     q = scope_q(user, ENTERPRISE_PATHS)  # city, district, town and group-leader (district) scopes by region
     for a in active_roles(user):
-        if a.role in (Role.CITY_ADMIN, Role.LEADER):
+        if a.role in (Role.CITY_ADMIN, Role.LEADER, *PROVINCE_ROLES):
             q |= Q(region__isnull=True)
         elif a.role == Role.GROUP_LEADER:
             q |= _worked_with(Q(group=a.group_id))
@@ -215,7 +215,7 @@ def assignable_regions(user) -> QuerySet:
         return regions
     ids: set[int] = set()
     for a in active_roles(user):
-        if a.role in (Role.CITY_ADMIN, Role.DISTRICT_STAFF, Role.TOWN_STAFF) and a.region_id:
+        if a.role in (Role.CITY_ADMIN, Role.PROVINCE_ADMIN, Role.DISTRICT_STAFF, Role.TOWN_STAFF) and a.region_id:
             ids.update(regions_under(a.region))
     ctx = write_context(user)
     if ctx is not None:

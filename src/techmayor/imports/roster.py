@@ -11,8 +11,7 @@ import re
 
 from django.utils.translation import gettext, gettext_lazy
 
-from techmayor.accounts.choices import Role
-from techmayor.accounts.scopes import active_roles
+from techmayor.accounts.scopes import administers
 from techmayor.core import values
 from techmayor.core.models import Region, RegionLevel
 from techmayor.core.text import clean_text
@@ -64,7 +63,7 @@ class RosterImport(ImportKind):
         if getattr(ctx.user, "is_superuser", False):
             return True
         batch = L.require_batch(ctx)
-        return any(a.role == Role.CITY_ADMIN and a.region_id == batch.city_id for a in active_roles(ctx.user))
+        return administers(ctx.user, batch.city_id)
 
     def _group(self, ctx, name: str, district_name: str):
         name = clean_text(name).replace(" ", "")

@@ -20,8 +20,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from techmayor.accounts.choices import Role
-from techmayor.accounts.scopes import active_roles
+from techmayor.accounts.scopes import administers
 from techmayor.core import audit
 from techmayor.core.errors import ApplicationError
 from techmayor.core.files import ImportRejected, read_rows
@@ -235,7 +234,7 @@ def can_rollback(user, log: ImportLog) -> bool:
         return True
     if log.batch is None or not log.batch.is_active:
         return False
-    return any(a.role == Role.CITY_ADMIN and a.region_id == log.batch.city_id for a in active_roles(user))
+    return administers(user, log.batch.city_id)
 
 
 @transaction.atomic

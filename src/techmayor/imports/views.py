@@ -15,8 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from techmayor.accounts.choices import Role
-from techmayor.accounts.scopes import active_roles
+from techmayor.accounts.scopes import admin_city_ids
 from techmayor.core.errors import ApplicationError
 from techmayor.core.files import ImportRejected
 from techmayor.core.jobs import job_submit
@@ -52,7 +51,7 @@ def _logs(user):
     qs = ImportLog.objects.select_related("created_by", "batch__city")
     if user.is_superuser:
         return qs
-    cities = [a.region_id for a in active_roles(user) if a.role == Role.CITY_ADMIN]
+    cities = list(admin_city_ids(user))
     return qs.filter(Q(created_by=user) | Q(batch__city__in=cities))
 
 

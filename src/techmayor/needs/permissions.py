@@ -39,7 +39,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from techmayor.accounts.choices import Role
-from techmayor.accounts.scopes import active_roles, regions_under
+from techmayor.accounts.scopes import active_roles, admin_city_ids, regions_under
 from techmayor.core.models import Region, RegionLevel
 from techmayor.roster.models import Member, Tenure
 
@@ -155,7 +155,7 @@ def actor(user) -> Actor:
     result = Actor(
         user=user,
         superuser=bool(user.is_superuser),
-        admin_cities=frozenset(a.region_id for a in roles if a.role == Role.CITY_ADMIN),
+        admin_cities=admin_city_ids(user),
         town_roots=frozenset(a.region_id for a in roles if a.role == Role.TOWN_STAFF),
         member_role=any(a.role in (Role.MEMBER, Role.GROUP_LEADER) for a in roles),
         leader_groups=frozenset(a.group_id for a in roles if a.role == Role.GROUP_LEADER),

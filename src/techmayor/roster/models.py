@@ -52,6 +52,18 @@ class Batch(BaseModel):
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"))
     is_active = models.BooleanField(_("当前批次"), default=False)
+    # A closed batch (its handover done, docs/decisions/0021-handover.md): its records logged through
+    # ``write_context`` take only its administrators' corrections, audited like every write.
+    closed_at = models.DateTimeField(_("结束交接时间"), null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("结束交接人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("批次")
@@ -70,6 +82,10 @@ class Batch(BaseModel):
         chinese = (get_language() or "zh").startswith("zh")
         ordinal = chinese_ordinal(self.number) if chinese else str(self.number)
         return _("%(city)s第%(ordinal)s批") % {"city": self.city.name, "ordinal": ordinal}
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
     def clean(self):
         if self.city_id and self.city.level != RegionLevel.CITY:

@@ -11,6 +11,10 @@ role (scope)           reads (lists, details, exports, figures)               wr
 city admin (city)      everything of the city's batches; every enterprise     for any group of the city's active
                        in the city (and those without a region)               batch, credited to any of its members
 leader (city)          as city admin                                          none (read-only)
+province admin         as city admin, in every city of the province           as city admin, in every city
+(province)             (decision 0020)
+province leader        as leader, in every city of the province               none (read-only)
+(province)
 district staff         records of the groups serving the district and         none (read-only)
 (district)             records about enterprises located in it; those
                        enterprises; the figures of those groups
@@ -41,7 +45,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 
 from techmayor.accounts.choices import Role
-from techmayor.accounts.scopes import NOTHING, Paths, active_roles, has_role, scope_q
+from techmayor.accounts.scopes import NOTHING, PROVINCE_ROLES, Paths, active_roles, administers, has_role, scope_q
 from techmayor.core import clock
 from techmayor.core.cache import cached
 from techmayor.core.models import Region, RegionLevel
@@ -112,6 +116,16 @@ def current_batch(user) -> Batch | None:
                 batch = Batch.objects.filter(city=city, is_active=True).select_related("city").first()
                 if batch is not None:
                     return batch
+            elif assignment.role in PROVINCE_ROLES:
+                # A province role starts in the first city (by code) with an active batch; ?batch= switches.
+                batch = (
+                    Batch.objects.filter(city__parent=assignment.region, is_active=True)
+                    .select_related("city")
+                    .order_by("city__code", "city__name")
+                    .first()
+                )
+                if batch is not None:
+                    return batch
     if getattr(user, "is_superuser", False):
         return Batch.objects.filter(is_active=True).select_related("city").order_by("id").first()
     return None
@@ -152,7 +166,7 @@ def write_context(user, batch: Batch | None = None) -> WriteContext | None:
     capacity: dict[int, str] = {}
     groups: dict[int, Group] = {}
     all_groups = None
-    if user.is_superuser or any(a.role == Role.CITY_ADMIN and a.region_id == batch.city_id for a in active_roles(user)):
+    if administers(user, batch.city_id):
         all_groups = list(Group.objects.filter(batch=batch).select_related("district").order_by("id"))
         for g in all_groups:
             groups[g.pk], capacity[g.pk] = g, WRITE_ADMIN
@@ -162,6 +176,9 @@ def write_context(user, batch: Batch | None = None) -> WriteContext | None:
     tenure = next((t for t in tenures_of(user) if t.batch_id == batch.pk), None)
     if tenure is not None and has_role(user, Role.MEMBER, Role.GROUP_LEADER) and tenure.group_id not in capacity:
         groups[tenure.group_id], capacity[tenure.group_id] = tenure.group, WRITE_MEMBER
+    if batch.closed_at is not None:  # a closed batch: its administrators' corrections only
+        capacity = {pk: how for pk, how in capacity.items() if how == WRITE_ADMIN}
+        groups = {pk: g for pk, g in groups.items() if pk in capacity}
     if not groups:
         return None
     ordered = sorted(groups.values(), key=lambda g: (g.pk != getattr(tenure, "group_id", None), g.pk))
@@ -205,9 +222,7 @@ def can_restore_record(user, record, *, entered=None) -> bool:
     entered = entered if entered is not None else record
     if getattr(entered, "withdrawn_at", None) is None or not getattr(user, "is_authenticated", False):
         return False
-    if user.is_superuser:
-        return True
-    return any(a.role == Role.CITY_ADMIN and a.region_id == record.batch.city_id for a in active_roles(user))
+    return administers(user, record.batch.city_id)
 
 
 def batch_members(batch: Batch) -> QuerySet[Member]:
@@ -234,7 +249,9 @@ def visible_groups_q(user) -> Q:
         return Q()
     q = NOTHING
     for a in active_roles(user):
-        if a.role in (Role.CITY_ADMIN, Role.LEADER):
+        if a.role in PROVINCE_ROLES:
+            q |= Q(batch__city__parent=a.region)
+        elif a.role in (Role.CITY_ADMIN, Role.LEADER):
             q |= Q(batch__city=a.region)
         elif a.role == Role.DISTRICT_STAFF:
             q |= Q(district=a.region)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from techmayor.core import clock
@@ -55,6 +56,18 @@ def batch_activate(*, batch: Batch, by=None) -> Batch:
     for other in Batch.objects.select_for_update().filter(city=batch.city_id, is_active=True).exclude(pk=batch.pk):
         update_record(other, by=by, is_active=False, audit_note=f"{batch} 成为当前批次")
     return update_record(batch, by=by, is_active=True)
+
+
+@transaction.atomic
+def batch_close(*, batch: Batch, by=None, note: str = "") -> Batch:
+    """Close ``batch``: it is no longer the active one, and from now on only its city's administrators
+    may correct its records (every correction audited). Its records and figures stay where they are."""
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    if batch.closed_at is not None:
+        raise ApplicationError(gettext("%(batch)s已结束，不能再次结束") % {"batch": batch}, field="batch")
+    return update_record(
+        batch, by=by, is_active=False, closed_at=timezone.now(), closed_by=by, audit_note=note or "批次结束"
+    )
 
 
 def group_create(*, batch: Batch, name: str, district: Region, by=None) -> Group:

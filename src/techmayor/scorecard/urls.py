@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import comparison_views, views
 
 app_name = "scorecard"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("drill/<str:code>/export/", views.drill_export, name="drill_export"),
     path("ledger/", views.ledger_workbook, name="ledger_workbook"),
     path("briefing/", views.briefing_view, name="briefing"),
+    path("compare/", comparison_views.compare, name="compare"),
+    path("province/", comparison_views.province, name="province"),
 ]

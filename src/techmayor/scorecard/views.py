@@ -15,8 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from techmayor.accounts.choices import Role
-from techmayor.accounts.scopes import active_roles
+from techmayor.accounts.scopes import PROVINCE_ROLES, administers, has_role, reads_whole_city
 from techmayor.core.audit import record_read
 from techmayor.core.documents import FORMATS, Document
 from techmayor.core.errors import ApplicationError
@@ -236,15 +235,15 @@ def overview(request):
             members=batch.tenures.count(),
             ledger_month=f"{reference_day(batch):%Y-%m}",
             export_query=request.GET.urlencode(),
+            can_compare=reads_whole_city(request.user, batch.city_id),
+            can_see_province=request.user.is_superuser or has_role(request.user, *PROVINCE_ROLES),
         )
     return render(request, "scorecard/overview.html", context)
 
 
 def _may_edit_briefing(user, batch) -> bool:
     """City administrators of the batch's city edit the briefing; other readers see and download the draft."""
-    return user.is_superuser or any(
-        a.role == Role.CITY_ADMIN and a.region_id == batch.city_id for a in active_roles(user)
-    )
+    return administers(user, batch.city_id)
 
 
 def _document_response(request, document: Document, fmt: str) -> HttpResponse:

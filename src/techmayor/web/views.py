@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from techmayor.accounts.choices import Role
-from techmayor.accounts.scopes import active_roles, has_role
+from techmayor.accounts.scopes import has_role, reads_whole_city
 from techmayor.core import clock
 from techmayor.roster.selectors import (
     active_tenure,
@@ -60,9 +60,7 @@ def _figure_blocks(user, batch, start, end) -> list[dict]:
             }
         )
         return blocks
-    if user.is_superuser or any(
-        a.role in (Role.CITY_ADMIN, Role.LEADER) and a.region_id == batch.city_id for a in active_roles(user)
-    ):
+    if reads_whole_city(user, batch.city_id):
         blocks.append(
             {
                 "title": _("全批次"),

@@ -1,0 +1,120 @@
+"""Comparison pages: a city's batches side by side (/scorecard/compare/) and the cities of a province
+for a batch year (/scorecard/province/). Figures from ``comparisons``, shown as the scorecard shows them."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from techmayor.accounts.scopes import PROVINCE_ROLES, active_roles, reads_whole_city
+from techmayor.core.errors import ApplicationError
+from techmayor.core.models import Region, RegionLevel
+from techmayor.roster.models import Batch
+from techmayor.roster.selectors import current_batch
+
+from . import comparisons
+from .metrics import SCORECARD_METRICS
+from .services import plain_number
+
+
+def _int(text, default=None):
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return default
+
+
+def _rows(columns: list[tuple[str, dict | None]]) -> list[dict]:
+    return [
+        {
+            "metric": metric,
+            "cells": ["—" if totals is None else plain_number(totals[metric.code]) for _label, totals in columns],
+        }
+        for metric in SCORECARD_METRICS
+    ]
+
+
+@login_required
+@require_GET
+def compare(request):
+    """?city=<id>&batches=13,14[&months=N]: for whoever reads the whole city (its or the province's
+    administrators and leaders); default: the city of the reader's batch, its two latest batches."""
+    user = request.user
+    city_id = _int(request.GET.get("city"))
+    if city_id is None:
+        batch = current_batch(user)
+        city_id = batch.city_id if batch is not None else None
+    if city_id is None or not reads_whole_city(user, city_id):
+        raise Http404(_("城市不存在，或不在你的查看范围内"))
+    city = Region.objects.get(pk=city_id)
+    available = list(Batch.objects.filter(city=city).order_by("number").values_list("number", flat=True))
+    text = request.GET.get("batches", "")
+    numbers = [n for n in (_int(p) for p in text.replace("，", ",").split(",")) if n is not None] or available[-2:]
+    result, error = None, None
+    try:
+        result = comparisons.compare_batches(city=city, numbers=numbers, months=_int(request.GET.get("months")))
+    except ApplicationError as exc:
+        error = exc.message
+    columns = []
+    if result is not None:
+        columns = [
+            (_("第%(n)s批（至 %(end)s）") % {"n": b["batch"], "end": b["period"]["end"]}, b["totals"])
+            for b in result["batches"]
+        ]
+    context = {
+        "mode": "compare",
+        "city": city,
+        "available": available,
+        "numbers": ",".join(map(str, numbers)),
+        "result": result,
+        "error": error,
+        "headers": [label for label, _t in columns],
+        "rows": _rows(columns),
+    }
+    return render(request, "scorecard/compare.html", context)
+
+
+@login_required
+@require_GET
+def province(request):
+    """?year=2021[&province=<id>]: every city of the province side by side, for the province's roles."""
+    user = request.user
+    provinces = [a.region for a in active_roles(user) if a.role in PROVINCE_ROLES and a.region_id]
+    if user.is_superuser:
+        provinces = list(Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code", "name"))
+    if not provinces:
+        raise PermissionDenied(_("各市并列仅供省级管理员和省级领导查看"))
+    chosen = _int(request.GET.get("province"))
+    root = next((p for p in provinces if p.pk == chosen), provinces[0]) if chosen else provinces[0]
+    if chosen and root.pk != chosen:
+        raise Http404(_("省份不存在，或不在你的查看范围内"))
+    years = sorted(
+        {d.year for d in Batch.objects.filter(city__parent=root).values_list("start_date", flat=True)}, reverse=True
+    )
+    year = _int(request.GET.get("year"), years[0] if years else None)
+    result = error = None
+    columns = []
+    if year is None:
+        error = _("本省还没有批次")
+    else:
+        result = comparisons.province_year(province=root, year=year)
+        columns = [
+            (r["city"] + (_("第%(n)s批") % {"n": r["batch"]} if r["batch"] else ""), r["totals"])
+            for r in result["cities"]
+        ]
+        columns.append((_("全省合计"), result["totals"]))
+    context = {
+        "mode": "province",
+        "province": root,
+        "years": years,
+        "year": year,
+        "result": result,
+        "error": error,
+        "headers": [label for label, _t in columns],
+        "rows": _rows(columns),
+    }
+    return render(request, "scorecard/compare.html", context)
