@@ -15,7 +15,7 @@ from techmayor.core.errors import ApplicationError
 from techmayor.core.registry import registry
 from techmayor.core.submissions import once
 from techmayor.enterprises.selectors import enterprise_pickable, enterprise_region_choices
-from techmayor.enterprises.services import clean_credit_code, enterprise_duplicates
+from techmayor.enterprises.services import clean_credit_code, enterprise_similar
 from techmayor.roster.selectors import write_context
 
 from . import forms
@@ -44,15 +44,14 @@ def record_index(request):
 
 
 def _duplicates_for(user, name: str, code: str) -> list:
-    """Enterprises that look like the one being created, among those the user may pick."""
+    """(enterprise, score) pairs that look like the one being created, among those the user may pick."""
     if not name and not code:
         return []
     try:
         code = clean_credit_code(code) if code else None
     except ApplicationError:
         code = None
-    found = enterprise_duplicates(name=name or "", credit_code=code)
-    return list(enterprise_pickable(user=user).filter(pk__in=found.values("pk"))[:5])
+    return enterprise_similar(name=name or "", credit_code=code, queryset=enterprise_pickable(user=user))
 
 
 def _render_visit_log(request, form, status=200):
