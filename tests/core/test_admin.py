@@ -12,7 +12,16 @@ from techmayor.core.models import AuditLog, Industry
 from techmayor.core.regions import load_regions, region_by_name
 from techmayor.enterprises.models import Contact, Enterprise, EnterpriseLink, EnterpriseTag
 from techmayor.ledger import models as ledger
-from techmayor.needs.models import Lead, Need, NeedCollaborator, NeedTransition, OutcomeRound, ProgressEntry
+from techmayor.needs.models import (
+    Lead,
+    Need,
+    NeedCollaborator,
+    NeedPolicy,
+    NeedTransition,
+    OutcomeRound,
+    ProgressEntry,
+)
+from techmayor.policies.models import Policy
 from techmayor.resources.models import Achievement, Expert, Platform
 from tests.factories import EnterpriseFactory, GroupFactory, TenureFactory, UniversityFactory, credit_code
 
@@ -69,6 +78,10 @@ def world(db):
         title="技术开发合同", enterprise=enterprise, university=uni, contract_amount_wan=Decimal("200"), **credited
     )
     AgreementReceipt.objects.create(agreement=agreement, date=D, amount_wan=Decimal("50"))
+    policy = Policy.objects.create(
+        title="科技成果转化专项资金管理办法", level="province", issuer="省财政厅", issued_on=D
+    )
+    NeedPolicy.objects.create(need=need, policy=policy, note="可申报")
     AuditLog.objects.create(
         action="update", model="x.y", object_id="1", object_repr="x", before={"a": 1}, after={"a": 2}
     )

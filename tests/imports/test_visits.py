@@ -82,8 +82,8 @@ def test_a_similar_name_is_offered_never_merged(w, tmp_path):
     )
     preview = import_preview("visits", path, ctx=ctx_for(w, w.users.admin))
     assert preview.errors == [
-        "第2行: 企业名称: 系统中没有「常州市恒远精密机械有限公司」，有相似的「常州恒远精密机械有限公司」："
-        "请核对后改为该名称，或选择仍然新建"
+        "第2行: 企业名称: 系统中没有「常州市恒远精密机械有限公司」，有相似的「常州恒远精密机械有限公司」"
+        "（相似度 100%）：请核对后改为该名称，或选择仍然新建"
     ]
     preview = import_preview("visits", path, ctx=ctx_for(w, w.users.admin, allow_similar=True))
     assert preview.errors == [] and "有相似的" in preview.warnings[0]

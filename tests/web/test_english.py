@@ -46,6 +46,8 @@ SKIP_VIEWS = {
     "scorecard:drill_export",
     "scorecard:ledger_workbook",
     "enterprises:enterprise_export",
+    "resources:platform_export",
+    "policies:policy_export",
     "accounts:audit_export",
     "api:docs",  # the API's documentation: Chinese descriptions, as its readers are the province's developers
     "api:schema",

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "techmayor.accounts",
     "techmayor.notifications",
     "techmayor.resources",
+    "techmayor.policies",
     "techmayor.roster",
     "techmayor.imports",
     "techmayor.enterprises",

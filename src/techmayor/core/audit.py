@@ -20,6 +20,9 @@ from django.db.models.fields.files import FieldFile
 from .models import AuditAction, AuditLog
 
 _source: contextvars.ContextVar[str] = contextvars.ContextVar("audit_source", default="system")
+# A note written on every audit record inside a block (``audit_note``): a late entry (补录) into a past batch.
+_note: contextvars.ContextVar[str] = contextvars.ContextVar("audit_note", default="")
+LATE_ENTRY = "补录"  # the note of a record an administrator entered into a past (closed) batch
 # While an import runs, every audit record written is also handed to its collector (``collect``):
 # the import log keeps what it created and changed, so the whole import can be rolled back.
 _collector: contextvars.ContextVar[list | None] = contextvars.ContextVar("audit_collector", default=None)
@@ -58,6 +61,30 @@ def audit_source(source: str) -> Iterator[None]:
         yield
     finally:
         _source.reset(token)
+
+
+@contextlib.contextmanager
+def audit_note(note: str) -> Iterator[None]:
+    """Every audit record written inside the block carries ``note`` (before the service's own note)."""
+    token = _note.set(note)
+    try:
+        yield
+    finally:
+        _note.reset(token)
+
+
+def late_entry_of(instance: models.Model) -> AuditLog | None:
+    """The creation entry of ``instance`` when it was a late entry (补录) into a past batch, else None."""
+    return (
+        AuditLog.objects.filter(
+            model=instance._meta.label_lower,
+            object_id=str(instance.pk),
+            action=AuditAction.CREATE,
+            note__startswith=LATE_ENTRY,
+        )
+        .select_related("actor")
+        .first()
+    )
 
 
 def current_source() -> str:
@@ -139,7 +166,7 @@ def record(
         object_repr=str(instance)[:255],
         before=before,
         after=after,
-        note=note[:255],
+        note="；".join(n for n in (_note.get(), note) if n)[:255],
     )
     collected(entry)
     return entry

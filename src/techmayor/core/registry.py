@@ -155,6 +155,7 @@ class RecordKind:
 
         A withdrawn record's page shows its own fields, why it was withdrawn and its history; it is
         not edited, and what its kind adds to the page (computed from live records) is left out."""
+        from .audit import late_entry_of
         from .history import entries_of
 
         withdrawn = getattr(obj, "withdrawn_at", None) is not None
@@ -169,6 +170,7 @@ class RecordKind:
             "tab": tab,
             "withdraw_url": self.url("withdraw", obj.pk) if can_withdraw and not withdrawn else None,
             "restore_url": self.url("restore", obj.pk) if can_restore and withdrawn else None,
+            "late_entry": late_entry_of(obj),
         }
         if tab == "history":
             context["history"] = entries_of(obj)

@@ -98,6 +98,30 @@ def normalize_company_name(name: str) -> str:
     return text
 
 
+# A place written before a company's name with or without its level: 江苏省常州市恒远… and 常州恒远… are the same
+# company. Two characters before 市 at the start (常州市, 溧阳市), after an optional province.
+_PLACE_PREFIX = re.compile(r"^(?:[\u4e00-\u9fff]{2,3}省)?([\u4e00-\u9fff]{2})市")
+
+
+def company_match_key(name: str) -> str:
+    """The key near-duplicate detection compares: :func:`normalize_company_name` (width, case, spaces,
+    brackets, 有限公司 / 有限责任公司 …), with the city's level dropped (常州市恒远 → 常州恒远)."""
+    return fold_place(normalize_company_name(name))
+
+
+def fold_place(key: str) -> str:
+    """``company_match_key`` of an already normalised name (``Enterprise.normalized_name``)."""
+    return _PLACE_PREFIX.sub(r"\1", key, count=1)
+
+
+def company_similarity(a: str, b: str) -> int:
+    """How alike two company names are, 0–100 (rapidfuzz's ratio of their match keys, rounded):
+    100 for the same company written differently (常州市… / 常州…, 有限公司 / 有限责任公司, （） / ())."""
+    from rapidfuzz import fuzz
+
+    return round(fuzz.ratio(company_match_key(a), company_match_key(b)))
+
+
 def plain_decimal(value) -> str:
     """600.0000 → "600", 3886.50 → "3886.5": amounts in messages read the same on every database."""
     from decimal import Decimal

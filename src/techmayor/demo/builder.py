@@ -40,6 +40,7 @@ from techmayor.enterprises.services import enterprise_create, enterprise_link
 from techmayor.ledger import services as ledger
 from techmayor.needs import services as needs
 from techmayor.needs.choices import CollaboratorStatus
+from techmayor.policies.demo import load_demo_policies
 from techmayor.resources.importers import import_universities
 from techmayor.resources.models import Platform, University
 from techmayor.roster.models import Batch, DispatchUnit
@@ -126,6 +127,7 @@ def build_demo(*, seed: int = DEFAULT_SEED, stdout: TextIO | None = None) -> Dem
         writer.run()
         say(f"目标责任书：{build_demo_targets(writer.batch)} 项目标")
         say(build_resource_pool(seed=seed))
+        say(load_demo_policies())
         say("演示账号：" + "、".join(build_demo_accounts(writer.batch)) + f"（密码 {DEMO_PASSWORD}）")
     seconds = time.perf_counter() - started
     summary = "、".join(f"{_LABELS.get(k, k)} {n}" for k, n in writer.counts.items())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from techmayor.core.forms import BaseForm, PickerField
@@ -63,6 +64,18 @@ class EnterpriseForm(BaseForm):
         self.fields["industry"].queryset = Industry.objects.filter(level__lte=2).order_by("code")
         if instance is not None:
             del self.fields["confirm_new"]
+        # As the name or credit code is typed: the enterprises it may duplicate, with a score.
+        query = f"?exclude={instance.pk}" if instance is not None else ""
+        check = {
+            "hx-get": reverse("enterprises:enterprise_duplicates") + query,
+            "hx-trigger": "input changed delay:500ms, change",
+            "hx-target": "#tm-duplicates",
+            "hx-swap": "outerHTML",
+            "hx-include": "[name=name],[name=credit_code]",
+            "autocomplete": "off",
+        }
+        self.fields["name"].widget.attrs.update(check)
+        self.fields["credit_code"].widget.attrs.update(check)
 
     def save(self, *, by):
         c = dict(self.cleaned_data)

@@ -233,3 +233,8 @@ def can_create_enterprise(user) -> bool:
 def can_edit_enterprise(user, enterprise: Enterprise) -> bool:
     """The same people may change the profile, contacts and tags of an enterprise they may read."""
     return can_create_enterprise(user) and enterprise_list(user=user).filter(pk=enterprise.pk).exists()
+
+
+def can_review_duplicates(user) -> bool:
+    """City administrators (and superusers) are shown an enterprise's probable duplicates on its page."""
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.CITY_ADMIN)

@@ -16,6 +16,7 @@ from techmayor.core.services import create_record, update_record
 from techmayor.core.text import clean_text, formula_problem, normalize_company_name
 from techmayor.roster.services import check_credit
 
+from . import dedupe
 from .choices import EnterpriseTagKind
 from .models import Contact, Enterprise, EnterpriseLink, EnterpriseTag
 
@@ -42,11 +43,54 @@ def clean_credit_code(value: str | None) -> str | None:
 
 
 def enterprise_duplicates(*, name: str, credit_code: str | None = None) -> QuerySet[Enterprise]:
-    """Enterprises that are probably the same company: same credit code, or same normalised name."""
+    """Enterprises that are certainly the same company: same credit code, or same normalised name."""
     condition = Q(normalized_name=normalize_company_name(name))
     if credit_code:
         condition |= Q(credit_code=credit_code)
     return Enterprise.objects.filter(condition)
+
+
+def enterprise_similar(
+    *,
+    name: str,
+    credit_code: str | None = None,
+    queryset: QuerySet[Enterprise] | None = None,
+    exclude: Iterable[int] = (),
+    min_score: int = dedupe.SHOWN,
+    limit: int = 5,
+) -> list[tuple[Enterprise, int]]:
+    """Enterprises of ``queryset`` (default all) that may be the company named, with a score 0–100:
+    the one holding ``credit_code`` (100), then near names (``enterprises.dedupe``), best first."""
+    queryset = Enterprise.objects.all() if queryset is None else queryset
+    found: list[tuple[Enterprise, int]] = []
+    skip = set(exclude)
+    if credit_code:
+        for e in queryset.filter(credit_code=credit_code).exclude(pk__in=skip).select_related("region"):
+            found.append((e, 100))
+            skip.add(e.pk)
+    if clean_text(name):
+        found += dedupe.near_duplicates(name, queryset=queryset, exclude=skip, min_score=min_score)
+    return found[:limit]
+
+
+def _similar_name_check(name: str, code: str | None) -> None:
+    """Refuse a name that is probably an enterprise already in the system (exact key or a near name)."""
+    others = Enterprise.objects.all()
+    if code:
+        # A company with a code may share a name only with companies whose code differs and is known.
+        others = others.filter(credit_code__isnull=True)
+    exact = others.filter(normalized_name=normalize_company_name(name)).first()
+    if exact is not None:
+        hit = (exact, 100)
+    else:
+        near = dedupe.near_duplicates(name, queryset=others, min_score=dedupe.NEAR)
+        hit = near[0] if near else None
+    if hit is not None:
+        raise ApplicationError(
+            gettext("疑似重复企业：已有「%(existing)s」（相似度 %(score)s%%），请核对后选择已有企业或确认新建")
+            % {"existing": hit[0], "score": hit[1]},
+            field="name",
+        )
 
 
 def _clean_name(name) -> str:
@@ -82,16 +126,7 @@ def enterprise_create(
             field="credit_code",
         )
     if not allow_similar_name:
-        similar = Enterprise.objects.filter(normalized_name=normalize_company_name(name))
-        if code:
-            # A company with a code may share a name only with companies whose code differs and is known.
-            similar = similar.filter(credit_code__isnull=True)
-        if similar.exists():
-            raise ApplicationError(
-                gettext("疑似重复企业：已有「%(existing)s」，请核对后选择已有企业或确认新建")
-                % {"existing": similar.first()},
-                field="name",
-            )
+        _similar_name_check(name, code)
     enterprise = create_record(
         Enterprise,
         by=by,

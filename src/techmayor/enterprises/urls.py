@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.enterprise_list, name="enterprise_list"),
     path("export/", views.enterprise_export, name="enterprise_export"),
     path("new/", views.enterprise_create, name="enterprise_create"),
+    path("duplicates/", views.enterprise_duplicates, name="enterprise_duplicates"),
     path("<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("<int:pk>/contacts/", views.contact_add, name="contact_add"),

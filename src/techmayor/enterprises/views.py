@@ -108,11 +108,21 @@ def _detail(request, enterprise, **bound_forms):
         "hidden": hidden,
         "can_edit": can_edit,
         "can_log": write_context(request.user) is not None,
+        "duplicates": _page_duplicates(request.user, enterprise),
         "contact_form": forms.ContactForm() if can_edit else None,
         "tag_form": forms.TagForm() if can_edit else None,
         **bound_forms,
     }
     return render(request, "enterprises/enterprise_detail.html", context)
+
+
+def _page_duplicates(user, enterprise) -> list:
+    """For administrators: the enterprises of their scope that may be the same company, with a score."""
+    if not selectors.can_review_duplicates(user):
+        return []
+    return services.enterprise_similar(
+        name=enterprise.name, queryset=selectors.enterprise_list(user=user), exclude=[enterprise.pk]
+    )
 
 
 @login_required
@@ -121,17 +131,35 @@ def enterprise_detail(request, pk):
     return _detail(request, _get(request, pk))
 
 
-def _duplicates(request, form) -> list:
-    name = form.data.get("name", "")
-    code = form.data.get("credit_code", "")
+def _similar(user, name: str, code: str, exclude=()) -> list:
+    """(enterprise, score) pairs that may be the company being entered, among those the user may pick."""
     if not name and not code:
         return []
     try:
         code = services.clean_credit_code(code)
     except ApplicationError:
         code = None
-    found = services.enterprise_duplicates(name=name, credit_code=code)
-    return list(selectors.enterprise_pickable(user=request.user).filter(pk__in=found.values("pk"))[:5])
+    return services.enterprise_similar(
+        name=name, credit_code=code, queryset=selectors.enterprise_pickable(user=user), exclude=exclude
+    )
+
+
+def _duplicates(request, form, exclude=()) -> list:
+    data = form.data if form.is_bound else form.initial
+    return _similar(request.user, data.get("name", "") or "", data.get("credit_code", "") or "", exclude)
+
+
+@login_required
+@require_GET
+def enterprise_duplicates(request):
+    """As the user types an enterprise's name or credit code: the ones it may duplicate, with a score (htmx)."""
+    try:
+        exclude = [int(request.GET["exclude"])] if request.GET.get("exclude") else []
+    except ValueError:
+        exclude = []
+    name, code = request.GET.get("name", "").strip()[:150], request.GET.get("credit_code", "").strip()[:30]
+    duplicates = _similar(request.user, name, code, exclude) if selectors.can_create_enterprise(request.user) else []
+    return render(request, "enterprises/_duplicates.html", {"duplicates": duplicates})
 
 
 @login_required
@@ -189,6 +217,7 @@ def enterprise_edit(request, pk):
         {
             "form": form,
             "enterprise": enterprise,
+            "duplicates": _duplicates(request, form, exclude=[enterprise.pk]),
             "title": _("修改企业资料"),
             "cancel_url": reverse("enterprises:enterprise_detail", args=[pk]),
         },

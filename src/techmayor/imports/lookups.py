@@ -23,7 +23,6 @@ from techmayor.roster.selectors import WRITE_MEMBER, write_context
 
 from .engine import ImportContext, RowError
 
-SIMILAR = 88  # rapidfuzz ratio (0–100) from which a name is offered as the same enterprise
 _REGION_SUFFIX = re.compile(r"(街道办事处|街道|镇|乡|经济开发区|开发区|高新区|园区)$")
 
 
@@ -300,7 +299,7 @@ class _Enterprises:
         self.names: dict[int, str] = {}
         self.codes: dict[int, str | None] = {}
         self.regions: dict[int, int | None] = {}
-        rows = Enterprise.objects.values_list("pk", "name", "normalized_name", "credit_code", "region_id")
+        rows = list(Enterprise.objects.values_list("pk", "name", "normalized_name", "credit_code", "region_id"))
         for pk, name, key, code, region_id in rows:
             self.names[pk] = name
             self.codes[pk] = code
@@ -308,15 +307,16 @@ class _Enterprises:
             if code:
                 self.by_code[code] = pk
             self.by_name.setdefault(key, pk)
-        self._keys: list[str] | None = None
+        self._rows = [(pk, name, key) for pk, name, key, _code, _region in rows]
+        self._index = None
 
-    def similar(self, key: str) -> int | None:
-        from rapidfuzz import fuzz, process
+    def similar(self, name: str):
+        """The enterprise whose name is near ``name`` (``enterprises.dedupe``: one scoring for every page), or None."""
+        from techmayor.enterprises.dedupe import NameIndex
 
-        if self._keys is None:
-            self._keys = list(self.by_name)
-        hit = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=SIMILAR)
-        return self.by_name[hit[0]] if hit else None
+        if self._index is None:
+            self._index = NameIndex(self._rows)
+        return self._index.best(name)
 
 
 def enterprises(ctx: ImportContext) -> _Enterprises:
@@ -351,9 +351,9 @@ def _enterprise(ctx: ImportContext, name: str, code: str, *, label: str, region)
         if code and known and known != code:
             raise RowError("统一社会信用代码", f"「{code}」与系统中「{table.names[pk]}」的信用代码 {known} 不一致")
         return EnterpriseRef(table.names[pk], code or known, pk, region_id=table.regions[pk])
-    similar = table.similar(key)
+    similar = table.similar(name)
     if similar is not None:
-        reason = f"系统中没有「{name}」，有相似的「{table.names[similar]}」"
+        reason = f"系统中没有「{name}」，有相似的「{similar.name}」（相似度 {similar.score}%）"
         if not ctx.allow_similar:
             raise RowError(label, f"{reason}：请核对后改为该名称，或选择仍然新建")
         ctx.warn(label, f"{reason}；按你的选择新建")

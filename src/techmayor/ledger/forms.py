@@ -41,7 +41,7 @@ def _platform_field(*, label=None):
         Platform.objects.all(),
         source="platform",
         label=label or _("科创平台"),
-        help_text=_("平台不在列表中时，请管理员在“数据管理”中添加"),
+        help_text=_("平台不在列表中时，请先在“台账 › 科创平台”中新建"),
     )
 
 

@@ -7,16 +7,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from techmayor.core.audit import audit_source
+from techmayor.core.audit import LATE_ENTRY, audit_note, audit_source
 from techmayor.core.errors import ApplicationError
 from techmayor.core.registry import registry
 from techmayor.core.submissions import once
 from techmayor.enterprises.selectors import enterprise_pickable, enterprise_region_choices
-from techmayor.enterprises.services import clean_credit_code, enterprise_duplicates
-from techmayor.roster.selectors import write_context
+from techmayor.enterprises.services import clean_credit_code, enterprise_similar
+from techmayor.roster.selectors import entry_context, write_context
 
 from . import forms
 from .records import KINDS, VISIT
@@ -44,18 +45,17 @@ def record_index(request):
 
 
 def _duplicates_for(user, name: str, code: str) -> list:
-    """Enterprises that look like the one being created, among those the user may pick."""
+    """(enterprise, score) pairs that look like the one being created, among those the user may pick."""
     if not name and not code:
         return []
     try:
         code = clean_credit_code(code) if code else None
     except ApplicationError:
         code = None
-    found = enterprise_duplicates(name=name or "", credit_code=code)
-    return list(enterprise_pickable(user=user).filter(pk__in=found.values("pk"))[:5])
+    return enterprise_similar(name=name or "", credit_code=code, queryset=enterprise_pickable(user=user))
 
 
-def _render_visit_log(request, form, status=200):
+def _render_visit_log(request, form, status=200, late_batch=None):
     data = form.data if form.is_bound else {}
     duplicates = _duplicates_for(request.user, data.get("new_name", ""), data.get("new_credit_code", ""))
     context = {
@@ -64,6 +64,7 @@ def _render_visit_log(request, form, status=200):
         "duplicates": duplicates if form.is_bound else [],
         "regions": enterprise_region_choices(request.user),
         "need_rows": form.need_rows or [{"title": "", "raw_text": ""}],
+        "late_batch": late_batch,
     }
     return render(request, "ledger/visit_log.html", context, status=status)
 
@@ -72,24 +73,27 @@ def _render_visit_log(request, form, status=200):
 @once
 def visit_log(request):
     """走访登记: one form on a phone — enterprise, date, fellow members, notes, needs found."""
-    ctx = write_context(request.user)
+    ctx, late_batch = entry_context(request.user, request.GET.get("batch"))
     if ctx is None:
         raise PermissionDenied(_("你没有登记走访的权限"))
     if request.method != "POST":
         initial = {}
         if request.GET.get("enterprise", "").isdigit():
             initial["enterprise"] = request.GET["enterprise"]
-        return _render_visit_log(request, forms.VisitLogForm(ctx=ctx, user=request.user, initial=initial))
+        form = forms.VisitLogForm(ctx=ctx, user=request.user, initial=initial)
+        return _render_visit_log(request, form, late_batch=late_batch)
     form = forms.VisitLogForm(request.POST, ctx=ctx, user=request.user)
     if not form.is_valid():
-        return _render_visit_log(request, form)
+        return _render_visit_log(request, form, late_batch=late_batch)
     try:
-        with audit_source("web"):
+        with audit_source("web"), audit_note(LATE_ENTRY if late_batch else ""):
             visit, leads = form.save(by=request.user)
     except ApplicationError as err:
         form.add_service_error(err)
-        return _render_visit_log(request, form)
+        return _render_visit_log(request, form, late_batch=late_batch)
     text = _("已登记走访：%(name)s") % {"name": visit.enterprise.name}
+    if late_batch is not None:
+        text = _("已补录到%(batch)s：%(title)s") % {"batch": late_batch, "title": text}
     if leads:
         text += _("，发现需求 %(n)d 条（线索编号 %(refs)s）") % {
             "n": len(leads),
@@ -97,7 +101,8 @@ def visit_log(request):
         }
     messages.success(request, text)
     if request.POST.get("next") == "again":
-        return redirect("ledger:visit_create")
+        again = reverse("ledger:visit_create")
+        return redirect(again + f"?batch={late_batch.pk}" if late_batch is not None else again)
     return redirect(VISIT.detail_url(visit))
 
 

@@ -3,7 +3,7 @@ from django.contrib import admin
 from techmayor.core.admin import AuditedModelAdmin, ReadOnlyTabularInline, WithdrawableAdmin
 from techmayor.roster.admin import CreditedRecordAdmin
 
-from .models import IntakeChannel, Lead, Need, NeedCollaborator, NeedTransition, OutcomeRound, ProgressEntry
+from .models import IntakeChannel, Lead, Need, NeedCollaborator, NeedPolicy, NeedTransition, OutcomeRound, ProgressEntry
 
 
 @admin.register(Lead)
@@ -147,3 +147,14 @@ class IntakeChannelAdmin(AuditedModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # printed QR codes point to it; close it instead
+
+
+@admin.register(NeedPolicy)
+class NeedPolicyAdmin(AuditedModelAdmin):
+    """哪项政策有帮助: policies linked to needs (removed links are kept, marked removed)."""
+
+    list_display = ("need", "policy", "note", "is_removed", "created_at")
+    list_filter = ("is_removed",)
+    list_select_related = ("need", "policy")
+    search_fields = ("need__title", "policy__title", "note")
+    autocomplete_fields = ("need", "policy")

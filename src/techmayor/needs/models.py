@@ -278,3 +278,24 @@ class OutcomeRound(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.need} {self.date}"
+
+
+class NeedPolicy(BaseModel):
+    """哪项政策有帮助: a policy of the library linked to a need, with how it helps. Removing the link
+    hides it (kept for the audit trail); linking the same policy again shows it once more."""
+
+    need = models.ForeignKey(Need, verbose_name=_("需求"), on_delete=models.CASCADE, related_name="policy_links")
+    policy = models.ForeignKey(
+        "policies.Policy", verbose_name=_("政策"), on_delete=models.PROTECT, related_name="need_links"
+    )
+    note = models.CharField(_("如何有帮助"), max_length=200, blank=True)
+    is_removed = models.BooleanField(_("已移除"), default=False)
+
+    class Meta:
+        verbose_name = _("需求关联政策")
+        verbose_name_plural = _("需求关联政策")
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["need", "policy"], name="need_policy_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.need} ↔ {self.policy}"

@@ -370,3 +370,21 @@ def lead_source_for(user, region: Region) -> str:
 
 def can_manage_town(user, region: Region) -> bool:
     return managed_towns(user).filter(pk=region.pk).exists()
+
+
+def need_can_link_policy(user, need: Need) -> bool:
+    """哪项政策有帮助: who works on or answers for a need (its city's administrators, the staff of its town,
+    its owner and active collaborators, the members credited with it, its group's leader) may link a
+    policy to it or remove the link, while the need is open or completed (not cancelled or merged)."""
+    if need.state in (NeedState.CANCELLED, NeedState.MERGED):
+        return False
+    c = NeedContext(user, need)
+    allowed = (
+        c.admin
+        or c.town
+        or c.owner
+        or c.collaboration == CollaboratorStatus.ACTIVE
+        or c.credited
+        or need.group_id in c.actor.leader_groups
+    )
+    return bool(allowed) and c.visible

@@ -20,7 +20,16 @@ from techmayor.roster.services import credited_create
 
 from . import notices
 from .choices import CollaboratorStatus, LeadSource, LeadStatus, NeedAction, NeedState
-from .models import IntakeChannel, Lead, Need, NeedCollaborator, NeedTransition, OutcomeRound, ProgressEntry
+from .models import (
+    IntakeChannel,
+    Lead,
+    Need,
+    NeedCollaborator,
+    NeedPolicy,
+    NeedTransition,
+    OutcomeRound,
+    ProgressEntry,
+)
 from .state_machine import REASON_REQUIRED, next_state
 
 
@@ -661,3 +670,24 @@ def lead_restore(*, lead: Lead, by=None) -> Lead:
     from techmayor.core.services import restore_record
 
     return restore_record(lead, by=by)
+
+
+# ---------------------------------------------------------------- 哪项政策有帮助 (policies linked to a need)
+
+
+@transaction.atomic
+def need_policy_link(*, need: Need, policy, note: str = "", by=None) -> NeedPolicy:
+    """Link a policy of the library to ``need`` (again, if it was removed), with how it helps."""
+    note = clean_text(note)[:200]
+    link = NeedPolicy.objects.select_for_update().filter(need=need, policy=policy).first()
+    if link is None:
+        return create_record(NeedPolicy, by=by, need=need, policy=policy, note=note)
+    if not link.is_removed:
+        raise ApplicationError(gettext("政策「%(policy)s」已关联到这条需求") % {"policy": policy}, field="policy")
+    return update_record(link, by=by, note=note, is_removed=False)
+
+
+def need_policy_unlink(*, link: NeedPolicy, by=None) -> NeedPolicy:
+    if link.is_removed:
+        raise ApplicationError(gettext("该政策已不再关联这条需求"), field="policy")
+    return update_record(link, by=by, is_removed=True)

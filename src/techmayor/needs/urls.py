@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import policy_views, views
 
 app_name = "needs"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("<int:pk>/complete/", views.need_complete, name="need_complete"),
     path("<int:pk>/merge/", views.need_merge, name="need_merge"),
     path("<int:pk>/progress/", views.need_progress, name="need_progress"),
+    path("<int:pk>/policies/", policy_views.need_policy_link, name="need_policy_link"),
+    path("<int:pk>/policies/<int:link_pk>/remove/", policy_views.need_policy_unlink, name="need_policy_unlink"),
     path("<int:pk>/collaborators/invite/", views.collaborator_invite, name="collaborator_invite"),
     path("<int:pk>/collaborators/request/", views.collaborator_request, name="collaborator_request"),
     path(

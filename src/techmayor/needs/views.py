@@ -52,6 +52,7 @@ from .forms import (
     ReasonForm,
 )
 from .models import IntakeChannel, Lead, Need, NeedCollaborator, OutcomeRound
+from .policy_views import policy_section
 from .state_machine import REASON_REQUIRED
 
 PAGE_SIZES = (10, 20, 50, 100)
@@ -157,6 +158,7 @@ def need_detail(request, pk):
             "duplicates_merged": list(selectors.need_visible(request.user).filter(merged_into=need)),
             "lead_visible": need.lead_id and selectors.lead_detail(user=request.user, pk=need.lead_id) is not None,
             "progress_form": ProgressForm(need=need) if perms.PROGRESS in allowed else None,
+            **policy_section(request, need),
             "withdraw_url": reverse("needs:need_withdraw", args=[need.pk])
             if perms.need_can_withdraw(request.user, need)
             else None,

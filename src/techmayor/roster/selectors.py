@@ -187,6 +187,52 @@ def write_context(user, batch: Batch | None = None) -> WriteContext | None:
     )
 
 
+# --- late entries (补录) into a past batch ------------------------------------------------------
+
+
+def late_entry_batches(user) -> list[Batch]:
+    """The past (closed) batches ``user`` may enter records into late: those of the cities they
+    administer (superusers: every city), no longer active and already begun, newest first."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    closed = Batch.objects.filter(is_active=False, start_date__lte=clock.today()).select_related("city")
+    if not user.is_superuser:
+        cities = [a.region_id for a in active_roles(user) if a.role == Role.CITY_ADMIN and a.region_id]
+        closed = closed.filter(city_id__in=cities)
+    return list(closed.order_by("city_id", "-start_date"))
+
+
+def can_enter_late(user, batch: Batch) -> bool:
+    return any(b.pk == batch.pk for b in late_entry_batches(user))
+
+
+def entry_context(user, batch_id: str | None) -> tuple[WriteContext | None, Batch | None]:
+    """The write context of a new record: the user's current batch, or with ``batch_id`` (``?batch=``) a
+    past batch a city administrator enters late (returned as the second value, ``None`` otherwise).
+
+    Raises ``Http404`` for an unknown batch and ``PermissionDenied`` for a past batch the user may not
+    enter into (only the administrators of its city may)."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+    from django.utils.translation import gettext
+
+    if not batch_id:
+        return write_context(user), None
+    try:
+        pk = int(batch_id)
+    except ValueError:
+        pk = 0
+    batch = Batch.objects.select_related("city").filter(pk=pk).first() if 0 < pk < 2**63 else None
+    if batch is None:
+        raise Http404(gettext("批次不存在"))
+    current = current_batch(user)
+    if current is not None and current.pk == batch.pk:
+        return write_context(user), None
+    if not can_enter_late(user, batch):
+        raise PermissionDenied(gettext("只有该市的市级管理员可以向往届批次补录记录"))
+    return write_context(user, batch), batch
+
+
 def can_write(user) -> bool:
     return write_context(user) is not None
 

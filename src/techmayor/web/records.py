@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from techmayor.core import versions
-from techmayor.core.audit import audit_source
+from techmayor.core.audit import LATE_ENTRY, audit_note, audit_source
 from techmayor.core.errors import ApplicationError
 from techmayor.core.exports import xlsx_response
 from techmayor.core.forms import WithdrawForm, styled
@@ -26,7 +26,14 @@ from techmayor.core.lists import PAGE_SIZES, paginate
 from techmayor.core.registry import RecordKind
 from techmayor.core.services import restore_record, withdraw_record
 from techmayor.core.submissions import once
-from techmayor.roster.selectors import can_edit_record, can_restore_record, can_withdraw_record, write_context
+from techmayor.roster.selectors import (
+    can_edit_record,
+    can_restore_record,
+    can_withdraw_record,
+    entry_context,
+    late_entry_batches,
+    write_context,
+)
 
 
 class KindView(LoginRequiredMixin, View):
@@ -72,7 +79,9 @@ class RecordListView(KindView):
         page = paginate(request, records)
         rows = [kind.row(obj) for obj in page]
         can_create = kind.form is not None and write_context(request.user) is not None
+        late = late_entry_batches(request.user) if kind.form is not None else []
         context = {
+            "late_batches": [(b, kind.url("create") + f"?batch={b.pk}") for b in late],
             "kind": kind,
             "filterset": filterset,
             "page": page,
@@ -172,11 +181,19 @@ class RecordRestoreView(KindView):
 class RecordFormMixin:
     template_name = "web/record_form.html"
 
+    late_batch = None  # a past batch a city administrator enters this record into (补录)
+
     def render_form(self, form, obj=None):
         return render(
             self.request,
             self.template_name,
-            {"kind": self.kind, "form": form, "obj": obj, "cancel_url": self.cancel_url(obj)},
+            {
+                "kind": self.kind,
+                "form": form,
+                "obj": obj,
+                "cancel_url": self.cancel_url(obj),
+                "late_batch": self.late_batch,
+            },
         )
 
     def cancel_url(self, obj=None) -> str:
@@ -185,7 +202,7 @@ class RecordFormMixin:
     def save(self, form, obj=None):
         """Create, or update ``obj`` unless someone changed it since the form was opened (``core.versions``)."""
         try:
-            with audit_source("web"), transaction.atomic():
+            with audit_source("web"), audit_note(LATE_ENTRY if self.late_batch else ""), transaction.atomic():
                 if obj is not None:
                     current = versions.check(form, obj)
                     if current is None:
@@ -195,8 +212,13 @@ class RecordFormMixin:
         except ApplicationError as err:
             form.add_service_error(err)
             return self.render_form(form, obj)
-        done = _("已保存：%(title)s") if obj is not None else _("已登记：%(title)s")
-        messages.success(self.request, done % {"title": self.kind.title(saved)})
+        title = self.kind.title(saved)
+        if self.late_batch is not None and obj is None:
+            text = _("已补录到%(batch)s：%(title)s") % {"batch": self.late_batch, "title": title}
+        else:
+            done = _("已保存：%(title)s") if obj is not None else _("已登记：%(title)s")
+            text = done % {"title": title}
+        messages.success(self.request, text)
         return redirect(self.kind.detail_url(saved))
 
 
@@ -204,7 +226,7 @@ class RecordCreateView(RecordFormMixin, KindView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.ctx = write_context(request.user)
+        self.ctx, self.late_batch = entry_context(request.user, request.GET.get("batch"))
         if self.ctx is None:
             raise PermissionDenied(_("你没有登记工作记录的权限"))
         return super().dispatch(request, *args, **kwargs)
