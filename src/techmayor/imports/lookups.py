@@ -349,16 +349,30 @@ def _enterprise(ctx: ImportContext, name: str, code: str, *, label: str, region)
     if pk is not None:
         known = table.codes[pk]
         if code and known and known != code:
-            raise RowError("统一社会信用代码", f"「{code}」与系统中「{table.names[pk]}」的信用代码 {known} 不一致")
+            raise RowError(
+                "统一社会信用代码",
+                gettext("「%(code)s」与系统中「%(name)s」的信用代码 %(known)s 不一致")
+                % {"code": code, "name": table.names[pk], "known": known},
+            )
         return EnterpriseRef(table.names[pk], code or known, pk, region_id=table.regions[pk])
     similar = table.similar(name)
     if similar is not None:
-        reason = f"系统中没有「{name}」，有相似的「{similar.name}」（相似度 {similar.score}%）"
+        names = {"name": name, "similar": similar.name, "score": similar.score}
         if not ctx.allow_similar:
-            raise RowError(label, f"{reason}：请核对后改为该名称，或选择仍然新建")
-        ctx.warn(label, f"{reason}；按你的选择新建")
+            raise RowError(
+                label,
+                gettext(
+                    "系统中没有「%(name)s」，有相似的「%(similar)s」（相似度 %(score)s%%）："
+                    "请核对后改为该名称，或选择仍然新建"
+                )
+                % names,
+            )
+        ctx.warn(
+            label,
+            gettext("系统中没有「%(name)s」，有相似的「%(similar)s」（相似度 %(score)s%%）；按你的选择新建") % names,
+        )
     else:
-        ctx.warn(label, f"新企业「{name}」将被创建")
+        ctx.warn(label, gettext("新企业「%(name)s」将被创建") % {"name": name})
     return EnterpriseRef(name, code, None, region)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from techmayor.core.text import clean_text
 from techmayor.imports import lookups as L
@@ -33,7 +33,7 @@ def metric_lookup(name: str, unit: str = "") -> str:
     """A metric's code from how a workbook names it: its code, 名称（单位）, or a name with its unit."""
     name, unit = clean_text(name), _key(unit)
     if not name:
-        raise RowError("指标", "不能为空")
+        raise RowError("指标", gettext("不能为空"))
     by_code = {m.code: m for m in SCORECARD_METRICS}
     if name in by_code:
         return name
@@ -49,24 +49,29 @@ def metric_lookup(name: str, unit: str = "") -> str:
     if len(named) > 1:
         units = "、".join(m.unit for m in named)
         raise RowError(
-            "指标", f"「{name}」有多个指标（单位 {units}），请在单位列注明或写作 {named[0].name}（{named[0].unit}）"
+            "指标",
+            gettext("「%(name)s」有多个指标（单位 %(units)s），请在单位列注明或写作 %(first)s（%(unit)s）")
+            % {"name": name, "units": units, "first": named[0].name, "unit": named[0].unit},
         )
-    raise RowError("指标", f"「{name}」不是成绩单上的指标（如 走访企业（家次）、产学研专场活动、合作协议）")
+    raise RowError(
+        "指标",
+        gettext("「%(name)s」不是成绩单上的指标（如 走访企业（家次）、产学研专场活动、合作协议）") % {"name": name},
+    )
 
 
 def parse_value(text: str) -> Decimal:
     raw = clean_text(text).replace(",", "").replace("，", "").replace(" ", "")
     raw = re.sub(r"(万元|家次|人次|场次|家|个|项|条|篇|人|次|所|场)$", "", raw)
     if not raw:
-        raise RowError("目标值", "不能为空")
+        raise RowError("目标值", gettext("不能为空"))
     try:
         number = Decimal(raw)
     except InvalidOperation as exc:
-        raise RowError("目标值", f"「{text}」不是数字") from exc
+        raise RowError("目标值", gettext("「%(text)s」不是数字") % {"text": text}) from exc
     if not number.is_finite() or number <= 0:
-        raise RowError("目标值", f"须大于0：{text}")
+        raise RowError("目标值", gettext("须大于0：%(text)s") % {"text": text})
     if number >= Decimal("1e11"):
-        raise RowError("目标值", f"「{text}」过大")
+        raise RowError("目标值", gettext("「%(text)s」过大") % {"text": text})
     return number.quantize(Decimal("0.0001"))
 
 
@@ -93,13 +98,15 @@ class TargetImport(ImportKind):
         member = None
         if clean_text(v.get("member", "")):
             if group is None:
-                raise RowError("团员", "团员目标须写明所在支团")
+                raise RowError("团员", gettext("团员目标须写明所在支团"))
             found = L.members(ctx, v["member"], group, label="团员", scoped=False)
             if len(found) != 1:
-                raise RowError("团员", "每行只能写一名团员")
+                raise RowError("团员", gettext("每行只能写一名团员"))
             member = found[0]
             if not member.tenures.filter(group=group).exists():
-                raise RowError("团员", f"「{member}」不在{group.name}任职")
+                raise RowError(
+                    "团员", gettext("「%(member)s」不在%(group)s任职") % {"member": member, "group": group.name}
+                )
         return {
             "metric": metric_lookup(v.get("metric", ""), v.get("unit", "")),
             "group": group,
