@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "techmayor.dashboards",
     "techmayor.demo",
     "techmayor.matchmaking",
+    "techmayor.library",
     "techmayor.api",
     "techmayor.web",
 ]

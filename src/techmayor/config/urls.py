@@ -19,6 +19,7 @@ urlpatterns = [
     path("cooperation/", include("techmayor.cooperation.urls")),
     path("roster/", include("techmayor.roster.urls")),
     path("resources/", include("techmayor.resources.urls")),
+    path("library/", include("techmayor.library.urls")),
     path("matching/", include("techmayor.matchmaking.urls")),
     path("imports/", include("techmayor.imports.urls")),
     path("scorecard/", include("techmayor.scorecard.urls")),

@@ -18,6 +18,7 @@ NAV = [
     ("scorecard:overview", _("成绩单"), "bi-bar-chart", False),
     ("dashboards:dashboard", _("看板"), "bi-graph-up", False),
     ("matchmaking:search", _("资源池"), "bi-search", False),
+    ("library:expert_list", _("专家库"), "bi-mortarboard", False),
 ]
 
 
