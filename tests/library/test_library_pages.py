@@ -131,7 +131,15 @@ def test_the_expert_page_lists_results_needs_matched_and_the_feedback_given(clie
     matching.match_feedback_record(
         need=need, user=lib.users["admin"], target="achievement", target_id="p-battery", accepted=True
     )
-    matching.match_feedback_record(need=lib.world.needs["jt"], user=lib.users["admin"], target="expert", target_id=str(e1.pk), accepted=False, reason="太早期", reason_text="还在实验室阶段")  # fmt: skip
+    matching.match_feedback_record(
+        need=lib.world.needs["jt"],
+        user=lib.users["admin"],
+        target="expert",
+        target_id=str(e1.pk),
+        accepted=False,
+        reason="太早期",
+        reason_text="还在实验室阶段",
+    )
     page = login(client, lib, "admin").get(reverse("library:expert_detail", args=[e1.pk])).content.decode()
     assert "锂离子电池循环寿命与容量衰减机理研究" in page  # a result of theirs
     assert reverse("needs:need_detail", args=[need.pk]) in page and "首位推荐专家" in page
@@ -159,7 +167,9 @@ def test_a_result_page_lists_the_enterprises_that_want_it_each_with_its_reason(c
 def test_an_enterprise_whose_need_declined_the_result_as_off_topic_is_left_out(client, lib):
     matching.matching_index_build()
     jt = lib.world.needs["jt"]
-    matching.match_feedback_record(need=jt, user=lib.users["admin"], target="achievement", target_id="p-battery", accepted=False, reason="不对口")  # fmt: skip
+    matching.match_feedback_record(
+        need=jt, user=lib.users["admin"], target="achievement", target_id="p-battery", accepted=False, reason="不对口"
+    )
     page = (
         login(client, lib, "admin").get(reverse("library:achievement_detail", args=[battery(lib).pk])).content.decode()
     )
