@@ -35,7 +35,7 @@ def experts_rows(lib):
 
 def test_an_administrator_imports_experts_from_an_xlsx_once(lib, tmp_path):
     path = xlsx(tmp_path / "专家.xlsx", experts_rows(lib))
-    preview, log = run("experts", path, lib.users["admin"])
+    preview, _ = run("experts", path, lib.users["admin"])
     assert preview.counts == {"create": 2, "update": 0, "unchanged": 0, "bad": 0}
     chen = Expert.objects.get(name="陈新")
     zhou = Expert.objects.get(name="周明")
@@ -87,7 +87,8 @@ def test_results_are_imported_with_their_experts_and_indexed(lib, tmp_path, djan
     e1 = lib.experts["E1"]
     rows = [
         ["成果名称", "成果类型", "申请号", "发明人", "所属高校", "摘要", "关键词", "年份"],
-        ["一种钠离子电池层状正极材料", "发明专利", "CN2023100001", e1.name, lib.u1.name, "钠离子电池正极", "钠离子电池、正极", "2023年"],
+        ["一种钠离子电池层状正极材料", "发明专利", "CN2023100001", e1.name, lib.u1.name, "钠离子电池正极",
+         "钠离子电池、正极", "2023年"],
         ["无名成果", "专著", "", e1.name, "", "", "", ""],
         ["另一成果", "论文", "", "查无此人", "", "", "", ""],
         ["第三成果", "论文", "", "", "", "", "", "1800"],
