@@ -55,7 +55,7 @@ class ExpertForm(BaseForm):
             for name in ("name", "title", "organization", "bio", "email"):
                 self.initial[name] = getattr(instance, name)
             self.initial["university"] = instance.university_id
-            self.initial["disciplines"] = "、".join(instance.disciplines)
+            self.initial["disciplines"] = ", ".join(instance.disciplines)
         self._apply_bootstrap()
 
     def clean(self):
@@ -89,7 +89,7 @@ class AchievementForm(BaseForm):
             del self.fields["external_id"]
             for name in ("kind", "title", "abstract", "discipline", "year"):
                 self.initial[name] = getattr(instance, name)
-            self.initial["keywords"] = "、".join(instance.keywords or [])
+            self.initial["keywords"] = ", ".join(instance.keywords or [])
             self.initial["experts"] = [e.pk for e in instance.experts.all()]
         self._apply_bootstrap()
 
