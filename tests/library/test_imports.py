@@ -121,3 +121,14 @@ def test_the_import_page_offers_the_library_kinds_to_those_who_may(client, lib):
     client.force_login(lib.users["member"])
     page = client.get(reverse("imports:index")).content.decode()
     assert 'value="experts"' in page and 'value="results"' in page
+
+
+def test_the_command_imports_experts_without_a_batch(lib, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    path = str(csv_file(tmp_path / "专家.csv", experts_rows(lib)[1:]))
+    call_command("import_data", "records", path, "--kind", "experts", stdout=out, stderr=StringIO())
+    assert "新增 2" in out.getvalue() and Expert.objects.filter(name__in=["陈新", "周明"]).count() == 2

@@ -17,7 +17,7 @@ enterprises' sources (rare words say more), times the term's weight in the resul
 keywords above the abstract); a source counts only when it shares two terms, or one term of three
 characters or more. Single characters, general words (:data:`GENERAL_WORDS`) and the analyser's
 stop words and enterprise boilerplate never count and never appear as a reason; a word that is
-common in the research corpus (``specificity`` below 0.2) does not either. Each prospect carries
+common in the research corpus (in more than 15 % of it, ``specificity`` below 0.85) does not either. Each prospect carries
 the evidence that placed it: which need, lead or visit, which words, which industry.
 
 No Django here: the caller builds the :class:`EnterpriseProfile` list (``library.prospects``).
@@ -48,7 +48,7 @@ INDUSTRY_WEIGHT = 0.6  # the industry class's name, relative to a need
 PEER_WEIGHT = 0.35  # an enterprise with no own evidence, from its industry peers' best score
 TAG_BOOST = 0.1  # per capacity tag, on an enterprise that matched on content
 TAG_KINDS = ("high_tech", "srdi")  # the tags that say an enterprise can take a result up
-MIN_SPECIFICITY = 0.2
+MIN_SPECIFICITY = 0.85  # a word in more than 15 % of the research corpus says little about a fit
 MAX_TERMS = 60  # the result's terms kept, by weight (a long abstract stays fast)
 SECONDARY = 0.3  # weight of an enterprise's other matching sources after its best one
 _LATIN = re.compile(r"^[a-z0-9+\-.]+$")
