@@ -17,8 +17,9 @@ enterprises' sources (rare words say more), times the term's weight in the resul
 keywords above the abstract); a source counts only when it shares two terms, or one term of three
 characters or more. Single characters, general words (:data:`GENERAL_WORDS`) and the analyser's
 stop words and enterprise boilerplate never count and never appear as a reason; a word that is
-common in the research corpus (in more than 15 % of it, ``specificity`` below 0.85) does not either. Each prospect carries
-the evidence that placed it: which need, lead or visit, which words, which industry.
+common in the research corpus (in more than 15 % of it, ``specificity`` below 0.85) does not
+either. Each prospect carries the evidence that placed it: which need, lead or visit, which words,
+which industry.
 
 No Django here: the caller builds the :class:`EnterpriseProfile` list (``library.prospects``).
 """
