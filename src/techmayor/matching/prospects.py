@@ -179,13 +179,22 @@ class ProspectPool:
                     self.industry_terms[p.industry_code] = frozenset(t for t in words if meaningful(t))
         self.n_sources = n
         self.df = dict(df)
+        self._idf: dict[str, float] = {}
+        capacity = {pi: sum(1 for t in p.tags if t in TAG_KINDS) for pi, p in enumerate(self.profiles)}
+        self.class_order = {
+            code: sorted(members, key=lambda pi: (-capacity[pi], self.profiles[pi].name, self.profiles[pi].id))
+            for code, members in self.industry_members.items()
+        }
 
     def __len__(self) -> int:
         return len(self.profiles)
 
     def idf(self, term: str) -> float:
-        df = self.df.get(term, 0)
-        return math.log1p((self.n_sources - df + 0.5) / (df + 0.5))
+        value = self._idf.get(term)
+        if value is None:
+            df = self.df.get(term, 0)
+            value = self._idf[term] = math.log1p((self.n_sources - df + 0.5) / (df + 0.5))
+        return value
 
     def result_terms(self, result: ResultText) -> dict[str, float]:
         """The result's words that may count, each with its weight (title/keywords above abstract)."""
@@ -249,8 +258,7 @@ class ProspectPool:
             evidence.sort(key=lambda e: -e.score)
             score = evidence[0].score + SECONDARY * sum(e.score for e in evidence[1:])
             prospects[pi] = Prospect(self.profiles[pi].id, self.profiles[pi].name, score, evidence[:3])
-        self._industries(weights, result, prospects)
-        self._peers(result, prospects)
+        self._classes(weights, result, prospects, k=k, allowed=allowed, excluded=excluded)
         for pi, prospect in prospects.items():
             tags = [t for t in self.profiles[pi].tags if t in TAG_KINDS]
             if tags and prospect.score > 0:
@@ -265,40 +273,76 @@ class ProspectPool:
         out.sort(key=lambda p: (-p.score, p.name, p.id))
         return out[:k]
 
-    def _industries(self, weights: Mapping[str, float], result: ResultText, prospects: dict[int, Prospect]) -> None:
-        """Enterprises whose industry class's name shares words with the result."""
+    def _classes(
+        self,
+        weights: Mapping[str, float],
+        result: ResultText,
+        prospects: dict[int, Prospect],
+        *,
+        k: int,
+        allowed: set[str] | None,
+        excluded: Mapping[str, object] | None,
+    ) -> None:
+        """Industry evidence: a class whose name shares words with the result, and a class where
+        enterprises matched by what they said (their silent peers). Enterprises of a class with
+        no evidence of their own all score alike but for their capacity tags, so only the first
+        ``k`` of them (by tags, name) that the caller may see can reach the top ``k``: the others
+        are not scored, which keeps a ranking fast in large classes."""
+        spoken = set(prospects)
+        named: dict[str, tuple[float, list[str]]] = {}
         for code, terms in self.industry_terms.items():
             common = sorted(outermost(t for t in terms if t in weights), key=lambda t: (-weights[t] * self.idf(t), t))
-            if not common:
-                continue
-            score = INDUSTRY_WEIGHT * sum(weights[t] * self.idf(t) for t in common)
-            for pi in self.industry_members[code]:
-                p = self.profiles[pi]
-                label = f"{code} {p.industry_name}"
-                prospect = prospects.setdefault(pi, Prospect(p.id, p.name))
-                prospect.score += score
-                prospect.evidence.append(Evidence("industry", code, label, common[:4], score, result_id=result.id))
-
-    def _peers(self, result: ResultText, prospects: dict[int, Prospect]) -> None:
-        """An enterprise with no evidence of its own, in a class where others matched by what they said."""
-        spoken = {pi: p for pi, p in prospects.items() if any(e.kind in SOURCE_WEIGHTS for e in p.evidence)}
-        by_class: dict[str, list[float]] = defaultdict(list)
-        for pi, p in spoken.items():
+            if common:
+                named[code] = (INDUSTRY_WEIGHT * sum(weights[t] * self.idf(t) for t in common), common[:4])
+        peers: dict[str, list[float]] = defaultdict(list)
+        for pi in spoken:
             code = self.profiles[pi].industry_code
             if code:
-                by_class[code].append(p.score)
-        for code, scores in by_class.items():
-            peer_score = PEER_WEIGHT * max(scores)
-            for pi in self.industry_members[code]:
-                if pi in spoken:
-                    continue
+                peers[code].append(prospects[pi].score)
+                if code in named:
+                    score, common = named[code]
+                    prospects[pi].score += score
+                    prospects[pi].evidence.append(
+                        Evidence("industry", code, self._class_label(pi), common, score, result_id=result.id)
+                    )
+        visible_scores = sorted(
+            (p.score for p in prospects.values() if allowed is None or p.id in allowed), reverse=True
+        )
+        kth = visible_scores[k - 1] if len(visible_scores) >= k else 0.0  # a lower bound of the final k-th
+        best_boost = 1 + TAG_BOOST * len(TAG_KINDS)
+        for code in set(named) | set(peers):
+            ceiling = (named[code][0] if code in named else 0.0) + (
+                PEER_WEIGHT * max(peers[code]) if code in peers else 0.0
+            )
+            if ceiling * best_boost < kth:
+                continue  # no silent member of this class can reach the top k
+            taken = 0
+            for pi in self.class_order[code]:
                 p = self.profiles[pi]
-                prospect = prospects.setdefault(pi, Prospect(p.id, p.name))
-                prospect.score += peer_score
-                label = f"{code} {p.industry_name}"
-                prospect.evidence.append(
-                    Evidence("peers", code, label, [], peer_score, result_id=result.id, count=len(scores))
-                )
+                if pi in spoken or (allowed is not None and p.id not in allowed) or (excluded and p.id in excluded):
+                    continue
+                prospect = prospects[pi] = Prospect(p.id, p.name)
+                if code in named:
+                    score, common = named[code]
+                    prospect.score += score
+                    prospect.evidence.append(
+                        Evidence("industry", code, self._class_label(pi), common, score, result_id=result.id)
+                    )
+                if code in peers:
+                    score = PEER_WEIGHT * max(peers[code])
+                    prospect.score += score
+                    prospect.evidence.append(
+                        Evidence(
+                            "peers", code, self._class_label(pi), [], score, result_id=result.id, count=len(peers[code])
+                        )
+                    )
+                taken += 1
+                if taken >= k:
+                    break
+
+    def _class_label(self, pi: int) -> str:
+        p = self.profiles[pi]
+        return f"{p.industry_code} {p.industry_name}"
 
     def rank_many(
         self,
@@ -314,7 +358,7 @@ class ProspectPool:
         merged: dict[str, Prospect] = {}
         for result in results:
             skip = (excluded or {}).get(result.id)
-            for p in self.rank(result, k=max(k * 4, 200), allowed=allowed, excluded=skip, visible=visible):
+            for p in self.rank(result, k=max(k * 2, 50), allowed=allowed, excluded=skip, visible=visible):
                 into = merged.setdefault(p.id, Prospect(p.id, p.name))
                 into.score += p.score
                 into.evidence.extend(p.evidence)
