@@ -231,3 +231,18 @@ def test_the_list_searches_and_narrows_to_the_members_unit(client, lib):
     assert {e.university_id for e in page.object_list} == {lib.u2.pk}
     mine = client.get(reverse("library:expert_list"), {"mine": "1"}).context["page"]
     assert mine.paginator.count and {e.university_id for e in mine.object_list} == {lib.u1.pk}
+
+
+def test_the_list_costs_the_same_queries_however_many_experts(client, lib):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, lib, "member")
+    url = reverse("library:expert_list") + "?per_page=100"
+    client.get(url)  # warm the session and the user's roles
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    Expert.objects.bulk_create(Expert(name=f"专家甲{i}", university=lib.u2) for i in range(40))
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get(url).context["page"].object_list) > 40
+    assert len(many) == len(few)
