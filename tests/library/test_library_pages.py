@@ -246,3 +246,13 @@ def test_the_list_costs_the_same_queries_however_many_experts(client, lib):
     with CaptureQueriesContext(connection) as many:
         assert len(client.get(url).context["page"].object_list) > 40
     assert len(many) == len(few)
+
+
+def test_results_and_universities_are_reached_by_the_ids_the_engine_knows(client, lib):
+    login(client, lib, "member")
+    response = client.get(reverse("library:achievement_by_external_id"), {"id": "p-battery"})
+    assert response.url == reverse("library:achievement_detail", args=[battery(lib).pk])
+    assert client.get(reverse("library:achievement_by_external_id"), {"id": "nope"}).status_code == 404
+    response = client.get(reverse("library:university_by_code", args=[lib.u1.code]))
+    assert response.url == reverse("library:university_detail", args=[lib.u1.pk])
+    assert client.get(reverse("library:university_by_code", args=["x" * 40])).status_code == 404

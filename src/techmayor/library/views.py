@@ -19,7 +19,7 @@ from techmayor.core.exports import xlsx_response
 from techmayor.core.lists import paginate
 from techmayor.core.submissions import once
 from techmayor.resources import services as resources
-from techmayor.resources.models import Achievement, Expert
+from techmayor.resources.models import Achievement, Expert, University
 
 from . import forms, permissions, prospects, selectors, services
 
@@ -269,7 +269,29 @@ def achievement_edit(request, pk):
     return render(request, "library/form.html", context)
 
 
+@login_required
+@require_GET
+def achievement_by_external_id(request):
+    """A result by the id the matching engine knows it by (``?id=`` its external id): to its page."""
+    _reader(request)
+    found = Achievement.objects.filter(external_id=request.GET.get("id", "")[:80]).order_by("pk").first()
+    if found is None:
+        raise Http404
+    return redirect("library:achievement_detail", found.pk)
+
+
 # ---------------------------------------------------------------- universities
+
+
+@login_required
+@require_GET
+def university_by_code(request, code):
+    """A university by its 学校标识码 (the id the matching engine knows it by): to its page."""
+    _reader(request)
+    found = University.objects.filter(code=code[:10]).first()
+    if found is None:
+        raise Http404
+    return redirect("library:university_detail", found.pk)
 
 
 @login_required
