@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "techmayor.targets",
     "techmayor.demo",
     "techmayor.matchmaking",
+    "techmayor.library",
     "techmayor.api",
     "techmayor.web",
 ]

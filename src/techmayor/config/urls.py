@@ -22,6 +22,7 @@ urlpatterns = [
     path("roster/", include("techmayor.roster.urls")),
     path("resources/", include("techmayor.resources.urls")),
     path("policies/", include("techmayor.policies.urls")),
+    path("library/", include("techmayor.library.urls")),
     path("matching/", include("techmayor.matchmaking.urls")),
     path("imports/", include("techmayor.imports.urls")),
     path("scorecard/", include("techmayor.scorecard.urls")),

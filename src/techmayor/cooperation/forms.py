@@ -34,7 +34,10 @@ class _PartiesMixin:
             University.objects.all(), source="university", label=_("高校"), required=False
         )
         self.fields["expert"] = PickerField(
-            Expert.objects.select_related("university"), source="expert", label=_("专家"), required=False
+            Expert.objects.filter(merged_into__isnull=True).select_related("university"),
+            source="expert",
+            label=_("专家"),
+            required=False,
         )
         if self.instance is not None:
             for name in ("enterprise", "university", "expert"):

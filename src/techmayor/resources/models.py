@@ -59,6 +59,16 @@ class Expert(BaseModel):
     bio = models.TextField(_("简介"), blank=True)
     email = models.EmailField(_("邮箱"), blank=True)
     is_demo = models.BooleanField(_("演示数据"), default=False)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("已合并到"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+        editable=False,
+        help_text=_("合并重复专家后，被合并的一条留作记录，指向保留的专家"),
+    )
 
     class Meta:
         verbose_name = _("专家")

@@ -19,6 +19,7 @@ NAV = [
     ("dashboards:dashboard", _("看板"), "bi-graph-up", False),
     ("targets:target_list", _("目标"), "bi-bullseye", False),
     ("matchmaking:search", _("资源池"), "bi-search", False),
+    ("library:expert_list", _("专家库"), "bi-mortarboard", False),
 ]
 
 

@@ -41,6 +41,7 @@ def search(source: str, *, user, text: str) -> list[dict]:
     if source == "expert":
         rows = (
             Expert.objects.select_related("university")
+            .filter(merged_into__isnull=True)
             .filter(Q(name__icontains=text) | Q(university__name__icontains=text) | Q(organization__icontains=text))
             .order_by("name")[:LIMIT]
         )
