@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from techmayor.core import values
 from techmayor.core.text import clean_text
@@ -58,13 +58,13 @@ class ExpertImport(ImportKind):
         university, organization = _place(ctx, v.get("university", ""), "所在高校")
         department = L.text(v, "organization", "院系", limit=120)
         if university is None and not organization and not department:
-            raise RowError("所在高校", "请填写所在高校或所在机构")
+            raise RowError("所在高校", gettext("请填写所在高校或所在机构"))
         organization = department if university is not None or not organization else organization
         email = L.text(v, "email", "邮箱", limit=254)
         if email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
-            raise RowError("邮箱", f"「{email}」不是有效的邮箱地址")
+            raise RowError("邮箱", gettext("「%(email)s」不是有效的邮箱地址") % {"email": email})
         if not permissions.can_edit_expert(ctx.user, Expert(university=university, organization=organization)):
-            raise RowError("所在高校", "只能导入本派出单位的专家")
+            raise RowError("所在高校", gettext("只能导入本派出单位的专家"))
         return {
             "name": name,
             "university": university,
@@ -101,7 +101,7 @@ class ExpertImport(ImportKind):
         if missing := [d for d in data["disciplines"] if d not in obj.disciplines]:
             changes["disciplines"] = [*obj.disciplines, *missing]
         if changes and not permissions.can_edit_expert(ctx.user, obj):
-            raise RowError("姓名", f"你不能修改「{obj}」")
+            raise RowError("姓名", gettext("你不能修改「%(name)s」") % {"name": obj})
         return changes
 
     def create(self, data, ctx):
@@ -158,9 +158,13 @@ class AchievementImport(ImportKind):
             if university is not None:
                 matches = [e for e in matches if e.university_id == university.pk] or matches
             if not matches:
-                raise RowError("专家", f"专家库中没有「{name}」（请先导入专家名录）")
+                raise RowError("专家", gettext("专家库中没有「%(name)s」（请先导入专家名录）") % {"name": name})
             if len(matches) > 1:
-                raise RowError("专家", f"专家库中有 {len(matches)} 位「{name}」，请填写所属高校以区分")
+                raise RowError(
+                    "专家",
+                    gettext("专家库中有 %(n)s 位「%(name)s」，请填写所属高校以区分")
+                    % {"n": len(matches), "name": name},
+                )
             out.append(matches[0])
         return out
 
@@ -178,7 +182,7 @@ class AchievementImport(ImportKind):
         experts = self._experts(ctx, values.split_names(v.get("experts", "")), university)
         year = L.parse("年份", values.parse_count, v.get("year", "").removesuffix("年"))
         if year is not None and not 1900 <= year <= 2100:
-            raise RowError("年份", f"「{year}」不是有效年份")
+            raise RowError("年份", gettext("「%(year)s」不是有效年份") % {"year": year})
         if university is None:
             university = next((e.university for e in experts if e.university_id), None)
         draft_ok = (
@@ -187,7 +191,7 @@ class AchievementImport(ImportKind):
             or (university is not None and university.pk in permissions.home_university_ids(ctx.user))
         )
         if not draft_ok:
-            raise RowError("专家", "只能导入本派出单位专家的成果")
+            raise RowError("专家", gettext("只能导入本派出单位专家的成果"))
         return {
             "title": title,
             "kind": kind,
@@ -231,7 +235,7 @@ class AchievementImport(ImportKind):
         if any(e.pk not in have for e in data["experts"]):
             changes["experts"] = [*obj.experts.all(), *(e for e in data["experts"] if e.pk not in have)]
         if changes and not permissions.can_edit_achievement(ctx.user, obj):
-            raise RowError("成果名称", f"你不能修改「{obj}」")
+            raise RowError("成果名称", gettext("你不能修改「%(name)s」") % {"name": obj})
         return changes
 
     def create(self, data, ctx):

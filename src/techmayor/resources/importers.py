@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from techmayor.core.errors import ApplicationError
 from techmayor.core.files import (
@@ -178,7 +179,7 @@ def import_universities(path: str | Path, *, skip_bad: bool = False, by=None) ->
     if errors and not skip_bad:
         raise ImportRejected(errors, name=table.name)
     if not good and not errors:
-        raise ApplicationError(f"{table.name} 中表头下没有任何高校数据", field="file")
+        raise ApplicationError(gettext("%(file)s 中表头下没有任何高校数据") % {"file": table.name}, field="file")
 
     result = ImportResult(skipped=bad_rows, errors=errors)
     with transaction.atomic():
