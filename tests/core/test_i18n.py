@@ -73,7 +73,8 @@ def test_admin_index_lists_apps_in_chinese(admin_client):
 
 
 def _po_entries(path: Path) -> list[tuple[str, str, bool]]:
-    """(msgid, msgstr, fuzzy) for every entry but the header; singular messages only."""
+    """(msgid, msgstr, fuzzy) for every entry but the header; a plural entry's msgstr is its forms
+    joined by newlines, empty when any form is empty."""
     entries = []
     for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
         fields: dict[str, str] = {}
@@ -90,8 +91,12 @@ def _po_entries(path: Path) -> list[tuple[str, str, bool]]:
                 key, _, value = line.partition(" ")
                 fields[key] = ast.literal_eval(value)
         if fields.get("msgid"):
-            assert "msgid_plural" not in fields, "plural entries: extend this parser"
-            entries.append((fields["msgid"], fields.get("msgstr", ""), fuzzy))
+            if "msgid_plural" in fields:
+                forms = [v for k, v in sorted(fields.items()) if k.startswith("msgstr[")]
+                msgstr = "\n".join(forms) if forms and all(f.strip() for f in forms) else ""
+            else:
+                msgstr = fields.get("msgstr", "")
+            entries.append((fields["msgid"], msgstr, fuzzy))
     return entries
 
 

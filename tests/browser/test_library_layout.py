@@ -9,7 +9,6 @@ from django.urls import reverse
 from techmayor.matchmaking import services as matching
 from techmayor.resources.models import Achievement
 from tests.browser.actors import Actor
-from tests.browser.conftest import browser  # noqa: F401  (the fixture)
 from tests.library.conftest import Lib
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,7 +17,7 @@ PASSWORD = "pw-For-Tests-1"  # the need world's accounts
 
 
 @pytest.mark.parametrize("who, phone", [("member", True), ("admin", False)], ids=["375px", "1280px"])
-def test_library_pages_fit_the_screen(live_server, browser, who, phone, settings, tmp_path):  # noqa: F811
+def test_library_pages_fit_the_screen(live_server, browser, who, phone, settings, tmp_path):
     settings.MATCHING_INDEX_DIR = str(tmp_path / "index")
     matching.matcher_forget()
     lib = Lib()
