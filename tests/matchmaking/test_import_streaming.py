@@ -260,3 +260,19 @@ def test_a_job_needs_a_known_kind_and_an_existing_file(tmp_path):
     with pytest.raises(CommandError, match="不支持 --background"):
         call_command("import_data", "universities", str(tmp_path / "p.jsonl"), "--background")
     assert not Job.objects.exists()
+
+
+def test_a_bulk_load_refreshes_the_planner_statistics(tmp_path, monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setattr(importers, "ANALYZE_AFTER", 5)
+    calls = []
+    monkeypatch.setattr(importers, "_analyze", lambda: calls.append(connection.vendor))
+    import_corpus(write(tmp_path / "few.jsonl", lines(4)), kind="paper")
+    assert calls == []
+    import_corpus(write(tmp_path / "many.jsonl", lines(6, prefix="m")), kind="paper")
+    assert calls == [connection.vendor]
+
+
+def test_analyze_runs_on_this_database():
+    importers._analyze()  # no error on SQLite or PostgreSQL

@@ -67,6 +67,7 @@ BATCH = 5000  # lines read, looked up and written together (memory is bounded by
 LOOKUP = 900  # ids per lookup query: under SQLite's limit of bound variables
 ERRORS_KEPT = 1000  # error lines kept for the report; the count covers them all
 TICK = 2000  # lines between updates of the progress bar
+ANALYZE_AFTER = 50_000  # new rows after which the table's planner statistics are refreshed
 
 
 def _as_list(value, field: str) -> list[str]:
@@ -491,11 +492,22 @@ def import_corpus(
         ):
             _write(stage, check, writer, meter=meter)
             _audit(path, kind, user, result)
+    if result.created >= ANALYZE_AFTER:
+        _analyze()
     if follow.pending:
         if report is not None:
             report.stage(gettext("正在更新匹配索引"))
         result.index = follow.sync()
     return result
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after a bulk load: without them PostgreSQL planned the next import's
+    id lookups over a million rows as if the table were empty (a re-import took minutes in the
+    database alone)."""
+    if connection.vendor in ("postgresql", "sqlite"):
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Achievement._meta.db_table)}")
 
 
 def _index_room() -> int | None:
