@@ -29,7 +29,8 @@ def expert_merge(*, keep: Expert, duplicate: Expert, by=None) -> Expert:
     if keep.pk == duplicate.pk:
         raise ApplicationError(gettext("不能把专家合并到其本人"), field="duplicate")
     keep, duplicate = (
-        Expert.objects.select_for_update().select_related("university").get(pk=pk) for pk in (keep.pk, duplicate.pk)
+        Expert.objects.select_for_update(of=("self",)).select_related("university").get(pk=pk)
+        for pk in (keep.pk, duplicate.pk)
     )
     if keep.merged_into_id or duplicate.merged_into_id:
         raise ApplicationError(gettext("已合并过的专家不能再合并"), field="duplicate")
