@@ -277,3 +277,31 @@ class Registry:
 
 
 registry = Registry()
+
+
+def list_context(request, *, kind, columns: list[Column], filterset, records, row, **extra) -> dict:
+    """What ``web/record_list.html`` needs for a page of ``records`` (filtered by ``filterset``):
+    ``row(obj)`` builds one row (``build_row`` with the record's URL); ``extra`` adds the page's
+    own entries (``can_create``, ``create_url``, ``export_url`` …)."""
+    from .lists import PAGE_SIZES, paginate
+
+    page = paginate(request, records)
+    return {
+        "kind": kind,
+        "filterset": filterset,
+        "page": page,
+        "rows": [row(obj) for obj in page],
+        "headers": [c for c in columns if c.in_list],
+        "page_sizes": PAGE_SIZES,
+        "filtered": any(v for k, v in request.GET.items() if k not in ("page", "per_page")),
+        **extra,
+    }
+
+
+def columns_xlsx(request, title, columns: list[Column], records):
+    """The list's export: every column (also those the list leaves out) of every filtered record."""
+    from .exports import xlsx_response
+
+    rows = ([c.value(obj) for c in columns] for obj in records.iterator(chunk_size=500))
+    headers, widths = [c.label for c in columns], [c.width for c in columns]
+    return xlsx_response(title, title, headers, rows, widths, request=request)

@@ -17,10 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from techmayor.core import versions
 from techmayor.core.audit import audit_source
 from techmayor.core.errors import ApplicationError
-from techmayor.core.exports import xlsx_response
 from techmayor.core.forms import styled
-from techmayor.core.lists import PAGE_SIZES, paginate
-from techmayor.core.registry import Column, build_row
+from techmayor.core.registry import Column, build_row, columns_xlsx, list_context
 from techmayor.core.submissions import once
 from techmayor.roster.selectors import write_context
 
@@ -63,20 +61,17 @@ def _filtered(request):
 @require_GET
 def enterprise_list(request):
     filterset, records = _filtered(request)
-    page = paginate(request, records)
-    rows = [build_row(COLUMNS, e, reverse("enterprises:enterprise_detail", args=[e.pk])) for e in page]
-    context = {
-        "kind": {"label": _("企业"), "icon": "bi-buildings", "verbose_name": _("企业")},
-        "filterset": filterset,
-        "page": page,
-        "rows": rows,
-        "headers": [c for c in COLUMNS if c.in_list],
-        "page_sizes": PAGE_SIZES,
-        "can_create": selectors.can_create_enterprise(request.user),
-        "create_url": reverse("enterprises:enterprise_create"),
-        "export_url": reverse("enterprises:enterprise_export"),
-        "filtered": any(v for k, v in request.GET.items() if k not in ("page", "per_page")),
-    }
+    context = list_context(
+        request,
+        kind={"label": _("企业"), "icon": "bi-buildings", "verbose_name": _("企业")},
+        columns=COLUMNS,
+        filterset=filterset,
+        records=records,
+        row=lambda e: build_row(COLUMNS, e, reverse("enterprises:enterprise_detail", args=[e.pk])),
+        can_create=selectors.can_create_enterprise(request.user),
+        create_url=reverse("enterprises:enterprise_create"),
+        export_url=reverse("enterprises:enterprise_export"),
+    )
     return render(request, "web/record_list.html", context)
 
 
@@ -84,9 +79,7 @@ def enterprise_list(request):
 @require_GET
 def enterprise_export(request):
     _filterset, records = _filtered(request)
-    rows = ([c.value(e) for c in COLUMNS] for e in records.iterator(chunk_size=500))
-    headers, widths = [c.label for c in COLUMNS], [c.width for c in COLUMNS]
-    return xlsx_response(_("企业"), _("企业"), headers, rows, widths, request=request)
+    return columns_xlsx(request, _("企业"), COLUMNS, records)
 
 
 def _get(request, pk):

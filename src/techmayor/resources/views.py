@@ -16,11 +16,9 @@ from django.views.decorators.http import require_GET
 from techmayor.core import versions
 from techmayor.core.audit import audit_source
 from techmayor.core.errors import ApplicationError
-from techmayor.core.exports import xlsx_response
 from techmayor.core.forms import styled
 from techmayor.core.history import entries_of
-from techmayor.core.lists import PAGE_SIZES, paginate
-from techmayor.core.registry import Column, build_row
+from techmayor.core.registry import Column, build_row, columns_xlsx, list_context
 from techmayor.core.submissions import once
 
 from . import filters, forms, selectors
@@ -56,21 +54,17 @@ def _filtered(request):
 @require_GET
 def platform_list(request):
     filterset, records = _filtered(request)
-    page = paginate(request, records)
-    rows = [build_row(COLUMNS, p, reverse("resources:platform_detail", args=[p.pk])) for p in page]
-    can_create = selectors.can_create_platform(request.user)
-    context = {
-        "kind": {"label": _("科创平台"), "icon": "bi-bank", "verbose_name": _("科创平台")},
-        "filterset": filterset,
-        "page": page,
-        "rows": rows,
-        "headers": [c for c in COLUMNS if c.in_list],
-        "page_sizes": PAGE_SIZES,
-        "can_create": can_create,
-        "create_url": reverse("resources:platform_create"),
-        "export_url": reverse("resources:platform_export"),
-        "filtered": any(v for k, v in request.GET.items() if k not in ("page", "per_page")),
-    }
+    context = list_context(
+        request,
+        kind={"label": _("科创平台"), "icon": "bi-bank", "verbose_name": _("科创平台")},
+        columns=COLUMNS,
+        filterset=filterset,
+        records=records,
+        row=lambda p: build_row(COLUMNS, p, reverse("resources:platform_detail", args=[p.pk])),
+        can_create=selectors.can_create_platform(request.user),
+        create_url=reverse("resources:platform_create"),
+        export_url=reverse("resources:platform_export"),
+    )
     return render(request, "web/record_list.html", context)
 
 
@@ -78,9 +72,7 @@ def platform_list(request):
 @require_GET
 def platform_export(request):
     _filterset, records = _filtered(request)
-    rows = ([c.value(p) for c in COLUMNS] for p in records.iterator(chunk_size=500))
-    headers, widths = [c.label for c in COLUMNS], [c.width for c in COLUMNS]
-    return xlsx_response(_("科创平台"), _("科创平台"), headers, rows, widths, request=request)
+    return columns_xlsx(request, _("科创平台"), COLUMNS, records)
 
 
 def _get(request, pk):

@@ -20,10 +20,8 @@ from django.views import View
 from techmayor.core import versions
 from techmayor.core.audit import LATE_ENTRY, audit_note, audit_source
 from techmayor.core.errors import ApplicationError
-from techmayor.core.exports import xlsx_response
 from techmayor.core.forms import WithdrawForm, styled
-from techmayor.core.lists import PAGE_SIZES, paginate
-from techmayor.core.registry import RecordKind
+from techmayor.core.registry import RecordKind, columns_xlsx, list_context
 from techmayor.core.services import restore_record, withdraw_record
 from techmayor.core.submissions import once
 from techmayor.roster.selectors import (
@@ -76,23 +74,20 @@ class RecordListView(KindView):
     def get(self, request):
         kind = self.kind
         filterset, records = filtered(kind, request)
-        page = paginate(request, records)
-        rows = [kind.row(obj) for obj in page]
         can_create = kind.form is not None and write_context(request.user) is not None
         late = late_entry_batches(request.user) if kind.form is not None else []
-        context = {
-            "late_batches": [(b, kind.url("create") + f"?batch={b.pk}") for b in late],
-            "kind": kind,
-            "filterset": filterset,
-            "page": page,
-            "rows": rows,
-            "headers": [c for c in kind.columns if c.in_list],
-            "page_sizes": PAGE_SIZES,
-            "can_create": can_create,
-            "create_url": kind.url("create") if can_create else None,
-            "export_url": kind.url("export"),
-            "filtered": any(v for k, v in request.GET.items() if k not in ("page", "per_page")),
-        }
+        context = list_context(
+            request,
+            kind=kind,
+            columns=kind.columns,
+            filterset=filterset,
+            records=records,
+            row=kind.row,
+            late_batches=[(b, kind.url("create") + f"?batch={b.pk}") for b in late],
+            can_create=can_create,
+            create_url=kind.url("create") if can_create else None,
+            export_url=kind.url("export"),
+        )
         return render(request, self.template_name, context)
 
 
@@ -100,10 +95,7 @@ class RecordExportView(KindView):
     def get(self, request):
         kind = self.kind
         _filterset, records = filtered(kind, request)
-        headers = [c.label for c in kind.columns]
-        rows = ([c.value(obj) for c in kind.columns] for obj in records.iterator(chunk_size=500))
-        widths = [c.width for c in kind.columns]
-        return xlsx_response(kind.label, kind.label, headers, rows, widths, request=request)
+        return columns_xlsx(request, kind.label, kind.columns, records)
 
 
 def render_detail(kind: RecordKind, request, obj):
