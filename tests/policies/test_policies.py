@@ -230,3 +230,12 @@ def test_no_links_on_a_cancelled_need_or_one_out_of_scope(client, world):
     other = world.place("wx", S.CLAIMED)  # another city's need
     assert c.post(f"/needs/{other.pk}/policies/", {"policy": world.province.pk}).status_code == 404
     assert not NeedPolicy.objects.exists()
+
+
+def test_demo_policies_load_on_the_demo_day(world, settings):
+    """The demo is built again on an installation already pinned to its day (2022-05-11): no demo
+    policy may be dated after it."""
+    settings.TECHMAYOR_TODAY = dt.date(2022, 5, 11)
+    assert all(entry["issued_on"] <= settings.TECHMAYOR_TODAY for entry in DEMO_POLICIES)
+    load_demo_policies()  # refused ("发布日期不能晚于今天") when one was dated after the demo's day
+    assert {p["title"] for p in DEMO_POLICIES} <= set(Policy.objects.values_list("title", flat=True))
