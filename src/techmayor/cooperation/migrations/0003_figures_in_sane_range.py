@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(clamp, migrations.RunPython.noop),
+        migrations.RunPython(clamp, migrations.RunPython.noop, elidable=True),
         migrations.AlterField(
             model_name="agreement",
             name="contract_amount_wan",

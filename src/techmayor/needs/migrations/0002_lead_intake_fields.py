@@ -59,5 +59,5 @@ class Migration(migrations.Migration):
                 'ordering': ['region__code', 'region__name'],
             },
         ),
-        migrations.RunPython(fill_enterprise_key, migrations.RunPython.noop),
+        migrations.RunPython(fill_enterprise_key, migrations.RunPython.noop, elidable=True),
     ]

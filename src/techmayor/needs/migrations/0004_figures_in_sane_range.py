@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(clamp, migrations.RunPython.noop),
+        migrations.RunPython(clamp, migrations.RunPython.noop, elidable=True),
         migrations.AlterField(
             model_name="outcomeround",
             name="investment_wan",

@@ -59,5 +59,5 @@ class Migration(migrations.Migration):
             name="stay_tenths",
             field=models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name="停留时长（0.1天）"),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
+        migrations.RunPython(fill, migrations.RunPython.noop, elidable=True),
     ]
