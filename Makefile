@@ -15,12 +15,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(RUN_STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -e .
 	rm -f $(VENV)/.installed-run-*
 	touch $(RUN_STAMP)
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -e ".[dev]"
 	rm -f $(VENV)/.installed-*
 	touch $(RUN_STAMP) $(STAMP)
 
@@ -33,14 +33,15 @@ $(NODE_STAMP): package.json package-lock.json
 venv: $(STAMP) $(NODE_STAMP)
 
 # Create the environment, migrate the embedded SQLite database, load the demo when the
-# database is empty, and serve on 127.0.0.1:8000 with a background-job worker beside it
-# (stopped with the server). The matching index, when missing, is built beside the server
-# starting up: need pages show their matches as soon as it is written.
+# database is empty (these writers run without DEBUG, which would log every SQL query), and serve
+# on 127.0.0.1:8000 with a background-job worker beside it (stopped with the server). The matching
+# index, when missing, is built beside the server starting up: need pages show their matches as soon
+# as it is written.
 run: $(RUN_STAMP) $(NODE_STAMP)
-	DEBUG=1 $(BIN)/techmayor migrate --noinput
-	DEBUG=1 $(BIN)/techmayor demo --if-empty
+	$(BIN)/techmayor migrate --noinput
+	$(BIN)/techmayor demo --if-empty
 	DEBUG=1 $(BIN)/techmayor run_huey --quiet & worker=$$!; \
-	DEBUG=1 $(BIN)/techmayor match index --if-missing & index=$$!; \
+	$(BIN)/techmayor match index --if-missing & index=$$!; \
 	trap 'kill $$worker $$index 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/techmayor runserver $(HOST):$(PORT)
 

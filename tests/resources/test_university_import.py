@@ -64,6 +64,9 @@ def test_real_moe_list_imports_every_university_and_reimport_changes_nothing():
     assert University.objects.get(code="3632000466").province_code == "32"
     audit_rows = AuditLog.objects.count()
     assert audit_rows == 2919
+    nju_log = AuditLog.objects.get(model="resources.university", object_id=str(nju.pk))
+    assert (nju_log.action, nju_log.after["code"]) == (AuditAction.CREATE, "4132010284")
+    assert re.fullmatch(r"导入 .+ 第\d+行", nju_log.note)
 
     again = import_universities(path)
     assert (again.created, again.updated, again.unchanged, again.skipped) == (0, 0, 2919, 0)

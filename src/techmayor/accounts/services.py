@@ -28,8 +28,10 @@ def user_create(
     display_name: str = "",
     must_change_password: bool = True,
     is_demo: bool = False,
+    password_hash: str | None = None,
     by=None,
 ) -> User:
+    """``password_hash``: an already hashed password (``make_password``), used instead of ``password``."""
     user = create_record(
         User,
         by=by,
@@ -39,7 +41,9 @@ def user_create(
         is_demo=is_demo,
         password="!",
     )
-    if password:
+    if password_hash:
+        user.password = password_hash
+    elif password:
         user.set_password(password)
     else:
         user.set_unusable_password()

@@ -170,3 +170,31 @@ def record(
     )
     collected(entry)
     return entry
+
+
+def record_many(
+    *, action: str, instances: list[models.Model], actor=None, notes: list[str], batch_size: int = 500
+) -> list[AuditLog]:
+    """:func:`record` for many records at once (``core.services.create_records``), one row each."""
+    actor = actor if getattr(actor, "pk", None) else None
+    prefix = _note.get()
+    entries = AuditLog.objects.bulk_create(
+        [
+            AuditLog(
+                actor=actor,
+                source=_source.get(),
+                action=action,
+                model=instance._meta.label_lower,
+                object_id=str(instance.pk),
+                object_repr=str(instance)[:255],
+                before=None,
+                after=snapshot(instance, m2m=False),
+                note="；".join(n for n in (prefix, note) if n)[:255],
+            )
+            for instance, note in zip(instances, notes, strict=True)
+        ],
+        batch_size=batch_size,
+    )
+    for entry in entries:
+        collected(entry)
+    return entries

@@ -22,9 +22,9 @@ from .models import AuditAction
 M = TypeVar("M", bound=models.Model)
 
 
-def _full_clean(instance: models.Model, exclude: Iterable[str] | None = None) -> None:
+def _full_clean(instance: models.Model, exclude: Iterable[str] | None = None, *, validate_unique: bool = True) -> None:
     try:
-        instance.full_clean(exclude=list(exclude or []))
+        instance.full_clean(exclude=list(exclude or []), validate_unique=validate_unique)
     except ValidationError as exc:
         fields = list(getattr(exc, "error_dict", {}))
         raise ApplicationError(
@@ -82,6 +82,44 @@ def create_record(
     after = _m2m_snapshot(instance, m2m)
     audit.record(action=AuditAction.CREATE, instance=instance, actor=by, after=after, note=audit_note)
     return instance
+
+
+@transaction.atomic
+def validate_new(instance: models.Model) -> None:
+    """:func:`create_record`'s validation of a record :func:`create_records` will write, except
+    uniqueness, which the caller checks among the new records and against the table."""
+    _full_clean(instance, validate_unique=False)
+
+
+@transaction.atomic
+def create_records(
+    instances: list[M], *, by=None, audit_notes: list[str] | None = None, batch_size: int = 500
+) -> list[M]:
+    """Many new records of one model at once, as :func:`create_record` would write them one by one:
+    inserted in batches and audited with one row each (``audit_notes``: one note per record).
+
+    The caller has validated each with :func:`validate_new` (naming its own row on an error). Only for
+    models with no many-to-many values to set, no ``save()`` logic and no ``post_save`` watchers
+    (``bulk_create`` calls neither): reference data such as the list of universities.
+    """
+    if not instances:
+        return instances
+    model = type(instances[0])
+    for instance in instances:
+        if hasattr(instance, "created_by_id") and getattr(by, "pk", None):
+            instance.created_by = by
+            instance.updated_by = by
+    try:
+        with transaction.atomic():
+            model.objects.bulk_create(instances, batch_size=batch_size)
+    except IntegrityError as exc:
+        raise ApplicationError(
+            gettext("%(verbose_name)s: 与已有记录重复或引用无效（%(exc)s）")
+            % {"verbose_name": model._meta.verbose_name, "exc": exc}
+        ) from exc
+    notes = audit_notes or [""] * len(instances)
+    audit.record_many(action=AuditAction.CREATE, instances=instances, actor=by, notes=notes, batch_size=batch_size)
+    return instances
 
 
 @transaction.atomic

@@ -41,8 +41,12 @@ class University(BaseModel):
     def province(self) -> str:
         return PROVINCE_CODES.get(self.province_code, "")
 
-    def save(self, *args, **kwargs):
+    def derive_province(self) -> None:
+        """The province code is digits 3–4 of the 学校标识码 (kept by ``save()``; bulk writers call it)."""
         self.province_code = self.code[2:4]
+
+    def save(self, *args, **kwargs):
+        self.derive_province()
         super().save(*args, **kwargs)
 
 

@@ -159,7 +159,9 @@ def check_credit(*, batch: Batch, group: Group, date: dt.date, members: Iterable
             field="date",
         )
     if members:
-        serving = set(Tenure.objects.filter(batch=batch, member__in=members).values_list("member_id", flat=True))
+        serving = set(
+            Tenure.objects.filter(batch=batch, member__in=members).order_by().values_list("member_id", flat=True)
+        )
         outsiders = [m.name for m in members if m.pk not in serving]
         if outsiders:
             raise ApplicationError(
