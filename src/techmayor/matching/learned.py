@@ -24,7 +24,6 @@ No Django imports here.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,10 +106,9 @@ def candidate_features(
     met = np.array([len(m) / n_concepts for m in feats.matched])
     best_spec = np.array([max((spec[c] for c in m), default=0.0) for m in feats.matched])
     plain_met = np.array([sum(1 for c in m if c in plain_labels) / n_plain for m in feats.matched])
-    has_abstract = (per_field["abstract"] > 0) | np.array(
-        [idx.doc_length(int(r)) > 3 * max(len(t), 1) for r, t in zip(rows, titles, strict=True)]
-    )
-    length = np.array([math.log1p(idx.doc_length(int(r))) for r in rows])
+    lengths = np.array([idx.doc_length(int(r)) for r in rows], dtype=float)
+    has_abstract = (per_field["abstract"] > 0) | (lengths > 3 * np.array([max(len(t), 1) for t in titles]))
+    length = np.log1p(lengths)
     matrix = np.column_stack(
         [
             first,
@@ -192,7 +190,7 @@ class LearnedRanker:
     def scores(self, matrix: np.ndarray) -> np.ndarray:
         if len(matrix) == 0:
             return np.zeros(0)
-        return self.base_scale * hand_score(matrix) + self.booster.predict(matrix)
+        return self.base_scale * hand_score(matrix) + self.booster.predict(matrix, num_threads=1)
 
 
 def read_training_needs(path: Path = TRAINING_NEEDS) -> list[tuple[str, str, str]]:
