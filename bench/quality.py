@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bench.synthetic import EVAL, labelled_titles, real_corpus, taxonomy_words
 from techmayor.matching.evaluation import PlainBaseline, evaluate, format_table, read_qrels, read_queries
+from techmayor.matching.learned import MODEL_PATH
 from techmayor.matching.lexicon import PLAIN_FILLER
 from techmayor.matching.ranker import Matcher, with_config
 from techmayor.matching.rerank import RerankWeights
@@ -138,6 +139,7 @@ def wordings(m: Matcher, corpus: list[dict]) -> str:
         ("  engine + title coverage 0.3", dict(rerank=RerankWeights(cfg.rerank.coverage, 0.3, 0.0, 0.3)), False),
         ("  engine + title phrase 0.1", dict(rerank=RerankWeights(cfg.rerank.coverage, 0.0, 0.1, 0.3)), False),
         ("  engine, 2nd stage off", dict(rerank=off), False),
+        ("  engine, learned 2nd stage (0029)", dict(learned_model=str(MODEL_PATH)), False),
     ]
     out = [
         f"Two wordings of the 55 dev needs: the dev set's, and a plainer one written by hand ({PLAIN.name})",

@@ -62,3 +62,13 @@ def test_the_second_stage_keeps_clear_answers_and_its_scale(matcher):
     flat = with_config(matcher, rerank=RerankWeights(0.0, 0.0, 0.0, 0.0))
     need = "提高材料性能的方法，锂电池容量衰减"
     assert [h.id for h in matcher.search(need, k=1)] == [flat.search(need, k=1)[0].id] == ["p-battery"]
+
+
+def test_plain_phrases_of_other_trades_reach_their_technical_terms(matcher):
+    """Entries written with the training needs of decision 0029: shop-floor words of other trades."""
+    found = plain_speech_terms(normalize("我们发豆芽全靠人浇水，合金块要人拿锤子砸碎，太阳能板坏了换起来费事"))
+    assert found["浇水"] == ("灌溉", "喷淋") and found["砸碎"] == ("破碎", "粉碎")
+    assert found["太阳能板"] == ("光伏组件", "光伏")
+    q = matcher._query("我们发豆芽全靠人浇水，听说有自动的办法，想试试")
+    assert "灌溉" in q.words and q.words["灌溉"] == matcher.config.plain_speech_weight
+    assert not {"听说", "试试"} & set(q.words)  # spoken fillers are dropped

@@ -43,6 +43,7 @@ import numpy as np
 from .analysis import Analysed, Analyzer, learn_boilerplate
 from .classifier import LabelClassifier, ipc_class
 from .index import BIGRAM_FIELD, WORD_FIELDS, MatchIndex, build_index, normalize_record
+from .learned import LearnedRanker, candidate_features
 from .lexicon import is_meaningful_term, plain_speech_terms
 from .rerank import RerankWeights, concepts_of, features, rerank_scores
 from .words import Reason, gettext_noop
@@ -76,6 +77,9 @@ class RankerConfig:
     plain_speech_weight: float = 0.5  # weight of the technical terms a plain phrase adds; 0 = off
     rerank_depth: int = 100  # candidates the second stage re-ranks; 0 = off
     rerank: RerankWeights = field(default_factory=RerankWeights)
+    # a model written by ``techmayor match train-ranker`` (learned.py) replaces the hand-set
+    # second stage when set; off by default: it did not beat it (decision 0029)
+    learned_model: str = ""
 
 
 # --- inputs ---------------------------------------------------------------------------------------
@@ -267,10 +271,21 @@ class Matcher:
         self.index = index
         self.classifier = classifier
         self.config = config or RankerConfig()
+        self._learned: tuple[str, LearnedRanker] | None = None
 
     @property
     def analyzer(self) -> Analyzer:
         return self.index.analyzer
+
+    @property
+    def learned(self) -> LearnedRanker | None:
+        """The learned second stage named by ``config.learned_model`` (loaded once), or None."""
+        path = self.config.learned_model
+        if not path:
+            return None
+        if self._learned is None or self._learned[0] != path:
+            self._learned = (path, LearnedRanker.load(path))
+        return self._learned[1]
 
     # -- building and loading ------------------------------------------------------------------
 
@@ -559,17 +574,27 @@ class Matcher:
                     adj[i] += b
         return adj, notes
 
-    def _second_stage(self, q: _Query, rows: np.ndarray, final: np.ndarray) -> np.ndarray:
-        """Re-rank the ``rerank_depth`` best candidates (:mod:`rerank`); the others keep their
-        order below them (they get the general-only penalty, as nothing is known of them)."""
+    def _second_stage(
+        self, q: _Query, rows: np.ndarray, final: np.ndarray, bm25: np.ndarray, label: np.ndarray
+    ) -> np.ndarray:
+        """Re-rank the ``rerank_depth`` best candidates (:mod:`rerank`, or the learned model of
+        :mod:`learned` when one is configured); the others keep their order below them (they
+        get the general-only penalty, as nothing is known of them)."""
         cfg = self.config
         idx = self.index
         top = np.argsort(-final, kind="stable")[: cfg.rerank_depth]
-        concepts = concepts_of(idx, [w for w in q.words if w not in q.plain_words], self.analyzer._subwords, q.plain)
-        titles = [self.analyzer.normalize(idx.meta(int(r)).title) for r in rows[top]] if cfg.rerank.phrase else None
-        feats = features(idx, concepts, rows[top], q.norm, titles, with_title=bool(cfg.rerank.title_coverage))
         out = final - cfg.rerank.general_only
-        out[top] = rerank_scores(final[top], feats, cfg.rerank)
+        model = self.learned
+        if model is not None:
+            matrix = candidate_features(self, q, rows[top], final[top], bm25[top], label[top]).matrix
+            out[top] = model.scores(matrix) / model.base_scale
+        else:
+            concepts = concepts_of(
+                idx, [w for w in q.words if w not in q.plain_words], self.analyzer._subwords, q.plain
+            )
+            titles = [self.analyzer.normalize(idx.meta(int(r)).title) for r in rows[top]] if cfg.rerank.phrase else None
+            feats = features(idx, concepts, rows[top], q.norm, titles, with_title=bool(cfg.rerank.title_coverage))
+            out[top] = rerank_scores(final[top], feats, cfg.rerank)
         best = float(out.max())
         # back to the first stage's scale (the best candidate 1, plus label agreement), so that
         # feedback and context adjustments weigh what they weighed before
@@ -642,6 +667,27 @@ class Matcher:
 
     # -- search --------------------------------------------------------------------------------
 
+    def first_stage(
+        self, need: str, *, kinds: Iterable[str] | None = None
+    ) -> tuple[_Query, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The first stage: the query, candidate rows (by BM25, best first), their score (BM25
+        relative to the best plus label agreement), raw BM25 and label agreement."""
+        cfg = self.config
+        q = self._query(need)
+        rows, base = self._candidates(q)
+        if len(rows) and kinds is not None:
+            wanted = [c for c, v in enumerate(self.index.labels["kind"].values) if v in set(kinds)]
+            keep = np.isin(self.index.label_codes("kind", rows), wanted)
+            rows, base = rows[keep], base[keep]
+        if len(rows) == 0:
+            return q, rows, base, base, base
+        final = base / base[0] if base[0] > 0 else base.copy()
+        label = np.zeros(len(rows))
+        if cfg.label_weight > 0 and q.labels:
+            label = self._label_agreement(q, rows)
+            final = final + cfg.label_weight * label
+        return q, rows, final, base, label
+
     def rank_rows(
         self,
         need: str,
@@ -652,21 +698,11 @@ class Matcher:
     ) -> tuple[_Query, np.ndarray, np.ndarray, dict[int, list[str]], _Adjustments]:
         """Candidate rows and final scores, best first (the building block of :meth:`search`)."""
         cfg = self.config
-        q = self._query(need)
-        rows, base = self._candidates(q)
+        q, rows, final, base, label = self.first_stage(need, kinds=kinds)
         if len(rows) == 0:
-            return q, rows, base, {}, _Adjustments(np.zeros(0))
-        if kinds is not None:
-            wanted = [c for c, v in enumerate(self.index.labels["kind"].values) if v in set(kinds)]
-            keep = np.isin(self.index.label_codes("kind", rows), wanted)
-            rows, base = rows[keep], base[keep]
-            if len(rows) == 0:
-                return q, rows, base, {}, _Adjustments(np.zeros(0))
-        final = base / base[0] if base[0] > 0 else base.copy()
-        if cfg.label_weight > 0 and q.labels:
-            final = final + cfg.label_weight * self._label_agreement(q, rows)
+            return q, rows, final, {}, _Adjustments(np.zeros(0))
         if cfg.rerank_depth > 0:
-            final = self._second_stage(q, rows, final)
+            final = self._second_stage(q, rows, final, base, label)
         notes: dict[int, list[str]] = defaultdict(list)
         fb = self._feedback_adjustment(q, rows, feedback)
         cadj, cnotes = self._context_adjustment(rows, context)

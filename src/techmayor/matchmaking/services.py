@@ -221,6 +221,35 @@ def matching_index_build(
     return matcher
 
 
+def shipped_corpus_records() -> list[dict]:
+    """The papers and patents that ship with the platform (techmayor/data), as index records."""
+    import json
+
+    records = []
+    for path, kind in ((data.PAPERS, "paper"), (data.PATENTS, "patent")):
+        with open_file(path, "r", encoding="utf-8") as fh:
+            records.extend({**json.loads(line), "kind": kind} for line in fh if line.strip())
+    return records
+
+
+def ranker_train(*, out: Path, workdir: Path) -> Path:
+    """Train the learned second stage (decision 0029) from the shipped corpora and the shipped
+    training needs, deterministically, and write it to ``out``; the index it needs is built in
+    ``workdir``.  The database is not read: the model is the same on every machine."""
+    from techmayor.matching.analysis import domain_words_from_taxonomy
+    from techmayor.matching.learned import train_from_corpora
+    from techmayor.matching.ranker import Matcher
+
+    records = shipped_corpus_records()
+    words = domain_words_from_taxonomy(r["name"] for r in read_industries(data.INDUSTRIES))
+
+    def build(directory: Path) -> Matcher:
+        return Matcher.build(records, directory, domain_words=words, labelled_texts=_labelled_texts())
+
+    train_from_corpora(out, workdir, build=build)
+    return out
+
+
 def matcher_get(*, directory: Path | None = None, build: bool = False) -> Matcher | None:
     """The process's matcher, loaded once and refreshed per call; ``None`` when there is no
     index (``build=True``: build it now)."""

@@ -14,6 +14,10 @@
   discipline routing's accuracy: the share of judged needs whose relevant document's discipline
   is among the need's top three.
 
+* ``match train-ranker [--out FILE]`` trains the learned second stage (decision 0029) from the
+  corpora and the training needs that ship with the platform, deterministically (the same file
+  on every machine), and writes it (by default beside the training needs).
+
 ``batch`` and ``eval`` build the index first when there is none (a note goes to stderr). Only
 the results go to stdout, so the output can be piped to trec_eval.
 """
@@ -22,6 +26,8 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -35,6 +41,7 @@ from techmayor.matching.evaluation import (
     read_queries,
     write_trec_run,
 )
+from techmayor.matching.learned import MODEL_PATH
 from techmayor.matching.ranker import TARGETS, Matcher
 from techmayor.matching.routing import route
 from techmayor.needs.models import Need
@@ -47,6 +54,7 @@ from ...services import (
     matcher_get,
     matching_index_build,
     need_assessments_refresh,
+    ranker_train,
 )
 
 
@@ -54,7 +62,7 @@ class Command(BaseCommand):
     help = "需求匹配：index 建立/重建索引；batch 批量匹配并输出 TREC 结果；eval 与基线对比评测。"
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, metavar="{index,batch,eval}")
+        sub = parser.add_subparsers(dest="action", required=True, metavar="{index,batch,eval,train-ranker}")
         index = sub.add_parser("index", help="建立或重建匹配索引（合并增量修改）")
         index.add_argument("--workers", type=int, default=1, help="分词进程数（默认 1）")
         index.add_argument(
@@ -87,9 +95,15 @@ class Command(BaseCommand):
         ev.add_argument("--qrels", required=True, help="TREC qrels：qid 0 doc_id grade")
         ev.add_argument("--k", type=int, default=50, help="每个需求取的命中数（默认 50，不少于 50）")
 
+        tr = sub.add_parser(
+            "train-ranker",
+            help="用随平台提供的成果库和训练需求训练第二阶段排序模型（结果确定，可重复）",
+        )
+        tr.add_argument("--out", default=str(MODEL_PATH), help="模型文件（默认随平台提供的位置）")
+
     def handle(self, *args, action: str, **options):
         try:
-            getattr(self, f"_{action}")(**options)
+            getattr(self, f"_{action.replace('-', '_')}")(**options)
         except BrokenPipeError:  # `… | head`: stop quietly, as Unix tools do
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
@@ -153,6 +167,11 @@ class Command(BaseCommand):
         rows = [("baseline", evaluate(plain, judged)), ("engine", evaluate(engine, judged))]
         self.stdout.write(format_table(rows, baseline="baseline"))
         self.stdout.write(self._routing(matcher, needs, judged))
+
+    def _train_ranker(self, *, out: str, **_):
+        with tempfile.TemporaryDirectory() as workdir:
+            path = ranker_train(out=Path(out), workdir=Path(workdir))
+        self.stdout.write(self.style.SUCCESS(f"排序模型已训练：{path}"))
 
     def _routing(self, matcher: Matcher, needs, judged) -> str:
         """Discipline routing: the share of judged needs whose relevant document's discipline is
