@@ -175,8 +175,7 @@ class LearnedRanker:
 
     @classmethod
     def load(cls, path: str | Path) -> LearnedRanker:
-        import lightgbm  # only needed when a learned model is used
-
+        lightgbm = _lightgbm()
         text = Path(path).read_text(encoding="utf-8")
         first, _, rest = text.partition("\n")
         if not first.startswith("# base_scale="):
@@ -230,11 +229,22 @@ def training_matrix(
     return np.vstack(xs), np.concatenate(ys), groups
 
 
+def _lightgbm():
+    """LightGBM is needed only by the learned stage, which is off by default: a development dependency."""
+    try:
+        import lightgbm
+    except ImportError as exc:
+        from techmayor.core.errors import ApplicationError
+
+        raise ApplicationError("学习排序模型需要 lightgbm：请安装开发依赖（pip install -e '.[dev]'）") from exc
+    return lightgbm
+
+
 def train(
     matcher: Matcher, needs: Sequence[tuple[str, str, str]], params: TrainingParams | None = None
 ) -> LearnedRanker:
     """Fit the model on ``needs`` (``(qid, text, external id)``) against ``matcher``'s pool."""
-    import lightgbm
+    lightgbm = _lightgbm()
 
     params = params or TrainingParams()
     x, y, groups = training_matrix(matcher, needs, params.depth)
