@@ -328,6 +328,7 @@ class _BatchWriter:
                         local_post=rng.choice(LOCAL_POSTS),
                         local_region=rng.choice(towns) if towns else group.district,
                         start_date=self.arrival,
+                        end_date=spec.end if spec.closed else None,
                     )
                 )
         self.o._insert(Tenure, tenures, label="tenure")
