@@ -31,7 +31,8 @@ class PackageFileFinder(BaseFinder):
     def find(self, path, find_all=False, **kwargs):
         file = self.files.get(path)
         found = [str(file)] if file is not None and file.is_file() else []
-        return found if (find_all or kwargs.get("all")) else (found[0] if found else None)
+        # Nothing found is [] either way, as Django's own finders say it.
+        return found if (find_all or kwargs.get("all")) or not found else found[0]
 
     def list(self, ignore_patterns):
         for path, file in self.files.items():
