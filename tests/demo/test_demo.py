@@ -141,22 +141,25 @@ def test_same_seed_same_demo_and_the_database_holds_what_was_planned(demo):
     assert plan == plan_demo(DEFAULT_SEED)
     assert plan != plan_demo(DEFAULT_SEED + 1)
     counts = plan.counts()
-    assert Visit.objects.count() == counts["visit"]
-    assert Need.objects.count() == counts["need"]
+    assert Visit.objects.filter(batch=demo.batch).count() == counts["visit"]
+    assert Need.objects.filter(batch=demo.batch).count() == counts["need"]
     assert Lead.objects.count() == counts["lead"] + sum(1 for r in plan.records if r.kind == "need" and r.data["lead"])
-    assert Enterprise.objects.count() == len(plan.enterprises)
-    assert sorted(Enterprise.objects.values_list("name", "credit_code")) == sorted(
+    changzhou = Enterprise.objects.filter(region__parent__parent=demo.batch.city)
+    assert changzhou.count() == len(plan.enterprises)
+    assert sorted(changzhou.values_list("name", "credit_code")) == sorted(
         (e.name, e.credit_code or None) for e in plan.enterprises
     )
-    assert sorted(Member.objects.values_list("name", flat=True)) == sorted(m.name for m in plan.members)
+    fourteenth = Member.objects.filter(tenures__batch=demo.batch)
+    assert sorted(fourteenth.values_list("name", flat=True)) == sorted(m.name for m in plan.members)
 
 
 def test_generated_companies_have_valid_credit_codes_of_their_district_and_everything_is_demo(demo):
-    codes = list(Enterprise.objects.exclude(credit_code=None).values_list("credit_code", "region__parent__name"))
+    codes = list(Enterprise.objects.exclude(credit_code=None).values_list("credit_code", "region__parent__code"))
     assert len(codes) > 800
     for code, district in codes:
         assert uscc.is_valid(code), code
-        assert code[:2] == "91" and code[2:8] == DISTRICT_CODE[district], (code, district)
+        assert code[:2] == "91" and code[2:8] == district, (code, district)
+    assert set(DISTRICT_CODE.values()) <= {district for _, district in codes}
     assert len({c for c, _ in codes}) == len(codes)
     # The real companies the article names carry no made-up code.
     assert Enterprise.objects.filter(name="天合光能股份有限公司", credit_code=None).exists()
@@ -187,15 +190,19 @@ def test_the_need_loop_is_spread_over_its_states(demo):
     assert ProgressEntry.objects.exists() and OutcomeRound.objects.filter(is_approved=True).exists()
     assert not Need.objects.filter(state=NeedState.CLAIMED, owner=None).exists()
     # Needs come from companies of the group's own district.
-    for need in Need.objects.select_related("group__district", "enterprise__region__parent")[:200]:
+    for need in Need.objects.filter(batch=demo.batch).select_related("group", "enterprise__region__parent")[:200]:
         assert need.enterprise.region.parent.name == DISTRICT[need.group.name]
+    for need in Need.objects.exclude(batch=demo.batch).select_related("group", "enterprise__region")[:300]:
+        assert need.enterprise.region.parent_id == need.group.district_id
 
 
 def test_need_steps_are_dated_in_the_batch_not_today(demo):
     from techmayor.needs.models import NeedTransition
 
-    years = {t.at.year for t in NeedTransition.objects.all()}
+    years = {t.at.year for t in NeedTransition.objects.filter(need__batch=demo.batch)}
     assert years <= {2021, 2022}
+    for need in Need.objects.prefetch_related("transitions").select_related("batch"):
+        assert all(need.batch.start_date <= t.at.date() <= need.batch.end_date for t in need.transitions.all())
     assert {ref[2:6] for ref in Lead.objects.values_list("reference", flat=True)} <= {"2021", "2022"}
     completed = Need.objects.filter(state=NeedState.COMPLETED)
     assert all(n.completed_at.date() >= n.date for n in completed)
@@ -345,3 +352,106 @@ def test_agreements_that_followed_an_intent_name_it_and_intents_name_the_need_th
     answering = list(Intent.objects.filter(batch=demo.batch, need__isnull=False).select_related("need"))
     assert answering
     assert all(i.need.enterprise_id == i.enterprise_id and i.need.date <= i.date for i in answering)
+
+
+# --- the history beside the 14th batch (demo/history.py)
+
+
+def _batch(city: str, number: int):
+    from techmayor.roster.models import Batch
+
+    return Batch.objects.select_related("city").get(city__name=city, number=number)
+
+
+def test_the_history_adds_a_closed_13th_batch_and_two_cities_current_batches(demo):
+    from techmayor.roster.models import Batch
+
+    batches = {(b.city.name, b.number): b for b in Batch.objects.select_related("city")}
+    assert set(batches) == {("常州市", 13), ("常州市", 14), ("无锡市", 14), ("苏州市", 14)}
+    thirteenth = batches[("常州市", 13)]
+    assert (thirteenth.start_date, thirteenth.end_date) == (dt.date(2020, 8, 1), dt.date(2021, 7, 31))
+    assert thirteenth.is_closed and not thirteenth.is_active
+    assert all(b.is_active and b.start_date.year == 2021 for k, b in batches.items() if k != ("常州市", 13))
+    assert [g.name for g in thirteenth.groups.all()] == [g.name for g in demo.batch.groups.all()]
+    # Every history record is dated in its batch's term and not after the demo's day.
+    for model in (Visit, Need):
+        for batch in batches.values():
+            dates = model.objects.filter(batch=batch).values_list("date", flat=True)
+            assert dates and all(batch.start_date <= d <= min(batch.end_date, dt.date(2022, 5, 11)) for d in dates)
+    # Everything made up is demo data, and audited as the demo.
+    assert not Member.objects.filter(is_demo=False).exists() and not Enterprise.objects.filter(is_demo=False).exists()
+    assert (
+        AuditLog.objects.filter(
+            model="ledger.visit",
+            object_id__in=[str(pk) for pk in Visit.objects.filter(batch=thirteenth).values_list("pk", flat=True)[:20]],
+        ).count()
+        == 20
+    )
+
+
+def test_some_members_of_the_14th_served_in_the_13th_one_person_two_tenures(demo):
+    thirteenth = _batch("常州市", 13)
+    both = Member.objects.filter(tenures__batch=thirteenth).filter(tenures__batch=demo.batch).distinct()
+    assert 3 <= both.count() <= 10
+    for member in both:
+        tenures = {t.batch_id: t for t in member.tenures.select_related("group")}
+        assert tenures[thirteenth.pk].group.name == tenures[demo.batch.pk].group.name
+        assert member.user_id is None  # the demo logins keep their one tenure
+    assert Tenure.objects.filter(batch=thirteenth).count() == 34
+
+
+def test_the_14th_batch_is_as_the_seed_says_and_the_history_is_smaller(demo, card):
+    thirteenth = scorecard(batch=_batch("常州市", 13))
+    assert tg.check_targets(card) == []
+    for code in ("visits", "needs_collected", "agreements", "linked_enterprises", "applications_supported"):
+        assert 0 < thirteenth["totals"][code] < card["totals"][code], code
+
+
+def test_every_comparison_shows_real_figures_for_each_batch_and_city(demo):
+    out = io.StringIO()
+    call_command("scorecard", "--city", "常州市", "--compare", "13,14", "--format", "json", stdout=out)
+    compared = json.loads(out.getvalue())
+    assert [b["batch"] for b in compared["batches"]] == [13, 14]
+    for batch in compared["batches"]:
+        assert batch["totals"]["visits"] > 0 and batch["totals"]["needs_collected"] > 0
+        assert Decimal(batch["totals"]["contract_amount_wan"]) > 0
+    out = io.StringIO()
+    call_command("scorecard", "--province", "江苏省", "--year", "2021", "--format", "json", stdout=out)
+    province = json.loads(out.getvalue())
+    cities = {c["city"]: c for c in province["cities"]}
+    assert len(cities) == 13
+    with_batch = {name for name, c in cities.items() if c["batch"]}
+    assert with_batch == {"常州市", "无锡市", "苏州市"}
+    for name in with_batch:
+        totals = cities[name]["totals"]
+        assert cities[name]["members"] > 30
+        assert all(totals[code] > 0 for code in ("visits", "linked_enterprises", "agreements", "talents_introduced"))
+    assert cities["常州市"]["totals"]["linked_enterprises"] == 567  # the seed's, untouched
+
+
+def test_the_history_cells_agree_with_the_records(demo):
+    from techmayor.roster.models import Batch
+    from techmayor.scorecard import rollup
+
+    for batch in Batch.objects.all():
+        scorecard(batch=batch)  # builds the cells of every batch
+    assert rollup.verify() == []
+
+
+def test_changzhou_roles_see_nothing_of_the_other_cities_and_the_province_sees_them_all(demo, client):
+    wuxi = _batch("无锡市", 14)
+    visit = Visit.objects.filter(batch=wuxi).first()
+    for username in ("demo_admin", "demo_leader", "demo_district", "demo_captain", "demo_member"):
+        client.force_login(User.objects.get(username=username))
+        page = client.get(reverse("scorecard:overview") + f"?batch={wuxi.pk}")  # their own batch instead
+        assert page.status_code in (403, 404) or "无锡市" not in page.content.decode(), username
+        page = client.get(reverse("scorecard:compare") + f"?city={wuxi.city_id}")
+        assert page.status_code in (403, 404), username
+        assert client.get(reverse("ledger:visit_detail", args=[visit.pk])).status_code in (403, 404), username
+    for username in ("demo_province", "demo_province_leader"):
+        client.force_login(User.objects.get(username=username))
+        assert client.get(reverse("scorecard:overview") + f"?batch={wuxi.pk}").status_code == 200
+        assert client.get(reverse("ledger:visit_detail", args=[visit.pk])).status_code == 200
+        page = client.get(reverse("scorecard:province") + "?year=2021")
+        assert page.status_code == 200
+        assert "无锡市" in page.content.decode() and "苏州市" in page.content.decode()

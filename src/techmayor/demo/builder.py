@@ -49,6 +49,7 @@ from techmayor.roster.services import batch_create, dispatch_unit_create, group_
 from . import targets as tg
 from . import vocab as V
 from .accounts import build_demo_accounts
+from .history import build_history
 from .plan import ARRIVAL, BATCH_END, BATCH_START, DEFAULT_SEED, DISTRICT, Plan, Rec, plan_demo
 from .resources import build_resource_pool
 from .target_book import build_demo_targets
@@ -129,6 +130,7 @@ def build_demo(*, seed: int = DEFAULT_SEED, stdout: TextIO | None = None) -> Dem
         say(build_resource_pool(seed=seed))
         say(load_demo_policies())
         say("演示账号：" + "、".join(build_demo_accounts(writer.batch)) + f"（密码 {DEMO_PASSWORD}）")
+        say(build_history(writer.batch, seed=seed))
     seconds = time.perf_counter() - started
     summary = "、".join(f"{_LABELS.get(k, k)} {n}" for k, n in writer.counts.items())
     message = f"已生成 {writer.batch} 演示数据（种子 {seed}，用时 {seconds:.1f} 秒）：{summary}"

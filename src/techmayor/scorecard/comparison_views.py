@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -117,4 +118,40 @@ def province(request):
         "headers": [label for label, _t in columns],
         "rows": _rows(columns),
     }
+    if result is not None:
+        context["map"] = _province_map(result, root, year, request.GET.get("figure"))
     return render(request, "scorecard/compare.html", context)
+
+
+MAP_FIGURE = "visits"  # the map's figure until the reader chooses another
+
+
+def _province_map(result: dict, root: Region, year: int, chosen: str | None) -> dict:
+    """The map of the province's cities: every figure of each city with a batch that year (the page's
+    script colours the chosen one; the others are grey), its scorecard's address, and the chosen figure
+    per city as a table for readers without the map."""
+    codes = {m.code: m for m in SCORECARD_METRICS}
+    figure = chosen if chosen in codes else MAP_FIGURE
+    ids = dict(
+        ((name, number), pk)
+        for name, number, pk in Batch.objects.filter(city__parent=root, start_date__year=year).values_list(
+            "city__name", "number", "pk"
+        )
+    )
+    overview = reverse("scorecard:overview")
+    cities = []
+    for row in result["cities"]:
+        totals = row["totals"]
+        city = {"name": row["city"], "batch": None, "url": None, "values": {}}
+        if totals is not None:
+            city["batch"] = _("第%(n)s批") % {"n": row["batch"]}
+            city["url"] = f"{overview}?batch={ids[(row['city'], row['batch'])]}"
+            city["values"] = {code: float(totals[code]) for code in codes}
+        cities.append(city)
+    figures = [{"code": m.code, "label": m.label, "unit": m.unit_label} for m in SCORECARD_METRICS]
+    table = [
+        (c["name"], c["batch"], plain_number(result["cities"][i]["totals"][figure]) if c["batch"] else None, c["url"])
+        for i, c in enumerate(cities)
+    ]
+    data = {"figure": figure, "figures": figures, "cities": cities, "none": _("无当年批次")}
+    return {"figure": codes[figure], "figures": SCORECARD_METRICS, "data": data, "table": table}
