@@ -48,7 +48,7 @@ WORD_FIELDS = ("title", "keywords", "abstract")
 BIGRAM_FIELD = "bigram"
 FIELDS = (*WORD_FIELDS, BIGRAM_FIELD)
 KINDS = ("paper", "patent", "offer")
-KEEP_ON_REBUILD = ("classifier",)  # sub-directories of an index directory that a rebuild keeps
+KEEP_ON_REBUILD = ("classifier", "trained")  # sub-directories of an index directory that a rebuild keeps
 
 
 # --- records ---------------------------------------------------------------------------------
@@ -908,6 +908,22 @@ def _atomic_write(path: Path, text: str) -> None:
 # --- building --------------------------------------------------------------------------------
 
 
+@dataclass
+class AnalysedPool:
+    """What the builder knows of every document once it is analysed and before it is scored:
+    term frequencies (``(doc, term, tf)`` arrays) of all words and of the bigrams, and the label
+    columns — enough to learn from the pool (``classifier.pool_counts``) without analysing it again."""
+
+    n_docs: int
+    words: list[str]  # word id → word
+    bigrams: np.ndarray  # bigram id → bigram_key
+    forward: tuple[np.ndarray, np.ndarray, np.ndarray]
+    bigram: tuple[np.ndarray, np.ndarray, np.ndarray]
+    labels: dict[str, list[str]]  # column → label values (codes index them)
+    single: dict[str, np.ndarray]  # kind, discipline, category, university: a code per document
+    ipc: tuple[np.ndarray, np.ndarray]  # flat IPC label codes, and each document's start (indptr)
+
+
 def _chunks(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
     buf: list[dict] = []
     for r in records:
@@ -929,6 +945,7 @@ def build_index(
     workers: int = 1,
     chunk_size: int = 5000,
     progress: Callable[[int], None] | None = None,
+    on_analysed: Callable[[AnalysedPool], None] | None = None,
 ) -> MatchIndex:
     """Build an index from achievement records into ``directory`` (replaced atomically).
 
@@ -938,7 +955,8 @@ def build_index(
     them all in memory.  ``domain_words``: extra dictionary words, e.g.
     :func:`~techmayor.matching.analysis.domain_words_from_taxonomy` of GB/T 4754 names.
     ``analyzer``: reuse an analyzer (its dictionary) instead of learning one.  ``workers``: >1
-    analyses in that many processes.  ``progress(n_done)`` is called after each chunk."""
+    analyses in that many processes.  ``progress(n_done)`` is called after each chunk;
+    ``on_analysed(pool)`` once every document is analysed (see :class:`AnalysedPool`)."""
     params = params or BM25Params()
     directory = Path(directory)
     source = records if callable(records) else None
@@ -1021,6 +1039,36 @@ def build_index(
                 progress(done)
     n_docs = acc.n_docs
 
+    def cat(parts: list[np.ndarray], dtype) -> np.ndarray:
+        return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+
+    columns = {
+        "kind": cat(single["kind"], np.uint8),
+        "discipline": cat(single["discipline"], np.int32),
+        "category": cat(single["category"], np.int32),
+        "university": cat(single["university"], np.int32),
+    }
+    lists = {}
+    for name in _MULTI:
+        counts = cat([n for _, n in multi[name]], np.int64)
+        ptr = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=ptr[1:])
+        lists[name] = (cat([c for c, _ in multi[name]], np.int32), ptr)
+    arrays = {name: acc.field_arrays(name) for name in ("forward", BIGRAM_FIELD)}
+    if on_analysed is not None:
+        on_analysed(
+            AnalysedPool(
+                n_docs=n_docs,
+                words=list(acc.word_vocab),
+                bigrams=np.fromiter(acc.bigram_vocab, dtype=np.int64, count=len(acc.bigram_vocab)),
+                forward=arrays["forward"][:3],
+                bigram=arrays[BIGRAM_FIELD][:3],
+                labels={k: v.values for k, v in lab.items()},
+                single=columns,
+                ipc=lists["ipc"],
+            )
+        )
+
     directory.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=directory.parent, prefix=directory.name + ".build."))
     try:
@@ -1028,7 +1076,7 @@ def build_index(
         field_meta = {}
         for f in FIELDS:
             vocab = acc.bigram_vocab if f == BIGRAM_FIELD else acc.word_vocab
-            doc, term, tf, lengths = acc.field_arrays(f)
+            doc, term, tf, lengths = arrays.pop(f) if f in arrays else acc.field_arrays(f)
             nonempty = lengths > 0
             n_f = int(nonempty.sum())
             avgdl = float(lengths[nonempty].mean()) if n_f else 1.0
@@ -1049,7 +1097,7 @@ def build_index(
             del data, indices, indptr
         # forward index: chunks arrive in row order and are sorted by row within, so the
         # postings are already grouped by row (the order of terms within a row is irrelevant)
-        doc, term, tf, _ = acc.field_arrays("forward")
+        doc, term, tf, _ = arrays.pop("forward")
         fwd = tmp / "forward"
         fwd.mkdir()
         indptr = np.zeros(n_docs + 1, dtype=np.int64)
@@ -1065,20 +1113,11 @@ def build_index(
             np.save(docs / f"{name}.npy", np.frombuffer(blob, dtype=np.uint8))
             np.save(docs / f"{name}_off.npy", off)
 
-        def cat(parts: list[np.ndarray], dtype) -> np.ndarray:
-            return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
-
-        np.save(docs / "kind.npy", cat(single["kind"], np.uint8))
-        np.save(docs / "discipline.npy", cat(single["discipline"], np.int32))
-        np.save(docs / "category.npy", cat(single["category"], np.int32))
-        np.save(docs / "university.npy", cat(single["university"], np.int32))
-        for name, fname in (("ipc", "ipc"), ("experts", "experts")):
-            codes = cat([c for c, _ in multi[name]], np.int32)
-            counts = cat([n for _, n in multi[name]], np.int64)
-            ptr = np.zeros(len(counts) + 1, dtype=np.int64)
-            np.cumsum(counts, out=ptr[1:])
-            np.save(docs / f"{fname}_indptr.npy", ptr)
-            np.save(docs / f"{fname}.npy", codes)
+        for name, column in columns.items():
+            np.save(docs / f"{name}.npy", column)
+        for name, (codes, ptr) in lists.items():
+            np.save(docs / f"{name}_indptr.npy", ptr)
+            np.save(docs / f"{name}.npy", codes)
         np.save(docs / "hidden.npy", np.array(sorted(hidden), dtype=np.int64))
         (docs / "labels.json").write_text(
             json.dumps({k: v.values for k, v in lab.items()}, ensure_ascii=False), encoding="utf-8"

@@ -41,8 +41,8 @@ from typing import ClassVar
 import numpy as np
 
 from .analysis import Analysed, Analyzer, learn_boilerplate
-from .classifier import LabelClassifier, ipc_class
-from .index import BIGRAM_FIELD, WORD_FIELDS, MatchIndex, build_index, normalize_record
+from .classifier import LabelClassifier, LabelCounts, ipc_class, kept_extra_counts, pool_counts
+from .index import BIGRAM_FIELD, WORD_FIELDS, AnalysedPool, MatchIndex, build_index
 from .lexicon import is_meaningful_term, plain_speech_terms
 from .rerank import RerankWeights, concepts_of, features, rerank_scores
 from .words import Reason, gettext_noop
@@ -290,16 +290,31 @@ class Matcher:
     ) -> Matcher:
         """Build the index from achievement records (a sequence, or a zero-argument callable
         returning a fresh iterable for corpora too large to hold), train the label classifier on
-        the records' own labels (an even sample of at most ``max_training_records``) plus
-        ``labelled_texts`` (``{"category": [(title, 门类), ...], "ipc": [...]}``), learn
-        boilerplate from ``need_texts`` (may be empty), and save everything in ``directory``."""
+        the records' own labels (an even sample of at most ``max_training_records``, counted from
+        the term frequencies the build already has) plus ``labelled_texts`` (``{"category":
+        [(title, 门类), ...], "ipc": [...]}``; what they teach is kept in ``directory/trained``
+        under the digest of the texts and the dictionary, and read back by the next build instead
+        of learned again), learn boilerplate from ``need_texts`` (may be empty), and save
+        everything in ``directory``."""
         if not callable(records):
             records = list(records)
-        index = build_index(records, directory, domain_words=domain_words, workers=workers, progress=progress)
-        stride = max(1, math.ceil(index.n_main / max(max_training_records, 1)))
-        source = records() if callable(records) else records
-        sample = (normalize_record(r) for i, r in enumerate(source) if i % stride == 0)
-        classifier = LabelClassifier.train(index.analyzer, sample, labelled_texts)
+        learned: dict[str, LabelCounts] = {}
+
+        def learn_from_pool(pool: AnalysedPool) -> None:
+            learned.update(pool_counts(pool, max_training_records))
+
+        index = build_index(
+            records,
+            directory,
+            domain_words=domain_words,
+            workers=workers,
+            progress=progress,
+            on_analysed=learn_from_pool,
+        )
+        kept, _ = kept_extra_counts(index.analyzer, labelled_texts, Path(directory) / "trained")
+        for space, part in kept.items():
+            learned[space] = learned[space].merged(part) if space in learned else part
+        classifier = LabelClassifier.from_counts(index.analyzer, learned)
         classifier.save(Path(directory) / "classifier")
         matcher = cls(index, classifier, config)
         need_texts = list(need_texts)
