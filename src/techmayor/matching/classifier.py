@@ -342,9 +342,7 @@ def pool_counts(pool, max_records: int = 50_000) -> dict[str, LabelCounts]:
     classes) over an even sample of at most ``max_records`` documents, read from the term
     frequencies the index builder already has (``index.AnalysedPool``): the same features as
     :meth:`LabelClassifier.train` on the records (words of title, keywords and abstract, and their
-    bigrams), without analysing the texts a second time."""
-    from .index import bigram_of_key
-
+    bigrams), without analysing the texts a second time.  Linear in the sample's postings: no sort."""
     n = pool.n_docs
     if n == 0:
         return {}
@@ -356,53 +354,69 @@ def pool_counts(pool, max_records: int = 50_000) -> dict[str, LabelCounts]:
     doc = np.concatenate([fdoc[fm], bdoc[bm]]).astype(np.int64)
     feat = np.concatenate([fterm[fm].astype(np.int64), bterm[bm].astype(np.int64) + n_words])
     tf = np.concatenate([ftf[fm], btf[bm]]).astype(np.float64)
-    has = np.zeros(n, dtype=bool)
-    has[doc] = True
+    sampled = np.zeros(n, dtype=bool)
+    sampled[doc] = True  # sampled documents with at least one feature
+    n_features = n_words + len(pool.bigrams)
 
     def names(ids: np.ndarray) -> list[str]:
-        return [
-            pool.words[i] if i < n_words else "#" + bigram_of_key(int(pool.bigrams[i - n_words])) for i in ids.tolist()
-        ]
+        words = ids[ids < n_words].tolist()
+        keys = np.asarray(pool.bigrams)[ids[ids >= n_words] - n_words].astype(np.int64)
+        pairs = np.stack([keys >> 21, keys & 0x1FFFFF], axis=1).astype("<u4").view("<U2").ravel().tolist()
+        return [pool.words[i] for i in words] + ["#" + b for b in pairs]
 
-    def counted(doc_label: np.ndarray, label_of: np.ndarray, weight: np.ndarray, labels: list[str]) -> LabelCounts:
-        """``doc_label``/``label_of``/``weight``: (document, label, weight) assignments."""
-        order = np.argsort(doc_label, kind="stable")
-        doc_label, label_of, weight = doc_label[order], label_of[order], weight[order]
-        start = np.searchsorted(doc_label, doc, side="left")
-        k = np.searchsorted(doc_label, doc, side="right") - start
-        rep = np.repeat(np.arange(len(doc)), k)
-        pos = np.repeat(start, k) + (np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k))
-        ufeat, frow = np.unique(feat[rep], return_inverse=True)
-        used = np.unique(label_of)
-        lcol = np.searchsorted(used, label_of[pos])
-        counts = sp.csr_matrix((tf[rep] * weight[pos], (frow, lcol)), shape=(len(ufeat), len(used)), dtype=np.float64)
-        li = np.searchsorted(used, label_of)
+    def counted(pdoc: np.ndarray, pfeat: np.ndarray, weight: np.ndarray, label: np.ndarray, labels, docs_of):
+        """Counts from postings already expanded to (document, feature, weight × tf, label)."""
+        used = np.zeros(n_features, dtype=bool)
+        used[pfeat] = True
+        ufeat = np.flatnonzero(used)
+        row = (np.cumsum(used) - 1)[pfeat]
+        ulab = np.flatnonzero(np.bincount(label, minlength=len(labels)))
+        col_of = np.full(len(labels), -1, dtype=np.int64)
+        col_of[ulab] = np.arange(len(ulab))
+        counts = sp.csr_matrix((weight, (row, col_of[label])), shape=(len(ufeat), len(ulab)), dtype=np.float64)
+        d_lab, d_w = docs_of
         return LabelCounts(
             names(ufeat),
-            [labels[c] for c in used.tolist()],
+            [labels[c] for c in ulab.tolist()],
             counts,
-            np.bincount(li, weights=weight, minlength=len(used)),
-            np.bincount(li, minlength=len(used)).astype(np.int64),
+            np.bincount(col_of[d_lab], weights=d_w, minlength=len(ulab)),
+            np.bincount(col_of[d_lab], minlength=len(ulab)).astype(np.int64),
         )
 
-    sampled = (np.arange(n) % stride == 0) & has
     out: dict[str, LabelCounts] = {}
     for space in ("category", "discipline"):
-        codes = pool.single[space]
-        docs = np.flatnonzero(sampled & (codes > 0))  # code 0 is the empty label
-        if len(docs):
-            out[space] = counted(docs, codes[docs].astype(np.int64), np.ones(len(docs)), pool.labels[space])
+        codes = np.asarray(pool.single[space]).astype(np.int64)
+        labelled = sampled & (codes > 0)  # code 0 is the empty label
+        keep = labelled[doc]
+        if keep.any():
+            docs = np.flatnonzero(labelled)
+            out[space] = counted(
+                doc[keep],
+                feat[keep],
+                tf[keep],
+                codes[doc[keep]],
+                pool.labels[space],
+                (codes[docs], np.ones(len(docs))),
+            )
     ipc_codes, ipc_ptr = pool.ipc
     values = pool.labels["ipc"]
     classes = sorted({ipc_class(v) for v in values} - {""})
     if classes and len(ipc_codes):
-        cls_of = np.array([classes.index(ipc_class(v)) if ipc_class(v) else -1 for v in values], dtype=np.int64)
-        owner = np.repeat(np.arange(n), np.diff(ipc_ptr))
-        c = cls_of[ipc_codes]
-        keep = (c >= 0) & sampled[owner]
-        pairs = np.unique(owner[keep] * len(classes) + c[keep])
+        index = {c: i for i, c in enumerate(classes)}
+        cls_of = np.array([index.get(ipc_class(v), -1) for v in values], dtype=np.int64)
+        owner = np.repeat(np.arange(n), np.diff(np.asarray(ipc_ptr)))
+        c = cls_of[np.asarray(ipc_codes)]
+        ok = (c >= 0) & sampled[owner]
+        pairs = np.unique(owner[ok] * len(classes) + c[ok])  # distinct (document, class), by document
         pdoc, pcls = pairs // len(classes), pairs % len(classes)
         if len(pdoc):
             per_doc = np.bincount(pdoc, minlength=n)
-            out["ipc"] = counted(pdoc, pcls, 1.0 / per_doc[pdoc], classes)
+            start = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(per_doc, out=start[1:])
+            k = per_doc[doc]  # classes of each posting's document
+            rep = np.repeat(np.arange(len(doc)), k)
+            offset = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)
+            pos = start[doc[rep]] + offset
+            w = 1.0 / per_doc[pdoc]
+            out["ipc"] = counted(doc[rep], feat[rep], tf[rep] * w[pos], pcls[pos], classes, (pcls, w))
     return out

@@ -62,6 +62,8 @@ def _as_list(value) -> list[str]:
     if isinstance(value, str):
         import re
 
+        if value == "null":  # a JSON column's null, read as text
+            return []
         if value.startswith("["):
             try:
                 parsed = json.loads(value)

@@ -56,6 +56,7 @@ if TYPE_CHECKING:  # the engine (numpy, scipy, bm25s, jieba) loads on first use,
 
 COMPACT_SHARE = 0.1  # rebuild instead of adding to the delta past this share of the pool
 COMPACT_MIN = 2000  # … but small pools take this many pending changes first
+PARALLEL_MIN = 20_000  # achievements from which an index build segments in one process per CPU
 BOILERPLATE_MIN_NEEDS = 200  # learn enterprise boilerplate only from at least this many needs
 
 _lock = threading.Lock()
@@ -192,8 +193,11 @@ def _keywords() -> Iterator[list[str]]:
     yield from Achievement.objects.values_list("keywords", flat=True).iterator(chunk_size=5000)
 
 
-def default_workers() -> int:
-    """Processes that segment an index build: the CPUs this process may use."""
+def default_workers(n_records: int) -> int:
+    """Processes that segment an index build: the CPUs this process may use, once the pool is large
+    enough for starting them (each loads the dictionary) to pay off."""
+    if n_records < PARALLEL_MIN:
+        return 1
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
@@ -216,9 +220,10 @@ def matching_index_build(
 ) -> Matcher:
     """(Re)build the index from every achievement in the database (a full rebuild is also the
     compaction of incremental changes), segmenting in ``workers`` processes (default: one per
-    CPU). Readers that loaded the old index pick the new one up through ``reloaded()``."""
+    CPU from :data:`PARALLEL_MIN` achievements on). Readers that loaded the old index pick the
+    new one up through ``reloaded()``."""
     directory = directory or index_dir()
-    workers = workers or default_workers()
+    workers = workers or default_workers(Achievement.objects.count())
     if not Achievement.objects.exists():
         raise ApplicationError(
             gettext("资源池中还没有科技成果：请先运行 techmayor import corpus FILE --kind paper|patent|offer")
