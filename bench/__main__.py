@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -81,8 +82,6 @@ def build_by_command(n: int) -> list[dict]:
     rows = []
     for run in ("first build", "rebuild"):
         if run == "first build" and index.exists():
-            import shutil
-
             shutil.rmtree(index)
         r = command([_techmayor(), "match", "index"], env)
         r["parts"] = json.loads((index / "build.json").read_text(encoding="utf-8"))
