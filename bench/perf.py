@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.synthetic import CACHE, dev_needs, labelled_titles, real_corpus, synthetic_needs, synthetic_path
+from bench.synthetic import CACHE, dev_needs, synthetic_needs, synthetic_path
 from techmayor.matching.index import iter_lines
 
 
@@ -39,33 +39,6 @@ def dir_size_mb(path: Path) -> float:
 def latency_needs(count: int) -> list[str]:
     needs = [t for _, t in dev_needs()]
     return [needs[i % len(needs)] for i in range(count)]
-
-
-def phase_build(n: int, workers: int) -> dict:
-    from techmayor.matching.classifier import LabelClassifier
-    from techmayor.matching.index import build_index
-
-    path = synthetic_path(n)
-    base = rss_mb()
-    t0 = time.perf_counter()
-    c0 = _cpu()
-    index = build_index(lambda: iter_lines(path), index_dir(n), workers=workers)
-    seconds = time.perf_counter() - t0
-    cpu = _cpu() - c0
-    # the label classifier is trained on the real labelled data (not timed as index build)
-    clf = LabelClassifier.train(index.analyzer, real_corpus(), labelled_titles())
-    clf.save(index_dir(n) / "classifier")
-    return {
-        "n": n,
-        "seconds": seconds,
-        "docs_per_s": n / seconds,
-        "cpu_s": cpu,
-        "docs_per_cpu_s": n / cpu,
-        "peak_rss_mb": peak_rss_mb() - base,
-        "peak_rss_workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-        "disk_mb": dir_size_mb(index_dir(n)),
-        "postings": sum(f["n_postings"] for f in index.manifest["fields"].values()),
-    }
 
 
 def _cpu() -> float:
@@ -97,13 +70,14 @@ def _time_queries(fn, needs: list[str]) -> dict:
     return _percentiles(times, cpu)
 
 
-def phase_query(n: int, count: int, target: str) -> dict:
+def phase_query(n: int, count: int, target: str, directory: str) -> dict:
+    """One need at a time over the index in ``directory`` (built by ``techmayor match index``)."""
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     from techmayor.matching.ranker import Matcher
 
     before = rss_mb()
     t0 = time.perf_counter()
-    m = Matcher.load(index_dir(n))
+    m = Matcher.load(directory)
     load_s = time.perf_counter() - t0
     loaded = rss_mb() - before
     res = _time_queries(lambda t: m.search(t, target=target, k=10), latency_needs(count))
@@ -127,18 +101,18 @@ def phase_baseline(n: int, count: int) -> dict:
     return {"n": n, "docs_per_s": n / seconds, "seconds": seconds, "rss_mb": rss_mb() - before, **res}
 
 
-def _bulk_worker(args: tuple[int, list[tuple[str, str]]]) -> int:
+def _bulk_worker(args: tuple[str, list[tuple[str, str]]]) -> int:
     from techmayor.matching.ranker import Matcher
 
-    n, needs = args
-    m = Matcher.load(index_dir(n))
+    directory, needs = args
+    m = Matcher.load(directory)
     hits = 0
     for _, hs in m.search_many(needs, k=50):
         hits += len(hs)
     return hits
 
 
-def phase_bulk(n: int, m: int, workers: int) -> dict:
+def phase_bulk(n: int, m: int, workers: int, directory: str) -> dict:
     from concurrent.futures import ProcessPoolExecutor
 
     needs = synthetic_needs(m)
@@ -146,7 +120,7 @@ def phase_bulk(n: int, m: int, workers: int) -> dict:
     t0 = time.perf_counter()
     c0 = _cpu()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        hits = sum(pool.map(_bulk_worker, [(n, c) for c in chunks]))
+        hits = sum(pool.map(_bulk_worker, [(directory, c) for c in chunks]))
     seconds = time.perf_counter() - t0
     cpu = _cpu() - c0
     return {"n": n, "needs": m, "workers": workers, "seconds": seconds, "cpu_s": cpu, "hits": hits}
@@ -154,14 +128,12 @@ def phase_bulk(n: int, m: int, workers: int) -> dict:
 
 def main(argv: list[str]) -> None:
     phase, *args = argv
-    if phase == "build":
-        res = phase_build(int(args[0]), int(args[1]))
-    elif phase == "query":
-        res = phase_query(int(args[0]), int(args[1]), args[2])
+    if phase == "query":
+        res = phase_query(int(args[0]), int(args[1]), args[2], args[3])
     elif phase == "baseline":
         res = phase_baseline(int(args[0]), int(args[1]))
     elif phase == "bulk":
-        res = phase_bulk(int(args[0]), int(args[1]), int(args[2]))
+        res = phase_bulk(int(args[0]), int(args[1]), int(args[2]), args[3])
     else:
         raise SystemExit(f"unknown phase {phase}")
     print(json.dumps(res))

@@ -269,6 +269,10 @@ class Analyzer:
         for word in self.user_words:
             self._jieba.add_word(word, None, None)
         self._sub_cache: dict[str, list[str]] = {}
+        # segmenter token → (kept CJK word?, words it yields), for documents and for queries
+        self._doc_plans: dict[str, tuple[bool, tuple[str, ...]]] = {}
+        self._query_plans: dict[str, tuple[bool, tuple[str, ...]]] = {}
+        self._query_plans_drop = self._drop_query
 
     def _subwords(self, word: str) -> list[str]:
         """Sub-words of a long word for search mode: the dictionary words of its forward- and
@@ -340,36 +344,47 @@ class Analyzer:
         if query:
             for pat in _BOILERPLATE_PATTERNS:
                 norm = pat.sub(" ", norm)
-        drop = self._drop_query if query else STOPWORDS
-        subwords = self._subwords if self.search_mode else None
-        latin = _LATIN_TOKEN_RE.findall
+        if query and self._query_plans_drop is not self._drop_query:  # the query's word list was changed
+            self._query_plans, self._query_plans_drop = {}, self._drop_query
+        plans = self._query_plans if query else self._doc_plans
+        if len(plans) > 500_000:
+            plans.clear()
         words: list[str] = []
         runs: list[str] = []
         run: list[str] = []
         for tok in self._jieba.cut(norm, True):
-            c = tok[0]
-            if "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or "\uf900" <= c <= "\ufaff":
-                if tok in drop:
-                    if run:
-                        runs.append("".join(run))
-                        run = []
-                    continue
-                if subwords is not None and len(tok) > 2:
-                    words.extend(subwords(tok))
-                words.append(tok)
+            plan = plans.get(tok)
+            if plan is None:
+                plan = plans[tok] = self._plan(tok, query=query)
+            kept, out = plan
+            if kept:
+                words += out
                 run.append(tok)
                 continue
             if run:
                 runs.append("".join(run))
                 run = []
-            if c.isspace() or not _HAS_ALPHA_RE.search(tok):
-                continue
-            for t in latin(tok):
-                if (len(t) > 1 or t == "℃") and t not in drop:
-                    words.append(t)
+            if out:
+                words += out
         if run:
             runs.append("".join(run))
         return words, runs
+
+    def _plan(self, tok: str, *, query: bool) -> tuple[bool, tuple[str, ...]]:
+        """What one segmenter token gives, worked out once per distinct token: whether it is a
+        kept CJK word (and so continues a run of bigrams), and the words it yields (its search-mode
+        sub-words and itself; the Latin tokens inside a non-CJK token)."""
+        drop = self._drop_query if query else STOPWORDS
+        c = tok[0]
+        if "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or "\uf900" <= c <= "\ufaff":
+            if tok in drop:
+                return False, ()
+            if self.search_mode and len(tok) > 2:
+                return True, (*self._subwords(tok), tok)
+            return True, (tok,)
+        if c.isspace() or not _HAS_ALPHA_RE.search(tok):
+            return False, ()
+        return False, tuple(t for t in _LATIN_TOKEN_RE.findall(tok) if (len(t) > 1 or t == "℃") and t not in drop)
 
     def words(self, text: str | None, *, query: bool = False) -> list[str]:
         return self.analyze(text, query=query).words

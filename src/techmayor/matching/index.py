@@ -48,17 +48,29 @@ WORD_FIELDS = ("title", "keywords", "abstract")
 BIGRAM_FIELD = "bigram"
 FIELDS = (*WORD_FIELDS, BIGRAM_FIELD)
 KINDS = ("paper", "patent", "offer")
-KEEP_ON_REBUILD = ("classifier",)  # sub-directories of an index directory that a rebuild keeps
+KEEP_ON_REBUILD = ("classifier", "trained")  # sub-directories of an index directory that a rebuild keeps
 
 
 # --- records ---------------------------------------------------------------------------------
 
 
 def _as_list(value) -> list[str]:
+    """A list of strings from a list, a JSON array's text (as a database column holds it) or a
+    delimited string."""
     if value is None:
         return []
     if isinstance(value, str):
         import re
+
+        if value == "null":  # a JSON column's null, read as text
+            return []
+        if value.startswith("["):
+            try:
+                parsed = json.loads(value)
+            except ValueError:
+                parsed = None
+            if isinstance(parsed, list):
+                return _as_list(parsed)
 
         return [v for v in (p.strip() for p in re.split(r"[;；,，、|]", value)) if v]
     return [str(v) for v in value if v is not None and str(v).strip()]
@@ -68,7 +80,8 @@ def normalize_record(rec: Mapping) -> dict:
     """A record in the shape the index stores.  Accepts the Django layer's dicts
     (``external_id``, ``kind``, ``title``, ``abstract``, ``keywords``, ``discipline``,
     ``category``, ``ipc``, ``expert_ids``, ``university_id``) and the corpus JSONL shape
-    (``id``, ``text`` for the abstract, keywords as a list or a delimited string)."""
+    (``id``, ``text`` for the abstract); keywords and IPC codes as a list, the text of a JSON
+    array (parsed here, in the worker processes, rather than by the reader) or a delimited string."""
     ext = rec.get("external_id", rec.get("id"))
     if ext is None or not str(ext).strip():
         raise ValueError("record without external_id")
@@ -907,6 +920,27 @@ def _atomic_write(path: Path, text: str) -> None:
 
 # --- building --------------------------------------------------------------------------------
 
+# The parts of a build, timed apart (seconds in the manifest's ``build_parts``): learning the
+# dictionary from the keywords, reading the records, analysing them (in the worker processes, or
+# here), computing the postings and their scores, and writing the index's files.
+BUILD_PARTS = ("dictionary", "read", "analyse", "postings", "write")
+
+
+@dataclass
+class AnalysedPool:
+    """What the builder knows of every document once it is analysed and before it is scored:
+    term frequencies (``(doc, term, tf)`` arrays) of all words and of the bigrams, and the label
+    columns — enough to learn from the pool (``classifier.pool_counts``) without analysing it again."""
+
+    n_docs: int
+    words: list[str]  # word id → word
+    bigrams: np.ndarray  # bigram id → bigram_key
+    forward: tuple[np.ndarray, np.ndarray, np.ndarray]
+    bigram: tuple[np.ndarray, np.ndarray, np.ndarray]
+    labels: dict[str, list[str]]  # column → label values (codes index them)
+    single: dict[str, np.ndarray]  # kind, discipline, category, university: a code per document
+    ipc: tuple[np.ndarray, np.ndarray]  # flat IPC label codes, and each document's start (indptr)
+
 
 def _chunks(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
     buf: list[dict] = []
@@ -929,6 +963,8 @@ def build_index(
     workers: int = 1,
     chunk_size: int = 5000,
     progress: Callable[[int], None] | None = None,
+    on_analysed: Callable[[AnalysedPool], None] | None = None,
+    keywords: Callable[[], Iterable[Sequence[str]]] | None = None,
 ) -> MatchIndex:
     """Build an index from achievement records into ``directory`` (replaced atomically).
 
@@ -938,7 +974,11 @@ def build_index(
     them all in memory.  ``domain_words``: extra dictionary words, e.g.
     :func:`~techmayor.matching.analysis.domain_words_from_taxonomy` of GB/T 4754 names.
     ``analyzer``: reuse an analyzer (its dictionary) instead of learning one.  ``workers``: >1
-    analyses in that many processes.  ``progress(n_done)`` is called after each chunk."""
+    analyses in that many processes.  ``progress(n_done)`` is called after each chunk;
+    ``on_analysed(pool)`` once every document is analysed (see :class:`AnalysedPool`).
+    ``keywords``: a zero-argument callable giving each record's keywords, read instead of the
+    whole records to learn the dictionary (a database reads one column).  The manifest's
+    ``build_parts`` gives the seconds spent in each part (:data:`BUILD_PARTS`)."""
     params = params or BM25Params()
     directory = Path(directory)
     source = records if callable(records) else None
@@ -948,15 +988,21 @@ def build_index(
     def fresh() -> Iterable[Mapping]:
         return source() if source is not None else records  # type: ignore[return-value]
 
+    parts = dict.fromkeys(BUILD_PARTS, 0.0)
+    started = time.perf_counter()
     if analyzer is None:
-        words = set(domain_words)
-        for r in fresh():
-            if isinstance(r, str):
-                if not r.strip():
-                    continue
-                r = json.loads(r)
-            words.update(domain_words_from_keywords(_as_list(r.get("keywords"))))
-        analyzer = Analyzer(words)
+        distinct: set[str] = set()
+        if keywords is not None:
+            for kws in keywords():
+                distinct.update(kws)
+        else:
+            for r in fresh():
+                if isinstance(r, str):
+                    if not r.strip():
+                        continue
+                    r = json.loads(r)
+                distinct.update(_as_list(r.get("keywords")))
+        analyzer = Analyzer({*domain_words, *domain_words_from_keywords(distinct)})
     elif domain_words:
         analyzer = Analyzer([*analyzer.user_words, *domain_words], boilerplate=analyzer.learned_boilerplate)
 
@@ -995,31 +1041,77 @@ def build_index(
             multi[name].append((lut[flat], counts))
         acc.add(chunk)
 
+    parts["dictionary"] = time.perf_counter() - started
     t0 = time.perf_counter()
     done = 0
+
+    def chunks() -> Iterator[list]:
+        """The source in chunks, the time spent reading it counted apart."""
+        source = _chunks(fresh(), chunk_size)
+        while True:
+            t = time.perf_counter()
+            chunk = next(source, None)
+            parts["read"] += time.perf_counter() - t
+            if chunk is None:
+                return
+            yield chunk
+
+    def taken(n: int, result: _Chunk) -> None:
+        nonlocal done
+        take(result)
+        done += n
+        if progress:
+            progress(done)
+
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(analyzer.config(),)) as pool:
             pending = []
-            for chunk in _chunks(fresh(), chunk_size):
+            for chunk in chunks():
                 pending.append((len(chunk), pool.submit(_process_chunk, chunk)))
                 while len(pending) > 2 * workers:
                     n, fut = pending.pop(0)
-                    take(fut.result())
-                    done += n
-                    if progress:
-                        progress(done)
+                    taken(n, fut.result())
             for n, fut in pending:
-                take(fut.result())
-                done += n
-                if progress:
-                    progress(done)
+                taken(n, fut.result())
     else:
-        for chunk in _chunks(fresh(), chunk_size):
-            take(_process_chunk(chunk, analyzer))
-            done += len(chunk)
-            if progress:
-                progress(done)
+        for chunk in chunks():
+            taken(len(chunk), _process_chunk(chunk, analyzer))
+    parts["analyse"] = time.perf_counter() - t0 - parts["read"]
     n_docs = acc.n_docs
+
+    t_fields = time.perf_counter()
+
+    def cat(parts: list[np.ndarray], dtype) -> np.ndarray:
+        return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+
+    columns = {
+        "kind": cat(single["kind"], np.uint8),
+        "discipline": cat(single["discipline"], np.int32),
+        "category": cat(single["category"], np.int32),
+        "university": cat(single["university"], np.int32),
+    }
+    lists = {}
+    for name in _MULTI:
+        counts = cat([n for _, n in multi[name]], np.int64)
+        ptr = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=ptr[1:])
+        lists[name] = (cat([c for c, _ in multi[name]], np.int32), ptr)
+    arrays = {name: acc.field_arrays(name) for name in ("forward", BIGRAM_FIELD)}
+    if on_analysed is not None:
+        t_callback = time.perf_counter()
+        on_analysed(
+            AnalysedPool(
+                n_docs=n_docs,
+                words=list(acc.word_vocab),
+                bigrams=np.fromiter(acc.bigram_vocab, dtype=np.int64, count=len(acc.bigram_vocab)),
+                forward=arrays["forward"][:3],
+                bigram=arrays[BIGRAM_FIELD][:3],
+                labels={k: v.values for k, v in lab.items()},
+                single=columns,
+                ipc=lists["ipc"],
+            )
+        )
+        t_fields += time.perf_counter() - t_callback  # the caller's time, not the postings'
 
     directory.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=directory.parent, prefix=directory.name + ".build."))
@@ -1028,7 +1120,7 @@ def build_index(
         field_meta = {}
         for f in FIELDS:
             vocab = acc.bigram_vocab if f == BIGRAM_FIELD else acc.word_vocab
-            doc, term, tf, lengths = acc.field_arrays(f)
+            doc, term, tf, lengths = arrays.pop(f) if f in arrays else acc.field_arrays(f)
             nonempty = lengths > 0
             n_f = int(nonempty.sum())
             avgdl = float(lengths[nonempty].mean()) if n_f else 1.0
@@ -1038,6 +1130,7 @@ def build_index(
             del tf
             data, indices, indptr = _csc(doc, term, data, len(vocab))
             del doc, term
+            t_write = time.perf_counter()
             path = tmp / "fields" / f
             if f == BIGRAM_FIELD:
                 saved_vocab = {bigram_of_key(k): i for k, i in vocab.items()}
@@ -1047,9 +1140,12 @@ def build_index(
             np.save(path / "df.npy", df)
             field_meta[f] = {"n_docs": n_f, "avgdl": avgdl, "n_terms": len(vocab), "n_postings": len(data)}
             del data, indices, indptr
+            parts["write"] += time.perf_counter() - t_write
+        parts["postings"] = time.perf_counter() - t_fields - parts["write"]
+        t_write = time.perf_counter()
         # forward index: chunks arrive in row order and are sorted by row within, so the
         # postings are already grouped by row (the order of terms within a row is irrelevant)
-        doc, term, tf, _ = acc.field_arrays("forward")
+        doc, term, tf, _ = arrays.pop("forward")
         fwd = tmp / "forward"
         fwd.mkdir()
         indptr = np.zeros(n_docs + 1, dtype=np.int64)
@@ -1065,20 +1161,11 @@ def build_index(
             np.save(docs / f"{name}.npy", np.frombuffer(blob, dtype=np.uint8))
             np.save(docs / f"{name}_off.npy", off)
 
-        def cat(parts: list[np.ndarray], dtype) -> np.ndarray:
-            return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
-
-        np.save(docs / "kind.npy", cat(single["kind"], np.uint8))
-        np.save(docs / "discipline.npy", cat(single["discipline"], np.int32))
-        np.save(docs / "category.npy", cat(single["category"], np.int32))
-        np.save(docs / "university.npy", cat(single["university"], np.int32))
-        for name, fname in (("ipc", "ipc"), ("experts", "experts")):
-            codes = cat([c for c, _ in multi[name]], np.int32)
-            counts = cat([n for _, n in multi[name]], np.int64)
-            ptr = np.zeros(len(counts) + 1, dtype=np.int64)
-            np.cumsum(counts, out=ptr[1:])
-            np.save(docs / f"{fname}_indptr.npy", ptr)
-            np.save(docs / f"{fname}.npy", codes)
+        for name, column in columns.items():
+            np.save(docs / f"{name}.npy", column)
+        for name, (codes, ptr) in lists.items():
+            np.save(docs / f"{name}_indptr.npy", ptr)
+            np.save(docs / f"{name}.npy", codes)
         np.save(docs / "hidden.npy", np.array(sorted(hidden), dtype=np.int64))
         (docs / "labels.json").write_text(
             json.dumps({k: v.values for k, v in lab.items()}, ensure_ascii=False), encoding="utf-8"
@@ -1093,6 +1180,8 @@ def build_index(
             "fields": field_meta,
             "bm25s_version": bm25s.__version__,
         }
+        parts["write"] += time.perf_counter() - t_write
+        manifest["build_parts"] = {k: round(v, 3) for k, v in parts.items()}
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         for name in KEEP_ON_REBUILD:  # e.g. the label classifier saved beside the index
             if (directory / name).is_dir():

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -41,8 +42,8 @@ from typing import ClassVar
 import numpy as np
 
 from .analysis import Analysed, Analyzer, learn_boilerplate
-from .classifier import LabelClassifier, ipc_class
-from .index import BIGRAM_FIELD, WORD_FIELDS, MatchIndex, build_index, normalize_record
+from .classifier import LabelClassifier, LabelCounts, ipc_class, kept_extra_counts, pool_counts
+from .index import BIGRAM_FIELD, WORD_FIELDS, AnalysedPool, MatchIndex, build_index
 from .learned import LearnedRanker, candidate_features
 from .lexicon import is_meaningful_term, plain_speech_terms
 from .rerank import RerankWeights, concepts_of, features, rerank_scores
@@ -270,6 +271,7 @@ class Matcher:
     ) -> None:
         self.index = index
         self.classifier = classifier
+        self.build_report: dict = {}  # what each part of the build took (set by build)
         self.config = config or RankerConfig()
         self._learned: tuple[str, LearnedRanker] | None = None
 
@@ -302,24 +304,58 @@ class Matcher:
         workers: int = 1,
         progress: Callable[[int], None] | None = None,
         max_training_records: int = 50_000,
+        keywords: Callable[[], Iterable[Sequence[str]]] | None = None,
     ) -> Matcher:
         """Build the index from achievement records (a sequence, or a zero-argument callable
         returning a fresh iterable for corpora too large to hold), train the label classifier on
-        the records' own labels (an even sample of at most ``max_training_records``) plus
-        ``labelled_texts`` (``{"category": [(title, 门类), ...], "ipc": [...]}``), learn
-        boilerplate from ``need_texts`` (may be empty), and save everything in ``directory``."""
+        the records' own labels (an even sample of at most ``max_training_records``, counted from
+        the term frequencies the build already has) plus ``labelled_texts`` (``{"category":
+        [(title, 门类), ...], "ipc": [...]}``; what they teach is kept in ``directory/trained``
+        under the digest of the texts and the dictionary, and read back by the next build instead
+        of learned again), learn boilerplate from ``need_texts`` (may be empty), and save
+        everything in ``directory``.  ``keywords``: see :func:`~.index.build_index`.  What each
+        part took is in ``directory/build.json`` and :attr:`build_report`: the index's parts
+        (:data:`~.index.BUILD_PARTS`), ``classifier``, ``boilerplate`` (seconds) and
+        ``labelled_texts``: ``kept`` when the labelled texts' counts were read back."""
         if not callable(records):
             records = list(records)
-        index = build_index(records, directory, domain_words=domain_words, workers=workers, progress=progress)
-        stride = max(1, math.ceil(index.n_main / max(max_training_records, 1)))
-        source = records() if callable(records) else records
-        sample = (normalize_record(r) for i, r in enumerate(source) if i % stride == 0)
-        classifier = LabelClassifier.train(index.analyzer, sample, labelled_texts)
+        learned: dict[str, LabelCounts] = {}
+        spent = {"classifier": 0.0}
+
+        def learn_from_pool(pool: AnalysedPool) -> None:
+            t = time.perf_counter()
+            learned.update(pool_counts(pool, max_training_records))
+            spent["classifier"] += time.perf_counter() - t
+
+        index = build_index(
+            records,
+            directory,
+            domain_words=domain_words,
+            keywords=keywords,
+            workers=workers,
+            progress=progress,
+            on_analysed=learn_from_pool,
+        )
+        t = time.perf_counter()
+        kept, reused = kept_extra_counts(index.analyzer, labelled_texts, Path(directory) / "trained")
+        for space, part in kept.items():
+            learned[space] = learned[space].merged(part) if space in learned else part
+        classifier = LabelClassifier.from_counts(index.analyzer, learned)
         classifier.save(Path(directory) / "classifier")
+        spent["classifier"] += time.perf_counter() - t
         matcher = cls(index, classifier, config)
+        t = time.perf_counter()
         need_texts = list(need_texts)
         if need_texts:
             matcher.learn_boilerplate(need_texts)
+        spent["boilerplate"] = time.perf_counter() - t
+        report = {
+            **index.manifest.get("build_parts", {}),
+            **{k: round(v, 3) for k, v in spent.items()},
+            "labelled_texts": "kept" if reused else ("learned" if kept else "none"),
+        }
+        (Path(directory) / "build.json").write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+        matcher.build_report = report
         return matcher
 
     @classmethod

@@ -36,6 +36,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from filelock import FileLock
@@ -54,6 +56,7 @@ if TYPE_CHECKING:  # the engine (numpy, scipy, bm25s, jieba) loads on first use,
 
 COMPACT_SHARE = 0.1  # rebuild instead of adding to the delta past this share of the pool
 COMPACT_MIN = 2000  # … but small pools take this many pending changes first
+PARALLEL_MIN = 20_000  # achievements from which an index build segments in one process per CPU
 BOILERPLATE_MIN_NEEDS = 200  # learn enterprise boilerplate only from at least this many needs
 
 _lock = threading.Lock()
@@ -115,17 +118,23 @@ def _expert_universities() -> dict[str, str]:
 _RECORD_FIELDS = ("pk", "external_id", "kind", "title", "abstract", "keywords", "discipline", "category", "ipc")
 
 
-def achievement_records(queryset=None) -> Iterator[dict]:
+def achievement_records(queryset=None, *, json_text: bool = False) -> Iterator[dict]:
     """The engine's record dicts for achievements (all, or ``queryset``), streamed.
 
     ``expert_ids``: the experts' primary keys; ``university_id``: the achievement's university's
-    学校标识码, else its first expert's.
+    学校标识码, else its first expert's. ``json_text``: keywords and IPC codes as the JSON text the
+    database holds, which the engine parses in its worker processes (an index build reads a
+    million rows: decoding them here would keep the reading process busy).
     """
     queryset = Achievement.objects.all() if queryset is None else queryset
     codes = _university_codes()
     links = _expert_links()
     expert_unis = _expert_universities() if links else {}
-    rows = queryset.order_by("pk").values_list(*_RECORD_FIELDS, "university_id")
+    fields = list(_RECORD_FIELDS)
+    if json_text:
+        fields[fields.index("keywords")] = Cast("keywords", TextField())
+        fields[fields.index("ipc")] = Cast("ipc", TextField())
+    rows = queryset.order_by("pk").values_list(*fields, "university_id")
     for pk, ext, kind, title, abstract, keywords, discipline, category, ipc, uni in rows.iterator(chunk_size=2000):
         experts = links.get(pk, [])
         university = codes.get(uni, "") if uni else next((expert_unis[e] for e in experts if e in expert_unis), "")
@@ -179,6 +188,19 @@ def _labelled_texts() -> dict[str, list[tuple[str, str]]]:
     return {"category": pairs}
 
 
+def _keywords() -> Iterator[list[str]]:
+    """Each achievement's keywords (one column: the dictionary is learned from them)."""
+    yield from Achievement.objects.values_list("keywords", flat=True).iterator(chunk_size=5000)
+
+
+def default_workers(n_records: int) -> int:
+    """Processes that segment an index build: the CPUs this process may use, once the pool is large
+    enough for starting them (each loads the dictionary) to pay off."""
+    if n_records < PARALLEL_MIN:
+        return 1
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
 def _need_texts() -> list[str]:
     """Need texts to learn enterprise boilerplate from — only from a large enough set: among a
     few dozen needs on related topics the topic words themselves (电池, 容量 …) pass the engine's
@@ -194,12 +216,14 @@ def _need_texts() -> list[str]:
 
 
 def matching_index_build(
-    *, directory: Path | None = None, workers: int = 1, progress: Callable[[int], None] | None = None
+    *, directory: Path | None = None, workers: int | None = None, progress: Callable[[int], None] | None = None
 ) -> Matcher:
     """(Re)build the index from every achievement in the database (a full rebuild is also the
-    compaction of incremental changes). Readers that loaded the old index pick the new one up
-    through ``reloaded()``."""
+    compaction of incremental changes), segmenting in ``workers`` processes (default: one per
+    CPU from :data:`PARALLEL_MIN` achievements on). Readers that loaded the old index pick the
+    new one up through ``reloaded()``."""
     directory = directory or index_dir()
+    workers = workers or default_workers(Achievement.objects.count())
     if not Achievement.objects.exists():
         raise ApplicationError(
             gettext("资源池中还没有科技成果：请先运行 techmayor import corpus FILE --kind paper|patent|offer")
@@ -208,8 +232,9 @@ def matching_index_build(
         from techmayor.matching.ranker import Matcher
 
         matcher = Matcher.build(
-            achievement_records,
+            lambda: achievement_records(json_text=True),
             directory,
+            keywords=_keywords,
             domain_words=_domain_words(),
             labelled_texts=_labelled_texts(),
             need_texts=_need_texts(),
@@ -320,7 +345,7 @@ def achievement_index_room(directory: Path | None = None) -> int | None:
 
 
 def matching_index_compact(
-    *, directory: Path | None = None, workers: int = 1, progress: Callable[[int], None] | None = None
+    *, directory: Path | None = None, workers: int | None = None, progress: Callable[[int], None] | None = None
 ) -> Matcher:
     """Fold incremental changes into the main index: a rebuild from the database."""
     return matching_index_build(directory=directory, workers=workers, progress=progress)

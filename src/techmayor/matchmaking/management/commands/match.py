@@ -64,7 +64,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, metavar="{index,batch,eval,train-ranker}")
         index = sub.add_parser("index", help="建立或重建匹配索引（合并增量修改）")
-        index.add_argument("--workers", type=int, default=1, help="分词进程数（默认 1）")
+        index.add_argument("--workers", type=int, default=None, help="分词进程数（默认：本机可用的 CPU 核数）")
         index.add_argument(
             "--if-missing", action="store_true", help="已有索引或资源池为空时什么也不做（供 make run 使用）"
         )
@@ -114,7 +114,7 @@ class Command(BaseCommand):
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _build(self, workers: int = 1) -> Matcher:
+    def _build(self, workers: int | None = None) -> Matcher:
         total = Achievement.objects.count()
         with tqdm(total=total, desc="建立索引", unit="条", file=sys.stderr, disable=None) as bar:
 
@@ -136,7 +136,7 @@ class Command(BaseCommand):
         if if_missing and (index_exists() or not Achievement.objects.exists()):
             self.stdout.write("匹配索引已存在或资源池为空，未重建")
             return
-        matcher = self._build(workers=max(1, workers))
+        matcher = self._build(workers=max(1, workers) if workers else None)
         with tqdm(total=Need.objects.count(), desc="评估需求匹配", unit="项", file=sys.stderr, disable=None) as bar:
             assessed = need_assessments_refresh(force=True, progress=lambda done: bar.update(done - bar.n))
         self.stdout.write(
