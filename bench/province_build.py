@@ -28,7 +28,7 @@ import random
 import time
 from collections import defaultdict
 
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 
 from bench.scale import _dependents, _order_roots, credited_models
 from techmayor.core.models import Region, RegionLevel
@@ -349,6 +349,44 @@ def _copy_members(model, plan: Plan, once: bool) -> int:
     return written
 
 
+def _without_row_checks() -> None:
+    """On PostgreSQL, no per-row foreign-key triggers for this transaction: every row of tens of millions
+    would queue a deferred check, run at commit (most of the build's time). :func:`_check_references`
+    checks the copied rows' references afterwards, one anti-join per foreign key."""
+    if connection.vendor == "postgresql":
+        try:
+            with transaction.atomic():  # a savepoint: a server that refuses (not a superuser) keeps the checks
+                _exec("SET LOCAL session_replication_role = replica")
+        except DatabaseError:
+            pass
+
+
+def _check_references(ordered: list) -> None:
+    """Every foreign key of the copied tables (and their members) points at a row that exists."""
+    if connection.vendor != "postgresql":
+        return  # SQLite checked them row by row
+    tables = [(m._meta.db_table, m._meta.concrete_fields) for m in ordered]
+    tables += [
+        (t._meta.db_table, t._meta.concrete_fields)
+        for m in ordered
+        for t in (m2m.remote_field.through for m2m in m._meta.many_to_many)
+        if t._meta.auto_created
+    ]
+    for table, fields in tables:
+        for f in fields:
+            if not f.is_relation or f.primary_key:
+                continue
+            target = f.related_model._meta.db_table
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM {_q(table)} t WHERE t.{_q(f.column)} IS NOT NULL AND NOT EXISTS "
+                    f"(SELECT 1 FROM {_q(target)} r WHERE r.id = t.{_q(f.column)})"
+                )
+                missing = cursor.fetchone()[0]
+            if missing:
+                raise RuntimeError(f"{table}.{f.column}: {missing} rows point at no {target}")
+
+
 def _reset_sequences(ordered: list) -> None:
     if connection.vendor != "postgresql":
         return  # SQLite's AUTOINCREMENT follows the largest id written
@@ -396,6 +434,7 @@ def build_province(
     started = time.perf_counter()
     counts: dict[str, int] = defaultdict(int)
     with transaction.atomic():
+        _without_row_checks()
         ordered, copied = _copied_models()
         for model in ordered:
             _exec(f"DROP TABLE IF EXISTS {_ids(model)}")
@@ -427,6 +466,9 @@ def build_province(
             counts[f"{model._meta.label} members"] += _copy_members(model, plan, once)
             log(f"  {model._meta.label}: {counts[model._meta.label]:,} rows in {time.perf_counter() - step:.0f} s")
         _reset_sequences(ordered)
+        step = time.perf_counter()
+        _check_references(ordered)
+        log(f"  references checked in {time.perf_counter() - step:.0f} s")
         ids = [b.pk for b in province_batches]
         rollup.invalidate(ids)
         step = time.perf_counter()
