@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-dev-$(HASH)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-api-fuzz test-postgres test-jobs-redis lint format bench bench-corpus bench-load venv demo clean serve
+.PHONY: run test test-api-fuzz test-postgres test-jobs-redis lint format bench bench-corpus bench-load bench-province venv demo clean serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -92,6 +92,13 @@ bench: $(STAMP)
 SCALE ?= 100k
 bench-corpus: $(STAMP)
 	$(BIN)/python -m bench.corpus --scale $(SCALE) $(BENCH_CORPUS_ARGS)
+
+# The province at scale on PostgreSQL ($$BENCH_POSTGRES): 13 cities × 15 batches grown from the demo to RECORDS
+# credited records (built once into techmayor_province_<RECORDS>, minutes; kept), then the province scorecard,
+# a city's batch and the list pages timed as users run them, against the records counted without the cells.
+RECORDS ?= 10000000
+bench-province: $(STAMP)
+	$(BIN)/python -m bench.province --records $(RECORDS) $(BENCH_PROVINCE_ARGS)
 
 # Throughput: `techmayor serve` on a copy of the demo database (var/, made by `make demo` or `make run`),
 # 20 logged-in users for 60 s with locust; prints requests/s, errors, p50/p95 per page, load average.

@@ -8,10 +8,10 @@ what each role may read and write.
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from techmayor.accounts.scopes import Paths
-from techmayor.core.models import live_related
 from techmayor.roster.selectors import scoped
 
 from .models import (
@@ -79,7 +79,12 @@ def scoped_records(model, *, user) -> QuerySet:
 
 
 def visit_list(*, user) -> QuerySet[Visit]:
-    return record_list(Visit, user=user).annotate(lead_count=Count("leads", filter=live_related("leads")))
+    """The visits, each with how many (live) leads it found: a sub-query per row shown, not a grouping of
+    every visible visit, so a page reads its rows by the date index and its count needs no join (a
+    province holds millions of visits; docs/decisions/0028-the-province-at-scale.md)."""
+    leads = Visit._meta.get_field("leads").related_model.objects.filter(visit=OuterRef("pk")).order_by()
+    found = leads.values("visit").annotate(n=Count("pk")).values("n")
+    return record_list(Visit, user=user).annotate(lead_count=Coalesce(Subquery(found, output_field=IntegerField()), 0))
 
 
 def visit_get(*, user, pk: int) -> Visit | None:

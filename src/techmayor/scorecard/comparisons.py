@@ -16,7 +16,7 @@ from techmayor.core.models import Region, RegionLevel
 from techmayor.roster.models import Batch, Tenure
 from techmayor.roster.selectors import reference_day
 
-from .metrics import SCORECARD_METRICS, Scope, table
+from .metrics import SCORECARD_METRICS, Scope, batch_totals
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -37,11 +37,6 @@ def months_into(batch: Batch, day: dt.date) -> int:
     day = min(max(day, batch.start_date), batch.end_date)
     months = (day.year - batch.start_date.year) * 12 + day.month - batch.start_date.month
     return months + (1 if day.day >= batch.start_date.day else 0)
-
-
-def _totals(batch: Batch, start: dt.date, end: dt.date) -> dict[str, int | Decimal]:
-    figures = table(Scope(batch=batch, start=start, end=end))
-    return {code: by_group[None] for code, by_group in figures.items()}
 
 
 def _metrics() -> dict[str, dict[str, str]]:
@@ -67,17 +62,23 @@ def compare_batches(*, city: str | Region, numbers: list[int], months: int | Non
         months = months_into(latest, reference_day(latest))
     if months < 1:
         raise ApplicationError(gettext("比较的月数须为正整数"), field="months")
-    rows = []
-    for number in numbers:
-        batch = found[number]
-        end = min(add_months(batch.start_date, months) - dt.timedelta(days=1), batch.end_date)
-        rows.append(
-            {
-                "batch": number,
-                "period": {"start": batch.start_date.isoformat(), "end": end.isoformat()},
-                "totals": _totals(batch, batch.start_date, end),
-            }
+    scopes = [
+        Scope(
+            batch=found[n],
+            start=found[n].start_date,
+            end=min(add_months(found[n].start_date, months) - dt.timedelta(days=1), found[n].end_date),
         )
+        for n in numbers
+    ]
+    totals = batch_totals(scopes)
+    rows = [
+        {
+            "batch": s.batch.number,
+            "period": {"start": s.start.isoformat(), "end": s.end.isoformat()},
+            "totals": totals[s.batch.pk],
+        }
+        for s in scopes
+    ]
     return {"city": region.name, "months": months, "batches": rows, "metrics": _metrics()}
 
 
@@ -99,13 +100,14 @@ def province_year(*, province: str | Region, year: int) -> dict[str, Any]:
         r["batch"]: r["n"]
         for r in Tenure.objects.filter(batch__in=batches.values()).values("batch").annotate(n=_count("member"))
     }
+    figures = batch_totals([Scope(batch=b) for b in batches.values()])
     rows, sums = [], {m.code: (Decimal(0) if m.unit == "万元" else 0) for m in SCORECARD_METRICS}
     for city in cities:
         batch = batches.get(city.pk)
         if batch is None:
             rows.append({"city": city.name, "batch": None, "period": None, "members": 0, "totals": None})
             continue
-        totals = _totals(batch, batch.start_date, batch.end_date)
+        totals = figures[batch.pk]
         for code, number in totals.items():
             sums[code] += number
         rows.append(

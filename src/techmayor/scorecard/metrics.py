@@ -154,6 +154,17 @@ def table(scope: Scope, metrics: list[Metric] | None = None) -> dict[str, dict]:
     return rollup.table(SCORECARD_METRICS if metrics is None else metrics, scope)
 
 
+def batch_totals(scopes: list[Scope], metrics: list[Metric] | None = None) -> dict[int, dict]:
+    """``{batch id: {code: figure}}`` of several whole batches, each over its scope's period, from the
+    cells in a constant number of queries whatever the number of batches. Each figure equals
+    :func:`value` over the same scope."""
+    if any(s.group is not None or s.member is not None for s in scopes):
+        raise ValueError("totals cover whole batches")
+    from . import rollup
+
+    return rollup.batch_totals(SCORECARD_METRICS if metrics is None else metrics, scopes)
+
+
 def breakdown(metric: Metric | str, scope: Scope, *, monthly: bool = False) -> dict[tuple, int | Decimal]:
     """The figure for each group of the scope (and each month, when ``monthly``), in one query.
 

@@ -30,7 +30,7 @@ from decimal import Decimal
 from functools import cache
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, F, Min, Q, Sum
 from django.db.models.expressions import Combinable
 from django.db.models.functions import TruncMonth
@@ -60,9 +60,9 @@ def _sources(metric: Metric) -> list[tuple[Metric, str]]:
 # --- computing cells from the records ------------------------------------------------------------
 
 
-def _records(metric: Metric, batch_id: int, groups=None, days=None):
+def _records(metric: Metric, batch_ids, groups=None, days=None):
     p = metric.path
-    qs = metric.record_model.objects.filter(metric.filters or Q()).filter(**{f"{p}batch": batch_id})
+    qs = metric.record_model.objects.filter(metric.filters or Q()).filter(**{f"{p}batch__in": sorted(batch_ids)})
     if groups is not None:
         qs = qs.filter(**{f"{p}group__in": sorted(groups)})
     if days is not None and metric.date_field:
@@ -70,31 +70,43 @@ def _records(metric: Metric, batch_id: int, groups=None, days=None):
     return qs.order_by()
 
 
-def compute_cells(metric: Metric, batch_id: int, groups=None, days=None) -> dict[tuple, Decimal]:
-    """``{(group id, day, key): value}`` of ``metric`` from the records (optionally of some groups and
-    the days between the first and last of ``days``)."""
+def cell_rows(metric: Metric, batch_ids: Iterable[int], groups=None, days=None) -> list:
+    """The cells of ``metric`` as the records give them: querysets of rows ``cb`` (batch), ``cg`` (group),
+    ``cd`` (day; absent for a figure not spread over days), ``ck`` (key; only for distinct figures) and
+    ``v`` (value; absent for 对接高校, whose rows are distinct and each worth 1). The one definition of a
+    cell, read into Python by :func:`compute_cells` and copied inside the database by :func:`build_many`."""
     if metric.compute is not None:
-        cells: dict[tuple, Decimal] = {}
-        for source, path in _sources(metric):
-            qs = _records(source, batch_id, groups, days).filter(**{f"{path}__isnull": False})
-            rows = qs.values_list(f"{source.path}group", source.date_field, path).distinct()
-            cells.update({(g, d, str(k)): Decimal(1) for g, d, k in rows})
-        return cells
-    qs = _records(metric, batch_id, groups, days)
-    by = {"cg": F(f"{metric.path}group")}
+        return [
+            _records(source, batch_ids, groups, days)
+            .filter(**{f"{path}__isnull": False})
+            .values(cb=F(f"{source.path}batch"), cg=F(f"{source.path}group"), cd=F(source.date_field), ck=F(path))
+            .distinct()
+            for source, path in _sources(metric)
+        ]
+    by = {"cb": F(f"{metric.path}batch"), "cg": F(f"{metric.path}group")}
     if metric.date_field:
         by["cd"] = F(metric.date_field)
     if metric.aggregate == DISTINCT:
-        expr = F(metric.expr) if isinstance(metric.expr, str) else metric.expr
-        rows = qs.values(**by, ck=expr).annotate(v=Count("pk", distinct=True))
-        return {
-            (r["cg"], r.get("cd", UNDATED), str(r["ck"])[:KEY_LENGTH]): Decimal(r["v"])
-            for r in rows
-            if r["ck"] is not None
-        }
-    aggregate = Count("pk", distinct=True) if metric.aggregate == COUNT else Sum(metric.expr)
-    rows = qs.values(**by).annotate(v=aggregate)
-    return {(r["cg"], r.get("cd", UNDATED), ""): Decimal(r["v"]) for r in rows if r["v"]}
+        by["ck"] = F(metric.expr) if isinstance(metric.expr, str) else metric.expr
+        aggregate = Count("pk", distinct=True)
+    else:
+        aggregate = Count("pk", distinct=True) if metric.aggregate == COUNT else Sum(metric.expr)
+    return [_records(metric, batch_ids, groups, days).values(**by).annotate(v=aggregate)]
+
+
+def compute_cells(metric: Metric, batch_id: int, groups=None, days=None) -> dict[tuple, Decimal]:
+    """``{(group id, day, key): value}`` of ``metric`` from the records (optionally of some groups and
+    the days between the first and last of ``days``)."""
+    cells: dict[tuple, Decimal] = {}
+    for rows in cell_rows(metric, [batch_id], groups, days):
+        for r in rows:
+            if "v" in r and not r["v"]:
+                continue  # a sum of nothing, or of zeros: no cell
+            if "ck" in r and r["ck"] is None:
+                continue  # a record without the thing counted
+            key = str(r["ck"])[:KEY_LENGTH] if "ck" in r else ""
+            cells[(r["cg"], r.get("cd", UNDATED), key)] = Decimal(r.get("v", 1))
+    return cells
 
 
 def _write(metric: Metric, batch_id: int, cells: dict[tuple, Decimal]) -> None:
@@ -105,6 +117,51 @@ def _write(metric: Metric, batch_id: int, cells: dict[tuple, Decimal]) -> None:
         ],
         batch_size=2000,
     )
+
+
+def _insert_cells(metric: Metric, batch_ids: list[int]) -> None:
+    """Write the cells of ``metric`` for these batches inside the database (``INSERT … SELECT`` over
+    :func:`cell_rows`), without reading them into Python: the same rows :func:`compute_cells` keeps."""
+    parts, params = [], []
+    for rows in cell_rows(metric, batch_ids):
+        sql, part_params = rows.query.sql_with_params()
+        parts.append(sql)
+        params += part_params
+    inner = " UNION ".join(f"SELECT * FROM ({sql}) u{i}" for i, sql in enumerate(parts))
+    has_value = metric.compute is None
+    has_key = metric.compute is not None or metric.aggregate == DISTINCT
+    table = connection.ops.quote_name(FigureCell._meta.db_table)
+    day = "q.cd" if metric.date_field else "%s"
+    key = f"SUBSTR(CAST(q.ck AS TEXT), 1, {KEY_LENGTH})" if has_key else "''"
+    where = ["q.ck IS NOT NULL"] if has_key else []
+    if has_value:
+        where.append("q.v IS NOT NULL AND q.v <> 0")
+    statement = (
+        f'INSERT INTO {table} (metric, batch_id, group_id, date, "key", value) '
+        f"SELECT %s, q.cb, q.cg, {day}, {key}, {'q.v' if has_value else '1'} FROM ({inner}) q"
+        + (f" WHERE {' AND '.join(where)}" if where else "")
+    )
+    head = [metric.code] + ([] if metric.date_field else [UNDATED])
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*head, *params])
+
+
+def build_many(batch_ids: Iterable[int]) -> list[int]:
+    """Build the cells of several batches at once, each figure in one statement over all of them inside
+    the database (a bulk load: the synthetic province, an importer that wrote many batches); returns the
+    batches built (those already built are skipped)."""
+    from techmayor.roster.models import Batch
+
+    with transaction.atomic():
+        ids = sorted(Batch.objects.select_for_update().filter(pk__in=list(batch_ids)).values_list("pk", flat=True))
+        ids = sorted(set(ids) - set(RollupState.objects.filter(batch_id__in=ids).values_list("batch_id", flat=True)))
+        if not ids:
+            return []
+        FigureCell.objects.filter(batch_id__in=ids).delete()
+        for metric in ROLLUP_METRICS:
+            _insert_cells(metric, ids)
+        RollupState.objects.bulk_create([RollupState(batch_id=b) for b in ids])
+    return ids
 
 
 def build(batch_id: int) -> None:
@@ -219,6 +276,35 @@ def table(metrics: list[Metric], scope: Scope) -> dict[str, dict]:
         found[metric.code] = {g: _number(metric, n) for g, n in by_group.items()}
         found[metric.code][None] = _number(metric, total)
     return found
+
+
+def ensure_built_many(batch_ids: Iterable[int]) -> None:
+    """Build the cells of those of these batches not built yet, together (one query when all are)."""
+    ids = set(batch_ids)
+    missing = ids - set(RollupState.objects.filter(batch_id__in=ids).values_list("batch_id", flat=True))
+    if missing:
+        build_many(missing)
+
+
+def batch_totals(metrics: list[Metric], scopes: list[Scope]) -> dict[int, dict[str, int | Decimal]]:
+    """``{batch id: {code: figure}}``: each scope's whole-batch figures over its period, for any number of
+    batches in three queries (the province's cities side by side, a city's batches side by side)."""
+    if not scopes:
+        return {}
+    ensure_built_many(s.batch.pk for s in scopes)
+    within = Q(pk__in=[])
+    for scope in scopes:
+        start, end = scope.period
+        within |= Q(batch_id=scope.batch.pk, date__gte=start, date__lte=end)
+    cells = FigureCell.objects.filter(within).order_by()
+    adding = [m.code for m in metrics if additive(m)]
+    distinct = [m.code for m in metrics if not additive(m)]
+    found: dict[int, dict] = {s.batch.pk: {} for s in scopes}
+    for r in cells.filter(metric__in=adding).values("batch", "metric").annotate(n=Sum("value")):
+        found[r["batch"]][r["metric"]] = r["n"]
+    for r in cells.filter(metric__in=distinct).values("batch", "metric").annotate(n=Count("key", distinct=True)):
+        found[r["batch"]][r["metric"]] = r["n"]
+    return {b: {m.code: _number(m, numbers.get(m.code)) for m in metrics} for b, numbers in found.items()}
 
 
 def sums(codes: Iterable[str], batch, groups) -> dict[str, dict[str, int]]:
