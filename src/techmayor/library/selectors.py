@@ -90,6 +90,8 @@ def expert_needs(*, user, expert: Expert, limit: int = 50) -> list[NeedLine]:
         if key in seen:  # a later judgement on the same target supersedes it
             continue
         seen.add(key)
+        if fb.accepted is None:  # undone: nothing said of it any more
+            continue
         lines.setdefault(fb.need_id, NeedLine(fb.need)).judgements.append(fb)
     for nm in NeedMatch.objects.filter(expert=expert, need__in=visible).select_related("need__enterprise")[:limit]:
         lines.setdefault(nm.need_id, NeedLine(nm.need)).top = True
