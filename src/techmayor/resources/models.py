@@ -97,6 +97,8 @@ class Achievement(BaseModel):
         max_length=10,
         choices=AchievementStage.choices,
         blank=True,
+        default="",
+        db_default="",  # the corpus importer inserts rows in bulk without naming the column
         db_index=True,
         help_text=_("按技术就绪度（TRL）：1–4级为实验室/小试，5–6级为中试，7–9级为产业化；不清楚的留空"),
     )
