@@ -178,6 +178,8 @@ class RecordKind:
             context["edit_url"] = self.url("edit", obj.pk)
         if self.detail_context and not withdrawn:
             context.update(self.detail_context(request, obj))
+        if not withdrawn and tab == "detail":
+            context["sections"] = [html for section in registry.sections(self.key) if (html := section(request, obj))]
         return context
 
 
@@ -206,6 +208,9 @@ class Withdrawn:
 
 WithdrawnSource = Callable[..., list[Withdrawn]]  # (cities=) → withdrawn records of those cities, not kinds
 
+# (request, obj) → HTML an app above adds to a record's page (the 成果推介 of an event), "" for nothing
+DetailSection = Callable[..., str]
+
 
 class Registry:
     """Every registered kind, in registration order (the apps' order in ``INSTALLED_APPS``)."""
@@ -214,6 +219,7 @@ class Registry:
         self._kinds: dict[str, RecordKind] = {}
         self.timeline_sources: list[TimelineSource] = []
         self.withdrawn_sources: list[WithdrawnSource] = []
+        self._sections: dict[str, list[DetailSection]] = {}
         self._views: dict[str, Any] = {}
 
     def register(self, *kinds: RecordKind) -> None:
@@ -231,6 +237,14 @@ class Registry:
     def add_withdrawn_source(self, source: WithdrawnSource) -> None:
         """Withdrawn records that are not a registered kind's (needs, leads, an agreement's receipts)."""
         self.withdrawn_sources.append(source)
+
+    def add_detail_section(self, key: str, section: DetailSection) -> None:
+        """A part of kind ``key``'s detail page added by an app that sits above the kind's own (it
+        reads the record; the kind's app does not know it): shown under the record's fields."""
+        self._sections.setdefault(key, []).append(section)
+
+    def sections(self, key: str) -> list[DetailSection]:
+        return list(self._sections.get(key, ()))
 
     def kinds(self, app: str | None = None) -> list[RecordKind]:
         return [k for k in self._kinds.values() if app is None or k.app == app]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from techmayor.core.forms import MultiPickerField, PickerField, WanField, count_field
 from techmayor.core.models import Region, RegionLevel
 from techmayor.enterprises.selectors import enterprise_pickable
-from techmayor.resources.models import Platform, University
+from techmayor.resources.models import Achievement, Platform, University
 from techmayor.roster.forms import CreditedForm
 
 from . import services
@@ -91,8 +91,19 @@ class EventForm(LedgerForm):
     title = forms.CharField(label=_("活动名称"), max_length=200)
     location = forms.CharField(label=_("地点"), max_length=120, required=False)
     note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    m2m_fields = ("enterprises", "universities")
-    field_order = ["kind", "title", "date", "location", "enterprises", "universities", "group", "members", "note"]
+    m2m_fields = ("enterprises", "universities", "achievements")
+    field_order = [
+        "kind",
+        "title",
+        "date",
+        "location",
+        "enterprises",
+        "universities",
+        "achievements",
+        "group",
+        "members",
+        "note",
+    ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -105,9 +116,17 @@ class EventForm(LedgerForm):
         self.fields["universities"] = MultiPickerField(
             University.objects.all(), source="university", label=_("参与高校")
         )
+        self.fields["achievements"] = MultiPickerField(
+            Achievement.objects.all(),
+            source="achievement",
+            label=_("推介成果"),
+            help_text=_("成果推介活动推介的科技成果（选填）"),
+            placeholder=_("成果标题或编号"),
+        )
         if self.instance is not None:
             self.initial["enterprises"] = [e.pk for e in self.instance.enterprises.all()]
             self.initial["universities"] = [u.pk for u in self.instance.universities.all()]
+            self.initial["achievements"] = [a.pk for a in self.instance.achievements.all()]
         self.order_fields(self.field_order)
 
     def create(self, *, by, **data):

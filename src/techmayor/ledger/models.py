@@ -34,6 +34,13 @@ class Event(CreditedRecord):
     universities = models.ManyToManyField(
         "resources.University", verbose_name=_("参与高校"), blank=True, related_name="events"
     )
+    achievements = models.ManyToManyField(
+        "resources.Achievement",
+        verbose_name=_("推介成果"),
+        blank=True,
+        related_name="events",
+        help_text=_("成果推介活动推介的科技成果（其参与企业即邀请的企业）"),
+    )
 
     class Meta(CreditedRecord.Meta):
         verbose_name = _("活动")

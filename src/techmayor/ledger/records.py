@@ -105,6 +105,7 @@ EVENT = RecordKind(
             _("参与企业"), lambda o: gettext("、").join(e.name for e in o.enterprises.all()), width=30, in_list=False
         ),
         Column(_("参与高校"), lambda o: gettext("、").join(u.name for u in o.universities.all()), width=30),
+        Column(_("推介成果"), lambda o: "\n".join(a.title for a in o.achievements.all()), width=40, in_list=False),
         GROUP,
         MEMBERS,
         NOTE,

@@ -51,7 +51,7 @@ PATHS: dict[type, Paths] = {
 # What each list needs in one query (foreign keys) and in one more per relation (many-to-many).
 RELATED: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Visit: (("group", "enterprise__region"), ("members",)),
-    Event: (("group",), ("members", "enterprises", "universities")),
+    Event: (("group",), ("members", "enterprises", "universities", "achievements")),
     VisitorRecord: (("group", "university"), ("members",)),
     Report: (("group",), ("members",)),
     TalentIntroduction: (("group", "enterprise", "university"), ("members",)),

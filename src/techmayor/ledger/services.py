@@ -63,10 +63,12 @@ def event_create(
     members=(),
     enterprises=(),
     universities=(),
+    achievements=(),
     location: str = "",
     note: str = "",
     by=None,
 ) -> Event:
+    """An event (场次); a 成果推介 event also names the results it promotes (``achievements``)."""
     if kind not in EventKind.values:
         raise ApplicationError(gettext("未知的活动类型「%(kind)s」") % {"kind": kind}, field="kind")
     return credited_create(
@@ -76,7 +78,7 @@ def event_create(
         date=date,
         members=members,
         by=by,
-        m2m={"enterprises": enterprises, "universities": universities},
+        m2m={"enterprises": enterprises, "universities": universities, "achievements": achievements},
         kind=kind,
         title=title,
         location=location,

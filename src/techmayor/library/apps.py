@@ -10,4 +10,9 @@ class LibraryConfig(AppConfig):
     verbose_name = _("专家与成果库")
 
     def ready(self) -> None:
+        from techmayor.core.registry import registry
+
         from . import imports  # noqa: F401  (registers the experts' and results' import kinds)
+        from .views import event_section
+
+        registry.add_detail_section("event", event_section)  # a 成果推介 event's results and invitations

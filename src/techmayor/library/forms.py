@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 
-from techmayor.core.forms import BaseForm, MultiPickerField, PickerField
-from techmayor.resources.choices import AchievementKind
+from techmayor.core.forms import BaseForm, ModelMultipleChoiceField, MultiPickerField, PickerField
+from techmayor.enterprises.models import Enterprise
+from techmayor.enterprises.selectors import enterprise_pickable
+from techmayor.resources.choices import AchievementKind, AchievementStage
 from techmayor.resources.models import Expert, University
+from techmayor.roster.forms import CreditedForm
 
-from . import permissions
+from . import permissions, services
 
 
 def university_choices(user):
@@ -78,6 +82,12 @@ class AchievementForm(BaseForm):
     keywords = forms.CharField(label=_("关键词"), max_length=300, required=False, help_text=_("多个用顿号或逗号分隔"))
     discipline = forms.CharField(label=_("学科"), max_length=60, required=False)
     year = forms.IntegerField(label=_("年份"), required=False, min_value=1900, max_value=2100)
+    stage = forms.ChoiceField(
+        label=_("成熟度"),
+        choices=[("", _("未知")), *AchievementStage.choices],
+        required=False,
+        help_text=_("按技术就绪度（TRL）：1–4级为实验室/小试，5–6级为中试，7–9级为产业化；不清楚的留空"),
+    )
 
     def __init__(self, *args, user, instance=None, **kwargs):
         self.instance = instance
@@ -87,7 +97,7 @@ class AchievementForm(BaseForm):
         )
         if instance is not None:
             del self.fields["external_id"]
-            for name in ("kind", "title", "abstract", "discipline", "year"):
+            for name in ("kind", "title", "abstract", "discipline", "year", "stage"):
                 self.initial[name] = getattr(instance, name)
             self.initial["keywords"] = ", ".join(instance.keywords or [])
             self.initial["experts"] = [e.pk for e in instance.experts.all()]
@@ -107,3 +117,46 @@ class MergeForm(BaseForm):
         self.fields["duplicate"].queryset = Expert.objects.filter(pk__in=[c.pk for c in candidates])
         self.fields["duplicate"].label_from_instance = lambda e: f"{e} · #{e.pk}"
         self._apply_bootstrap()
+
+
+def promotion_title(results) -> str:
+    """A 成果推介 event's suggested name: after its first result (and how many more)."""
+    first = results[0].title if len(results[0].title) <= 30 else results[0].title[:30] + "…"
+    if len(results) == 1:
+        return _("成果推介会：%(title)s") % {"title": first}
+    return _("成果推介会：%(title)s等%(n)s项成果") % {"title": first, "n": len(results)}
+
+
+class PromotionEventForm(CreditedForm):
+    """Saving the planner's plan as a 成果推介 event: its name, date, place, group and members (the
+    user's own group for a member: ``CreditedForm``), and which of the proposed enterprises are
+    invited (all, unless unticked). The results travel as the plan's ``r`` values."""
+
+    title = forms.CharField(label=_("活动名称"), max_length=200)
+    location = forms.CharField(label=_("地点"), max_length=120, required=False)
+    enterprises = ModelMultipleChoiceField(
+        queryset=Enterprise.objects.none(),
+        label=_("邀请企业"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("取消勾选不邀请的企业；活动后可在台账中修改参与企业"),
+    )
+    note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    field_order = ["title", "date", "location", "group", "members", "enterprises", "note"]
+
+    def __init__(self, *args, user, ctx, results, candidates, **kwargs):
+        super().__init__(*args, ctx=ctx, user=user, **kwargs)
+        self.results = list(results)
+        ids = [e.pk for e in candidates]
+        rank = Case(*(When(pk=pk, then=i) for i, pk in enumerate(ids)), default=len(ids))
+        field = self.fields["enterprises"]
+        field.queryset = enterprise_pickable(user=user).filter(pk__in=ids).order_by(rank)
+        field.label_from_instance = lambda e: e.name
+        self.initial.setdefault("enterprises", ids)
+        if self.results:
+            self.initial.setdefault("title", promotion_title(self.results))
+        self.order_fields(self.field_order)
+        self._apply_bootstrap()
+
+    def create(self, *, by, **data):
+        return services.promotion_event_create(achievements=self.results, by=by, **data)

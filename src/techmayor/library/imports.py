@@ -13,7 +13,7 @@ from techmayor.core import values
 from techmayor.core.text import clean_text
 from techmayor.imports import lookups as L
 from techmayor.imports.engine import Field, ImportContext, ImportKind, RowError, register
-from techmayor.resources.choices import AchievementKind
+from techmayor.resources.choices import AchievementKind, parse_stage
 from techmayor.resources.models import Achievement, Expert, University
 from techmayor.resources.services import achievement_create, achievement_update, expert_create, expert_update
 
@@ -145,6 +145,11 @@ class AchievementImport(ImportKind):
         Field("keywords", "关键词", ("关键字",)),
         Field("discipline", "学科", ("所属学科", "学科领域", "技术领域")),
         Field("year", "年份", ("年度", "发表年份", "申请年份", "授权年份")),
+        Field(
+            "stage",
+            "成熟度",
+            ("成果阶段", "阶段", "成熟度阶段", "技术成熟度", "技术就绪度", "技术就绪水平", "TRL", "产业化阶段"),
+        ),
     )
 
     def allowed(self, ctx: ImportContext) -> bool:
@@ -183,6 +188,7 @@ class AchievementImport(ImportKind):
         year = L.parse("年份", values.parse_count, v.get("year", "").removesuffix("年"))
         if year is not None and not 1900 <= year <= 2100:
             raise RowError("年份", gettext("「%(year)s」不是有效年份") % {"year": year})
+        stage = L.parse("成熟度", parse_stage, v.get("stage", ""))
         if university is None:
             university = next((e.university for e in experts if e.university_id), None)
         draft_ok = (
@@ -202,6 +208,7 @@ class AchievementImport(ImportKind):
             "keywords": values.split_names(v.get("keywords", "")),
             "discipline": L.text(v, "discipline", "学科", limit=60),
             "year": year,
+            "stage": stage,
         }
 
     def natural_key(self, data: dict) -> tuple:
@@ -226,7 +233,7 @@ class AchievementImport(ImportKind):
 
     def changes(self, obj, data, ctx) -> dict:
         changes = {}
-        for name in ("abstract", "discipline", "year"):
+        for name in ("abstract", "discipline", "year", "stage"):
             if data[name] and data[name] != getattr(obj, name):
                 changes[name] = data[name]
         if missing := [k for k in data["keywords"] if k not in (obj.keywords or [])]:

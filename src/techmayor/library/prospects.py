@@ -161,16 +161,18 @@ class ProspectRow:
     contact: object = None
 
 
-def prospects_for(*, user, achievements: Sequence[Achievement], k: int = 10) -> list[ProspectRow]:
-    """The enterprises the user may see that are most likely to want these results, with evidence."""
+def prospects_for(
+    *, user, achievements: Sequence[Achievement], k: int = 10, only: set[str] | None = None
+) -> list[ProspectRow]:
+    """The enterprises the user may see that are most likely to want these results, with evidence
+    (with ``only``: among those enterprise ids)."""
     achievements = list(achievements)
     if not achievements:
         return []
     pool = prospect_pool()
     texts = [result_text(a) for a in achievements]
-    ranked = pool.rank_many(
-        texts, k=k, allowed=_allowed(user), excluded=_declined(achievements), visible=_visible(user)
-    )
+    allowed = _allowed(user) if only is None else _allowed(user) & only
+    ranked = pool.rank_many(texts, k=k, allowed=allowed, excluded=_declined(achievements), visible=_visible(user))
     enterprises = Enterprise.objects.select_related("region", "industry").prefetch_related("contacts", "tags")
     objs = {str(e.pk): e for e in enterprises.filter(pk__in=[int(p.id) for p in ranked])}
     by_id = {str(a.pk): a for a in achievements}
@@ -193,6 +195,21 @@ def prospects_for(*, user, achievements: Sequence[Achievement], k: int = 10) -> 
             )
         )
     return rows
+
+
+def invitations_for(*, user, achievements: Sequence[Achievement], enterprises: Sequence[Enterprise]):
+    """A saved 成果推介 event's invitation list: its enterprises the user may see, ranked and with
+    their reasons as the planner gives them today (those with no reason left come last), and how
+    many of its enterprises are outside the user's scope (not listed)."""
+    ids = {str(e.pk) for e in enterprises}
+    visible = _allowed(user) & ids
+    rows = prospects_for(user=user, achievements=achievements, k=len(visible), only=visible) if visible else []
+    ranked = {str(r.enterprise.pk) for r in rows}
+    rest = Enterprise.objects.filter(pk__in=[int(i) for i in visible - ranked]).select_related("region", "industry")
+    for e in rest.prefetch_related("contacts").order_by("name", "pk"):
+        contacts = list(e.contacts.all())
+        rows.append(ProspectRow(enterprise=e, score=0.0, evidence=[], contact=contacts[0] if contacts else None))
+    return rows, len(ids) - len(visible)
 
 
 def recent_results(queryset, limit: int = MAX_RESULTS) -> list[Achievement]:

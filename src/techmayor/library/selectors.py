@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from techmayor.resources.models import Achievement, Expert, University
 
@@ -90,6 +90,8 @@ def expert_needs(*, user, expert: Expert, limit: int = 50) -> list[NeedLine]:
         if key in seen:  # a later judgement on the same target supersedes it
             continue
         seen.add(key)
+        if fb.accepted is None:  # undone: nothing said of it any more
+            continue
         lines.setdefault(fb.need_id, NeedLine(fb.need)).judgements.append(fb)
     for nm in NeedMatch.objects.filter(expert=expert, need__in=visible).select_related("need__enterprise")[:limit]:
         lines.setdefault(nm.need_id, NeedLine(nm.need)).top = True
@@ -104,13 +106,12 @@ def achievement_get(pk: int) -> Achievement | None:
     return Achievement.objects.select_related("university").filter(pk=pk).first()
 
 
-def achievement_search(q: str, *, limit: int = 30) -> list[Achievement]:
-    """Results by title, id or keyword (the planner's picker)."""
-    q = (q or "").strip()[:100]
-    if not q:
-        return []
-    qs = Achievement.objects.filter(Q(title__icontains=q) | Q(external_id=q) | Q(keywords__icontains=q))
-    return list(qs.select_related("university").order_by("-year", "-pk")[:limit])
+def achievement_list() -> QuerySet[Achievement]:
+    """Every result (the pool is shared), newest first, with its university and live experts: the
+    library's result list, its export and the planner's search filter it
+    (``resources.filters.AchievementFilterSet``)."""
+    live = Prefetch("experts", queryset=Expert.objects.filter(merged_into__isnull=True).order_by("pk"))
+    return Achievement.objects.select_related("university").prefetch_related(live).order_by("-year", "-pk")
 
 
 def university_get(pk: int) -> University | None:

@@ -1,4 +1,7 @@
-"""Merging duplicate experts: everything that pointed at the duplicate points at the one kept.
+"""Writes of the expert library beyond one record: merging duplicate experts, and saving a 成果推介
+plan as the ledger's event.
+
+Merging duplicate experts: everything that pointed at the duplicate points at the one kept.
 
 The duplicate is not deleted: it stays as a record marked ``merged_into`` (its old links and
 pages lead to the kept expert; ids survive merges). Its results move to the kept expert (the
@@ -18,6 +21,8 @@ from techmayor.core.errors import ApplicationError
 from techmayor.core.models import AuditAction
 from techmayor.core.services import update_record
 from techmayor.resources.models import Expert
+
+PLAN_MAX_RESULTS = 20  # the most results one 成果推介 plan (and event) promotes
 
 
 @transaction.atomic
@@ -70,3 +75,46 @@ def expert_merge(*, keep: Expert, duplicate: Expert, by=None) -> Expert:
     ) % {"keep": keep.name, "pk": keep.pk, "results": len(results), **moved}
     update_record(duplicate, by=by, audit_note=detail, merged_into=keep)
     return keep
+
+
+@transaction.atomic
+def promotion_event_create(
+    *,
+    batch,
+    group,
+    date,
+    title: str,
+    achievements,
+    enterprises=(),
+    members=(),
+    location: str = "",
+    note: str = "",
+    by=None,
+):
+    """Save a 成果推介 plan as what it is in the ledger: an event of the kind 对接活动 (technology
+    docking) crediting the batch, group, date and members like any other, with the results promoted
+    and the enterprises invited as its participating enterprises. Credit rules, scope of the group
+    and the audit record are the ledger's (``ledger.services.event_create``)."""
+    from techmayor.ledger.choices import EventKind
+    from techmayor.ledger.services import event_create
+
+    achievements = list(dict.fromkeys(achievements))
+    if not achievements:
+        raise ApplicationError(gettext("推介成果: 请至少选择一项要推介的成果"), field="achievements")
+    if len(achievements) > PLAN_MAX_RESULTS:
+        raise ApplicationError(
+            gettext("推介成果: 一次活动最多推介 %(n)s 项成果") % {"n": PLAN_MAX_RESULTS}, field="achievements"
+        )
+    return event_create(
+        batch=batch,
+        group=group,
+        kind=EventKind.DOCKING,
+        title=title,
+        date=date,
+        members=members,
+        enterprises=list(dict.fromkeys(enterprises)),
+        achievements=achievements,
+        location=location,
+        note=note,
+        by=by,
+    )

@@ -9,23 +9,31 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from techmayor.core.audit import audit_source
 from techmayor.core.errors import ApplicationError
 from techmayor.core.exports import xlsx_response
+from techmayor.core.forms import styled
 from techmayor.core.lists import paginate
+from techmayor.core.registry import Column, build_row, columns_xlsx, list_context, registry
 from techmayor.core.submissions import once
 from techmayor.resources import services as resources
+from techmayor.resources.filters import AchievementFilterSet
 from techmayor.resources.models import Achievement, Expert, University
+from techmayor.roster.selectors import write_context
 
 from . import forms, permissions, prospects, selectors, services
 
 PROSPECTS_K = 10
 PLAN_K = 50
-PLAN_MAX_RESULTS = 20
+PLAN_MAX_RESULTS = services.PLAN_MAX_RESULTS
+SEARCH_LIMIT = 30  # results the planner's search shows
 
 
 def _reader(request) -> None:
@@ -191,6 +199,54 @@ def expert_merge(request, pk):
 # ---------------------------------------------------------------- results
 
 
+RESULT_COLUMNS = [
+    Column(gettext_lazy("标题"), lambda a: a.title, width=48, role="title"),
+    Column(gettext_lazy("类型"), lambda a: a.get_kind_display(), width=10, role="meta"),
+    Column(gettext_lazy("成熟度"), lambda a: a.get_stage_display(), width=12, role="meta"),
+    Column(gettext_lazy("年份"), lambda a: a.year, width=8, role="meta"),
+    Column(gettext_lazy("高校"), lambda a: a.university.name if a.university_id else "", width=22),
+    Column(gettext_lazy("专家"), lambda a: _("、").join(e.name for e in a.experts.all()), width=20),
+    Column(gettext_lazy("编号"), lambda a: a.external_id, width=24, in_list=False),
+    Column(gettext_lazy("学科"), lambda a: a.discipline, width=16, in_list=False),
+    Column(gettext_lazy("关键词"), lambda a: _("、").join(a.keywords or []), width=30, in_list=False),
+]
+
+
+def _results_filtered(request):
+    _reader(request)
+    filterset = AchievementFilterSet(request.GET or None, queryset=selectors.achievement_list(), request=request)
+    styled(filterset.form)
+    return filterset, filterset.qs
+
+
+@login_required
+@require_GET
+def achievement_list(request):
+    """The library's results (papers, patents, technology offers), searched and filtered by kind and
+    stage (成熟度), exported as .xlsx."""
+    filterset, records = _results_filtered(request)
+    can_add = permissions.can_add_expert(request.user)
+    context = list_context(
+        request,
+        kind={"label": _("科技成果"), "icon": "bi-journal-richtext", "verbose_name": _("科技成果")},
+        columns=RESULT_COLUMNS,
+        filterset=filterset,
+        records=records,
+        row=lambda a: build_row(RESULT_COLUMNS, a, reverse("library:achievement_detail", args=[a.pk])),
+        can_create=can_add,
+        create_url=reverse("library:achievement_create") if can_add else None,
+        export_url=reverse("library:achievement_export"),
+    )
+    return render(request, "web/record_list.html", context)
+
+
+@login_required
+@require_GET
+def achievement_export(request):
+    _filterset, records = _results_filtered(request)
+    return columns_xlsx(request, _("科技成果"), RESULT_COLUMNS, records)
+
+
 @login_required
 @require_GET
 def achievement_detail(request, pk):
@@ -206,7 +262,7 @@ def achievement_detail(request, pk):
 
 
 def _achievement_fields(data) -> dict:
-    return {k: data[k] for k in ("kind", "title", "abstract", "keywords", "discipline", "year")}
+    return {k: data[k] for k in ("kind", "title", "abstract", "keywords", "discipline", "year", "stage")}
 
 
 @login_required
@@ -315,46 +371,61 @@ def university_detail(request, pk):
 # ---------------------------------------------------------------- the 成果推介 planner
 
 
-def _plan(request):
-    ids = [n for n in (_int(v) for v in request.GET.getlist("r")) if n][:PLAN_MAX_RESULTS]
+def _plan(data) -> list[Achievement]:
+    """The plan's results: the ``r`` values (ids) in their order, at most ``PLAN_MAX_RESULTS``."""
+    ids = list(dict.fromkeys(n for n in (_int(v) for v in data.getlist("r")) if n))[:PLAN_MAX_RESULTS]
     chosen = list(Achievement.objects.filter(pk__in=ids).select_related("university"))
     chosen.sort(key=lambda a: ids.index(a.pk))
     return chosen
 
 
+def _plan_query(chosen) -> str:
+    return urlencode([("r", a.pk) for a in chosen])
+
+
 @login_required
 @require_GET
 def planner(request):
-    """成果推介: pick results (search, tick), get the enterprises to invite, export the list."""
+    """成果推介: pick results (search by words and stage, tick), get the enterprises to invite, export
+    the list or save the plan as the ledger's event."""
     _reader(request)
-    chosen = _plan(request)
+    chosen = _plan(request.GET)
+    filterset = AchievementFilterSet(request.GET, queryset=selectors.achievement_list(), request=request)
+    styled(filterset.form)
     q = request.GET.get("q", "")
-    found = [a for a in selectors.achievement_search(q) if a not in chosen]
+    searching = bool(q.strip() or request.GET.getlist("stage"))
+    found = (
+        [a for a in filterset.qs[: SEARCH_LIMIT + len(chosen)] if a not in chosen][:SEARCH_LIMIT] if searching else []
+    )
     rows = prospects.prospects_for(user=request.user, achievements=chosen, k=PLAN_K) if chosen else []
-    context = {"chosen": chosen, "q": q, "found": found, "rows": rows, "limit": PLAN_MAX_RESULTS}
+    context = {
+        "chosen": chosen,
+        "q": q,
+        "searching": searching,
+        "stage_field": filterset.form["stage"],
+        "found": found,
+        "rows": rows,
+        "limit": PLAN_MAX_RESULTS,
+        "plan": _plan_query(chosen),
+        "can_save": bool(chosen) and write_context(request.user) is not None,
+    }
     return render(request, "library/planner.html", context)
 
 
-@login_required
-@require_GET
-def planner_export(request):
-    """The invitation list (邀请名单) as .xlsx through the one writer (audited as an export)."""
-    _reader(request)
-    chosen = _plan(request)
-    if not chosen:
-        messages.error(request, _("请先选择要推介的成果"))
-        return redirect("library:planner")
-    rows = prospects.prospects_for(user=request.user, achievements=chosen, k=PLAN_K)
-    headers = [
-        _("序号"),
-        _("企业名称"),
-        _("所在地"),
-        _("所属行业"),
-        _("联系人"),
-        _("联系电话"),
-        _("推介成果"),
-        _("推荐理由"),
-    ]
+INVITATION_HEADERS = (
+    gettext_lazy("序号"),
+    gettext_lazy("企业名称"),
+    gettext_lazy("所在地"),
+    gettext_lazy("所属行业"),
+    gettext_lazy("联系人"),
+    gettext_lazy("联系电话"),
+    gettext_lazy("推介成果"),
+    gettext_lazy("推荐理由"),
+)
+
+
+def _invitation_xlsx(request, rows, *, results, title):
+    """An invitation list (邀请名单) as .xlsx through the one writer (audited as an export)."""
 
     def lines():
         for i, row in enumerate(rows, start=1):
@@ -366,9 +437,101 @@ def planner_export(request):
                 str(e.industry) if e.industry_id else "",
                 c.name if c else "",
                 c.phone if c else "",
-                "\n".join(a.title for a in row.results),
+                "\n".join(a.title for a in (row.results or results)),
                 "\n".join(prospects.evidence_text(ev) for ev in row.evidence),
             ]
 
-    title = _("成果推介邀请名单")
+    headers = [str(h) for h in INVITATION_HEADERS]
     return xlsx_response(title, title, headers, lines(), widths=(6, 32, 14, 26, 10, 16, 40, 60), request=request)
+
+
+@login_required
+@require_GET
+def planner_export(request):
+    """The plan's invitation list as .xlsx."""
+    _reader(request)
+    chosen = _plan(request.GET)
+    if not chosen:
+        messages.error(request, _("请先选择要推介的成果"))
+        return redirect("library:planner")
+    rows = prospects.prospects_for(user=request.user, achievements=chosen, k=PLAN_K)
+    return _invitation_xlsx(request, rows, results=chosen, title=_("成果推介邀请名单"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once
+def planner_save(request):
+    """保存为成果推介活动: the plan becomes the ledger's event (对接活动) for the chosen group, date and
+    members, with its results and the invited enterprises; then to the event's page."""
+    _reader(request)
+    ctx = write_context(request.user)
+    if ctx is None:
+        raise PermissionDenied(_("你没有登记活动的权限：在任团员、团长或市级管理员可以保存成果推介活动"))
+    chosen = _plan(request.POST if request.method == "POST" else request.GET)
+    if not chosen:
+        messages.error(request, _("请先选择要推介的成果"))
+        return redirect("library:planner")
+    rows = prospects.prospects_for(user=request.user, achievements=chosen, k=PLAN_K)
+    form = forms.PromotionEventForm(
+        request.POST or None, ctx=ctx, user=request.user, results=chosen, candidates=[r.enterprise for r in rows]
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with audit_source("web"):
+                event = form.save(by=request.user)
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("已保存为成果推介活动：%(title)s") % {"title": event.title})
+            return redirect(registry.get("event").detail_url(event))
+    reasons = {str(r.enterprise.pk): prospects.evidence_text(r.evidence[0]) if r.evidence else "" for r in rows}
+    context = {
+        "form": form,
+        "chosen": chosen,
+        "invites": [(w, reasons.get(str(w.data["value"]), "")) for w in form["enterprises"]],
+        "plan": _plan_query(chosen),
+        "cancel": reverse("library:planner") + "?" + _plan_query(chosen),
+    }
+    return render(request, "library/planner_save.html", context)
+
+
+# ---------------------------------------------------------------- a saved 成果推介 event
+
+
+def _promotion_event(request, pk):
+    """An event in the user's scope that promotes results (else 404)."""
+    from techmayor.ledger.models import Event
+    from techmayor.ledger.selectors import record_list
+
+    _reader(request)
+    event = record_list(Event, user=request.user).filter(pk=pk).first()
+    if event is None or not event.achievements.exists():
+        raise Http404
+    return event
+
+
+def event_section(request, event) -> str:
+    """The part of an event's page (``core.registry`` detail section) a 成果推介 event adds: its
+    results and its invitation list with the reasons, and the list's export."""
+    results = list(event.achievements.select_related("university").order_by("pk"))
+    if not results or not permissions.can_view(request.user):
+        return ""
+    rows, hidden = prospects.invitations_for(
+        user=request.user, achievements=results, enterprises=event.enterprises.all()
+    )
+    context = {"event": event, "results": results, "rows": rows, "hidden": hidden}
+    return render_to_string("library/_event_promotion.html", context, request=request)
+
+
+@login_required
+@require_GET
+def event_export(request, pk):
+    """A saved 成果推介 event's invitation list as .xlsx (the same columns as the planner's)."""
+    event = _promotion_event(request, pk)
+    results = list(event.achievements.order_by("pk"))
+    rows, _hidden = prospects.invitations_for(
+        user=request.user, achievements=results, enterprises=event.enterprises.all()
+    )
+    title = _("成果推介邀请名单")
+    return _invitation_xlsx(request, rows, results=results, title=f"{title} {event.date:%Y-%m-%d} {event.title}"[:80])

@@ -98,6 +98,7 @@ class Feedback:
     expert_id: str | None = None
     reason: str = ""
     university_id: str | None = None
+    same_need: bool = False  # the need searched for itself: it moves the match, but is no "similar need"
 
 
 @dataclass
@@ -557,14 +558,17 @@ class Matcher:
             sign = 1.0 if fb.accepted else -1.0
             delta = sign * cfg.feedback_weight * sim
             label = (
-                Reason(gettext_noop("相似需求中已被采纳"))
+                None
+                if fb.same_need  # its own judgement is shown as such, not as a similar need's
+                else Reason(gettext_noop("相似需求中已被采纳"))
                 if fb.accepted
                 else Reason(gettext_noop("相似需求中被婉拒（{reason}）"), reason=fb.reason or "其他")
             )
             if fb.external_id is not None and fb.external_id in pos:
                 i = pos[fb.external_id]
                 adj[i] += delta
-                notes[i].append(label)
+                if label is not None:
+                    notes[i].append(label)
                 if fb.expert_id is None:
                     for e in row_experts[i]:
                         expert_adj[e] += delta / 2
@@ -572,7 +576,7 @@ class Matcher:
                 expert_adj[fb.expert_id] += delta
             if fb.university_id:
                 out.universities[fb.university_id] += delta
-                if label not in out.university_notes[fb.university_id]:
+                if label is not None and label not in out.university_notes[fb.university_id]:
                     out.university_notes[fb.university_id].append(label)
         for i, experts in enumerate(row_experts):
             for e in experts:

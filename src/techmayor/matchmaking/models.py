@@ -24,7 +24,8 @@ class MatchFeedback(models.Model):
     """One judgement on a match shown for a need: accepted, or declined with a coded reason.
 
     The target is an achievement (by its external id, as the engine knows it), an expert or a
-    university. Judgements are never edited; a later one on the same target supersedes it.
+    university. Judgements are never edited; a later one on the same target supersedes it, and
+    an undo (撤销) is a later one with ``accepted`` left empty: the target is unjudged again.
     """
 
     need = models.ForeignKey("needs.Need", verbose_name=_("需求"), on_delete=models.CASCADE, related_name="+")
@@ -41,7 +42,7 @@ class MatchFeedback(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    accepted = models.BooleanField(_("采纳"))
+    accepted = models.BooleanField(_("采纳"), null=True, blank=True, help_text=_("空：撤销了此前的采纳或婉拒"))
     reason = models.CharField(_("婉拒原因"), max_length=8, choices=DeclineReason.choices, blank=True)
     reason_text = models.CharField(_("说明"), max_length=300, blank=True)
     user = models.ForeignKey(
@@ -56,7 +57,7 @@ class MatchFeedback(models.Model):
         indexes = [models.Index(fields=["need", "target"])]
 
     def __str__(self) -> str:
-        verdict = _("采纳") if self.accepted else _("婉拒")
+        verdict = _("撤销") if self.accepted is None else _("采纳") if self.accepted else _("婉拒")
         return f"{self.need_id} {self.get_target_display()} {self.target_key} {verdict}"
 
     @property

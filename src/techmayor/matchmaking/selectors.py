@@ -27,10 +27,13 @@ from .services import matcher_get, need_text
 PAST_NEEDS = 10  # a member's most recent owned needs that count as experience
 
 FEEDBACK_LIMIT = 5000  # the most recent judgements the engine sees
+JUDGED_DEPTH = 20  # how far below the top k a match this need judged is still shown
 
 
-def feedback_for_engine(*, limit: int = FEEDBACK_LIMIT) -> list[Feedback]:
-    """Recent judgements as engine :class:`Feedback` (the latest per need and target wins)."""
+def feedback_for_engine(*, limit: int = FEEDBACK_LIMIT, need=None) -> list[Feedback]:
+    """Recent judgements as engine :class:`Feedback` (the latest per need and target wins; an
+    undone one counts for nothing). With ``need``, its own judgements are marked ``same_need``
+    (they move its matches without being offered as "a similar need's" reason)."""
     rows = MatchFeedback.objects.select_related("need", "university").order_by("-at", "-id")[:limit]
     seen: set[tuple] = set()
     out: list[Feedback] = []
@@ -39,6 +42,8 @@ def feedback_for_engine(*, limit: int = FEEDBACK_LIMIT) -> list[Feedback]:
         if key in seen:
             continue
         seen.add(key)
+        if fb.accepted is None:
+            continue
         out.append(
             Feedback(
                 need_text=need_text(fb.need.title, fb.need.description),
@@ -47,6 +52,7 @@ def feedback_for_engine(*, limit: int = FEEDBACK_LIMIT) -> list[Feedback]:
                 expert_id=str(fb.expert_id) if fb.expert_id else None,
                 reason=fb.reason,
                 university_id=fb.university.code if fb.university_id else None,
+                same_need=need is not None and fb.need_id == need.pk,
             )
         )
     return out
@@ -232,11 +238,12 @@ def need_matches(*, need, k: int = 5, user=None, matcher: Matcher | None = None)
     if matcher is None:
         return MatchResults(available=False)
     text = need_text(need.title, need.description)
-    feedback = feedback_for_engine()
+    feedback = feedback_for_engine(need=need)
     context = search_context(need=need, user=user)
     judgements: dict[tuple[str, str], MatchFeedback] = {}
     for fb in MatchFeedback.objects.filter(need=need).select_related("university").order_by("at", "id"):
         judgements[(fb.target, fb.target_key)] = fb
+    judgements = {key: fb for key, fb in judgements.items() if fb.accepted is not None}  # undone: unjudged
     results = MatchResults(available=True)
     universities: list[Hit] = []
     for target, engine_target, attr in (
@@ -245,9 +252,11 @@ def need_matches(*, need, k: int = 5, user=None, matcher: Matcher | None = None)
         (MatchTarget.UNIVERSITY, "universities", "universities"),
     ):
         n = max(k, 10) if target == MatchTarget.UNIVERSITY else k  # the member signal reads the top 10
-        hits = matcher.search(text, target=engine_target, k=n, feedback=feedback, context=context)
+        hits = matcher.search(text, target=engine_target, k=n + JUDGED_DEPTH, feedback=feedback, context=context)
         if target == MatchTarget.UNIVERSITY:
-            universities, hits = hits, hits[:k]
+            universities = hits[:n]
+        # the top k, and below them what this need judged (a declined match stays in sight, greyed)
+        hits = hits[:k] + [h for h in hits[k:] if (target, h.id) in judgements]
         setattr(results, attr, _attach(hits, target, judgements))
     results.disciplines = route(matcher, text)
     results.members = member_recommendations(

@@ -482,22 +482,32 @@ def match_feedback_record(
     user,
     target: str,
     target_id: str,
-    accepted: bool,
+    accepted: bool | None,
     reason: str = "",
     reason_text: str = "",
 ) -> MatchFeedback:
-    """Record that ``user`` accepted or declined (with a coded reason) a match shown for ``need``.
+    """Record that ``user`` accepted or declined (with a coded reason) a match shown for ``need``,
+    or (``accepted=None``) undid the current judgement of it.
 
     ``target``: achievement (``target_id`` = external id) / expert (primary key) / university
-    (学校标识码). The caller checks that the user may see the need. Audited like every change.
+    (学校标识码). The caller checks that the user may see the need; a completed or cancelled need's
+    matches are read-only. Audited like every change.
     """
+    from techmayor.needs.choices import NeedState
+
     reason = (reason or "").strip()
     reason_text = (reason_text or "").strip()
+    if need.state in (NeedState.COMPLETED, NeedState.CANCELLED):
+        raise ApplicationError(
+            gettext("需求%(state)s，匹配推荐只读") % {"state": need.get_state_display()}, field="target"
+        )
     if target not in MatchTarget.values:
         raise ApplicationError(
             gettext("匹配对象应为 %(targets)s") % {"targets": " / ".join(MatchTarget.values)}, field="target"
         )
-    if accepted:
+    if accepted is None:
+        reason, reason_text = "", ""
+    elif accepted:
         reason = ""
     elif reason not in DeclineReason.values:
         raise ApplicationError(
@@ -523,6 +533,10 @@ def match_feedback_record(
         if university is None:
             raise ApplicationError(gettext("找不到高校 %(target_id)s") % {"target_id": target_id}, field="target_id")
         fields["university"] = university
+    if accepted is None:
+        latest = MatchFeedback.objects.filter(need=need, target=target, **fields).order_by("-at", "-id").first()
+        if latest is None or latest.accepted is None:
+            raise ApplicationError(gettext("该匹配还没有采纳或婉拒，无需撤销"), field="target_id")
     feedback = create_record(
         MatchFeedback,
         by=user,

@@ -18,6 +18,7 @@ from techmayor.accounts.scopes import has_role
 from techmayor.core.audit import audit_source
 from techmayor.core.errors import ApplicationError
 from techmayor.core.models import Job
+from techmayor.needs.choices import NeedState
 from techmayor.needs.selectors import need_detail
 
 from . import selectors, services
@@ -42,8 +43,12 @@ def _section(request, need, error: str = ""):
             "results": selectors.need_matches(need=need, k=SECTION_K, user=request.user),
             "reasons": DeclineReason.choices,
             "error": error,
+            "readonly": need.state in (NeedState.COMPLETED, NeedState.CANCELLED),
         },
     )
+
+
+DECISIONS = {"accept": True, "decline": False, "undo": None}
 
 
 @login_required
@@ -56,17 +61,21 @@ def need_matches(request, pk):
 @login_required
 @require_POST
 def need_feedback(request, pk):
-    """Accept, or decline with a reason code, one match of the need; answers the refreshed section."""
+    """Accept, decline with a reason code, or undo either, for one match of the need; answers the
+    refreshed section."""
     need = _need(request, pk)
     error = ""
+    decision = request.POST.get("decision", "")
     try:
+        if decision not in DECISIONS:
+            raise ApplicationError(_("请选择采纳、婉拒或撤销"))
         with audit_source("web"):
             services.match_feedback_record(
                 need=need,
                 user=request.user,
                 target=request.POST.get("target", ""),
                 target_id=request.POST.get("target_id", ""),
-                accepted=request.POST.get("decision") == "accept",
+                accepted=DECISIONS[decision],
                 reason=request.POST.get("reason", ""),
                 reason_text=request.POST.get("reason_text", ""),
             )

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from techmayor.core import clock
 from techmayor.core.models import BaseModel
 
-from .choices import AchievementKind, PlatformKind, UniversityLevel
+from .choices import AchievementKind, AchievementStage, PlatformKind, UniversityLevel
 
 # Digits 3–4 of the Ministry of Education's 学校标识码 are the GB/T 2260 province code.
 PROVINCE_CODES = {
@@ -96,6 +96,16 @@ class Achievement(BaseModel):
     category = models.CharField(_("门类"), max_length=30, blank=True)
     ipc = models.JSONField(_("IPC 分类"), default=list, blank=True)
     year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True)
+    stage = models.CharField(
+        _("成熟度"),
+        max_length=10,
+        choices=AchievementStage.choices,
+        blank=True,
+        default="",
+        db_default="",  # the corpus importer inserts rows in bulk without naming the column
+        db_index=True,
+        help_text=_("按技术就绪度（TRL）：1–4级为实验室/小试，5–6级为中试，7–9级为产业化；不清楚的留空"),
+    )
     university = models.ForeignKey(
         University, verbose_name=_("高校"), null=True, blank=True, on_delete=models.PROTECT, related_name="achievements"
     )

@@ -20,7 +20,7 @@ from techmayor.core.errors import ApplicationError
 from techmayor.core.services import create_record, update_record
 from techmayor.core.text import clean_text, formula_problem
 
-from .choices import AchievementKind, PlatformKind
+from .choices import AchievementKind, AchievementStage, PlatformKind
 from .models import Achievement, Expert, Platform, University
 
 
@@ -84,7 +84,7 @@ def platform_update(*, platform: Platform, by=None, **changes) -> Platform:
 
 EXPERT_FIELDS = ("name", "title", "university", "organization", "disciplines", "bio", "email")
 # The external id is not changed once given: the index knows the result by it.
-ACHIEVEMENT_FIELDS = ("kind", "title", "abstract", "keywords", "discipline", "year", "university")
+ACHIEVEMENT_FIELDS = ("kind", "title", "abstract", "keywords", "discipline", "year", "stage", "university")
 
 
 def _words(values: Sequence[str] | str | None) -> list[str]:
@@ -177,7 +177,9 @@ def new_external_id(kind: str) -> str:
     return f"tm-{kind}-{uuid.uuid4().hex[:12]}"
 
 
-def _check_achievement(kind: str, title: str, year) -> None:
+def _check_achievement(kind: str, title: str, year, stage: str = "") -> None:
+    if stage and stage not in AchievementStage.values:
+        raise ApplicationError(gettext("成熟度: 请选择实验室/小试、中试或产业化（不清楚的留空）"), field="stage")
     if kind not in AchievementKind.values:
         raise ApplicationError(gettext("类型: 请选择论文、专利或技术成果"), field="kind")
     if not clean_text(title):
@@ -196,12 +198,15 @@ def achievement_create(
     keywords: Sequence[str] | str = (),
     discipline: str = "",
     year: int | None = None,
+    stage: str = "",
     university: University | None = None,
     experts: Sequence[Expert] = (),
     by=None,
 ) -> Achievement:
-    """Add a result with its experts; ``external_id`` (DOI, patent number …) is generated when empty."""
-    _check_achievement(kind, title, year)
+    """Add a result with its experts; ``external_id`` (DOI, patent number …) is generated when empty.
+    ``stage`` (``AchievementStage``) may stay empty: unknown."""
+    stage = stage or ""
+    _check_achievement(kind, title, year, stage)
     external_id = clean_text(external_id) or new_external_id(kind)
     if Achievement.objects.filter(kind=kind, external_id=external_id).exists():
         raise ApplicationError(
@@ -221,6 +226,7 @@ def achievement_create(
         keywords=_words(keywords),
         discipline=clean_text(discipline),
         year=year,
+        stage=stage,
         university=university,
     )
 
@@ -233,8 +239,13 @@ def achievement_update(*, achievement: Achievement, experts: Sequence[Expert] | 
         raise ApplicationError(gettext("不能修改的字段：%(fields)s") % {"fields": "、".join(sorted(unknown))})
     if "keywords" in changes:
         changes["keywords"] = _words(changes["keywords"])
+    if "stage" in changes:
+        changes["stage"] = changes["stage"] or ""
     _check_achievement(
-        changes.get("kind", achievement.kind), changes.get("title", achievement.title), changes.get("year")
+        changes.get("kind", achievement.kind),
+        changes.get("title", achievement.title),
+        changes.get("year"),
+        changes.get("stage", ""),
     )
     m2m = {"experts": list(experts)} if experts is not None else None
     return update_record(achievement, by=by, m2m=m2m, **changes)

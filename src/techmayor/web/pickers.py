@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from techmayor.enterprises.models import Enterprise
 from techmayor.enterprises.selectors import enterprise_search, initials_match
-from techmayor.resources.models import Expert, Platform, University
+from techmayor.resources.models import Achievement, Expert, Platform, University
 
 LIMIT = 15
 
@@ -49,7 +49,15 @@ def search(source: str, *, user, text: str) -> list[dict]:
     if source == "platform":
         rows = Platform.objects.select_related("university").filter(name__icontains=text).order_by("name")[:LIMIT]
         return [{"id": p.pk, "label": p.name, "hint": p.university.name if p.university_id else ""} for p in rows]
+    if source == "achievement":
+        q = Q(title__icontains=text) | Q(external_id=text)
+        rows = Achievement.objects.filter(q).order_by("-year", "-pk")[:LIMIT]
+        return [{"id": a.pk, "label": str(a), "hint": " · ".join(_achievement_hint(a))} for a in rows]
     raise KeyError(source)
 
 
-SOURCES = {"enterprise", "university", "expert", "platform"}
+def _achievement_hint(a: Achievement) -> list[str]:
+    return [str(p) for p in (a.get_kind_display(), a.year, a.get_stage_display()) if p]
+
+
+SOURCES = {"enterprise", "university", "expert", "platform", "achievement"}
