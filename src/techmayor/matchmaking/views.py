@@ -18,7 +18,9 @@ from techmayor.accounts.scopes import has_role
 from techmayor.core.audit import audit_source
 from techmayor.core.errors import ApplicationError
 from techmayor.core.models import Job
+from techmayor.needs.permissions import need_can_judge_matches
 from techmayor.needs.selectors import need_detail
+from techmayor.roster.selectors import require_open_batch
 
 from . import selectors, services
 from .models import DeclineReason
@@ -41,6 +43,7 @@ def _section(request, need, error: str = ""):
             "need": need,
             "results": selectors.need_matches(need=need, k=SECTION_K, user=request.user),
             "reasons": DeclineReason.choices,
+            "can_judge": need_can_judge_matches(request.user, need),
             "error": error,
         },
     )
@@ -58,6 +61,7 @@ def need_matches(request, pk):
 def need_feedback(request, pk):
     """Accept, or decline with a reason code, one match of the need; answers the refreshed section."""
     need = _need(request, pk)
+    require_open_batch(request.user, need.batch)  # a closed batch's needs take no more judgements
     error = ""
     try:
         with audit_source("web"):
