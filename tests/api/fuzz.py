@@ -24,7 +24,17 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
-ROLES = ("demo_admin", "demo_leader", "demo_district", "demo_town", "demo_captain", "demo_member", "demo_member_jt")
+ROLES = (
+    "demo_admin",
+    "demo_leader",
+    "demo_province",
+    "demo_province_leader",
+    "demo_district",
+    "demo_town",
+    "demo_captain",
+    "demo_member",
+    "demo_member_jt",
+)
 # The coverage phase (boundary values of every parameter) takes minutes per role: API_FUZZ_PHASES adds it.
 PHASES = os.environ.get("API_FUZZ_PHASES", "examples,fuzzing")
 CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance"
