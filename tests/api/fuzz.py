@@ -186,7 +186,8 @@ def main() -> int:
             stdout=subprocess.DEVNULL,
             stderr=open(workdir / "server.log", "w"),  # noqa: SIM115 - closed with the process
         )
-        wait_for(f"{base}/api/schema/")
+        # A loaded machine takes minutes to import and check the project: API_FUZZ_START_SECONDS (default 300).
+        wait_for(f"{base}/api/schema/", float(os.environ.get("API_FUZZ_START_SECONDS", "300")))
         with urllib.request.urlopen(f"{base}/api/schema/?format=json", timeout=60) as response:
             schema = json.load(response)
         results = []
