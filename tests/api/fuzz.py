@@ -61,7 +61,8 @@ def wait_for(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:
+            # The schema is built on the first request: seconds, or a minute on a loaded machine.
+            with urllib.request.urlopen(url, timeout=120) as response:
                 if response.status == 200:
                     return
         except OSError:
