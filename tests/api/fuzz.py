@@ -24,7 +24,17 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
-ROLES = ("demo_admin", "demo_leader", "demo_district", "demo_town", "demo_captain", "demo_member", "demo_member_jt")
+ROLES = (
+    "demo_admin",
+    "demo_leader",
+    "demo_province",
+    "demo_province_leader",
+    "demo_district",
+    "demo_town",
+    "demo_captain",
+    "demo_member",
+    "demo_member_jt",
+)
 # The coverage phase (boundary values of every parameter) takes minutes per role: API_FUZZ_PHASES adds it.
 PHASES = os.environ.get("API_FUZZ_PHASES", "examples,fuzzing")
 CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance"
@@ -51,7 +61,8 @@ def wait_for(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:
+            # The schema is built on the first request: seconds, or a minute on a loaded machine.
+            with urllib.request.urlopen(url, timeout=120) as response:
                 if response.status == 200:
                     return
         except OSError:
@@ -176,7 +187,8 @@ def main() -> int:
             stdout=subprocess.DEVNULL,
             stderr=open(workdir / "server.log", "w"),  # noqa: SIM115 - closed with the process
         )
-        wait_for(f"{base}/api/schema/")
+        # A loaded machine takes minutes to import and check the project: API_FUZZ_START_SECONDS (default 300).
+        wait_for(f"{base}/api/schema/", float(os.environ.get("API_FUZZ_START_SECONDS", "300")))
         with urllib.request.urlopen(f"{base}/api/schema/?format=json", timeout=60) as response:
             schema = json.load(response)
         results = []

@@ -151,3 +151,18 @@ def test_the_demo_members_token_reads_only_their_needs(world, capsys):
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     ids = {row["id"] for row in client.get("/api/v1/needs/").json()["results"]}
     assert ids == {world.needs["ly"].pk, world.places["ly"].keep.pk}
+
+
+def test_a_closed_batchs_need_is_refused_with_the_reason(world, api):
+    from techmayor.roster.services import batch_close
+
+    batch_close(batch=world.liyang.batch)
+    need = world.place("ly", S.CLAIMED)
+    before = signature(need)
+    response = api(world.users["owner"]).post(
+        f"/api/v1/needs/{need.pk}/progress/", {"date": "2022-02-01", "current_status": "进展"}, format="json"
+    )
+    assert response.status_code == 403 and "已结束，记录只读" in response.json()["detail"]
+    response = api(world.users["town"]).patch(f"/api/v1/needs/{need.pk}/", {"title": "改"}, format="json")
+    assert response.status_code == 403 and "已结束" in response.json()["detail"]
+    assert signature(need) == before

@@ -56,7 +56,8 @@ def test_a_closed_batch_is_read_only_for_its_members(client, history):
     assert write_context(member.user, history["current"]) is not None  # they go on writing in the 14th
     client.force_login(member.user)
     assert client.get(url("visit", "detail", visit.pk)).status_code == 200  # still readable
-    assert client.get(url("visit", "edit", visit.pk)).status_code == 403
+    response = client.get(url("visit", "edit", visit.pk))
+    assert response.status_code == 403 and "已结束，记录只读" in response.content.decode()
     response = client.post(url("visit", "edit", visit.pk), {"date": "2021-03-02", "note": "改", "members": []})
     assert response.status_code == 403
     visit.refresh_from_db()

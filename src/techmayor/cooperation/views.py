@@ -17,7 +17,7 @@ from techmayor.core.forms import WithdrawForm
 from techmayor.core.services import withdraw_record
 from techmayor.core.submissions import once
 from techmayor.core.text import wan
-from techmayor.roster.selectors import can_edit_record, can_restore_record, can_withdraw_record
+from techmayor.roster.selectors import can_edit_record, can_restore_record, can_withdraw_record, require_open_batch
 
 from . import forms, selectors, services
 from .models import AgreementReceipt
@@ -32,6 +32,7 @@ def receipt_add(request, pk):
     agreement = selectors.agreement_list(user=request.user).filter(pk=pk).first()
     if agreement is None:
         raise Http404
+    require_open_batch(request.user, agreement.batch)
     if not can_edit_record(request.user, agreement):
         raise PermissionDenied(_("你不能为这份协议登记到账"))
     form = forms.ReceiptForm(request.POST)
@@ -66,6 +67,7 @@ def _receipt(request, pk: int, rid: int, *, withdrawn: bool = False):
 def receipt_withdraw(request, pk, rid):
     """作废 a receipt entered by mistake: its enterer or an administrator of the agreement's scope."""
     agreement, receipt = _receipt(request, pk, rid)
+    require_open_batch(request.user, agreement.batch)
     if not can_withdraw_record(request.user, agreement, entered=receipt):
         raise PermissionDenied(_("你不能作废这笔到账：只有登记人或其范围内的管理员可以作废"))
     form = WithdrawForm(request.POST or None)

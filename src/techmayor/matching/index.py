@@ -618,6 +618,13 @@ class MatchIndex:
             lab["university"].values[uni] if uni >= 0 else "",
         )
 
+    def university_of(self, row: int) -> str:
+        """The 学校标识码 of a row ("" when none): ``meta(row).university_id`` without the rest."""
+        if row >= self.n_main:
+            return self.delta.records[self.delta.rows[row - self.n_main]]["university_id"]
+        uni = int(self.university[row])
+        return self.labels["university"].values[uni] if uni >= 0 else ""
+
     def label_codes(self, name: str, rows: np.ndarray) -> np.ndarray:
         """Codes (indexes into ``self.labels[name].values``) of a single-valued label column
         (kind, discipline, category, university) for ``rows``; -1 when empty or unknown."""

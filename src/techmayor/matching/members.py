@@ -76,15 +76,29 @@ def recommend_members(
     disciplines: Sequence[str] = (),
     k: int = 3,
     weights: MemberWeights | None = None,
+    cache: dict | None = None,
 ) -> list[MemberHit]:
     """Up to ``k`` members for ``need``, best first, each with the reasons behind the score.
 
     ``district``: the need's district; ``university_hits``: the universities matched to the need
     (their rank is the home-unit signal; their explanation's ``experts`` the count named);
-    ``disciplines``: the need's top disciplines, best first (the discipline signal)."""
+    ``disciplines``: the need's top disciplines, best first (the discipline signal); ``cache``: a
+    dict kept between calls over the same members (what is read from their texts, computed once)."""
     w = weights or MemberWeights()
     if k <= 0:
         return []
+    memo = cache if cache is not None else {}
+
+    def vector_of(text: str) -> dict[str, float]:
+        if ("vector", text) not in memo:
+            memo["vector", text] = _vector(matcher, text)
+        return memo["vector", text]
+
+    def discipline_of(text: str) -> str:
+        if ("discipline", text) not in memo:
+            memo["discipline", text] = _discipline(matcher, text)
+        return memo["discipline", text]
+
     vector = _vector(matcher, need)
     uni_rank = {h.id: (h.rank, len(h.explanation.experts)) for h in university_hits[: w.unit_ranks] if h.id}
     scored: list[MemberHit] = []
@@ -92,7 +106,7 @@ def recommend_members(
         score = 0.0
         reasons: list[str] = []
         if vector and m.expertise:
-            mvec = _vector(matcher, m.expertise)
+            mvec = vector_of(m.expertise)
             sim = cosine(vector, mvec)
             if sim >= w.min_similarity:
                 score += w.expertise * sim
@@ -105,7 +119,7 @@ def recommend_members(
         if vector and m.past_needs:
             best_sim, best_title = 0.0, ""
             for title, text in m.past_needs:
-                sim = cosine(vector, _vector(matcher, text))
+                sim = cosine(vector, vector_of(text))
                 if sim > best_sim:
                     best_sim, best_title = sim, title
             if best_sim >= w.min_similarity:
@@ -124,7 +138,7 @@ def recommend_members(
                 if n_experts
                 else Reason(gettext_noop("后方单位{unit}在匹配高校中排第 {rank} 位"), unit=m.unit, rank=rank)
             )
-        field_of = _discipline(matcher, m.expertise) if disciplines and m.expertise else ""
+        field_of = discipline_of(m.expertise) if disciplines and m.expertise else ""
         if field_of and field_of in disciplines[:3]:
             score += w.discipline if field_of == disciplines[0] else w.discipline / 2
             reasons.append(Reason(gettext_noop("专业方向属于需求所属学科：{discipline}"), discipline=field_of))

@@ -767,17 +767,36 @@ class Matcher:
         explain: bool = True,
     ) -> list[Hit]:
         """Ranked hits for one need.  ``target``: achievements | experts | universities."""
+        if k <= 0 and target in TARGETS:
+            return []
+        return self.search_ranked(
+            need, target=target, k=k, feedback=feedback, context=context, kinds=kinds, explain=explain
+        )[0]
+
+    def search_ranked(
+        self,
+        need: str,
+        *,
+        target: str = "achievements",
+        k: int = 10,
+        feedback: Sequence[Feedback] = (),
+        context: SearchContext | None = None,
+        kinds: Iterable[str] | None = None,
+        explain: bool = True,
+    ) -> tuple[list[Hit], tuple[np.ndarray, np.ndarray]]:
+        """:meth:`search`, and the ranked candidate rows and their scores it was made from (for
+        ``routing.route(..., ranked=…)``, which then need not rank the need again)."""
         if target not in TARGETS:
             raise ValueError(f"target must be one of {TARGETS}, not {target!r}")
-        if k <= 0:
-            return []
         q, rows, scores, notes, fb = self.rank_rows(need, feedback=feedback, context=context, kinds=kinds)
+        if k <= 0:
+            return [], (rows, scores)
         if target == "achievements":
-            return self._achievement_hits(q, rows[:k], scores[:k], notes, explain)
+            return self._achievement_hits(q, rows[:k], scores[:k], notes, explain), (rows, scores)
         experts = self._rank_experts(rows, scores, fb.experts, context)
         if target == "experts":
-            return self._expert_hits(q, rows, experts[:k], notes, explain)
-        return self._university_hits(q, rows, scores, experts, notes, k, explain, context, fb)
+            return self._expert_hits(q, rows, experts[:k], notes, explain), (rows, scores)
+        return self._university_hits(q, rows, scores, experts, notes, k, explain, context, fb), (rows, scores)
 
     def search_many(
         self,
@@ -907,7 +926,7 @@ class Matcher:
             ex = self._merge(pos, expl) if explain else Explanation()
             if explain:
                 ex.achievements = self._refs(rows, pos, expl)
-            uni = next((u for u in (self.index.meta(int(rows[i])).university_id for i in pos) if u), "")
+            uni = next((u for u in (self.index.university_of(int(rows[i])) for i in pos) if u), "")
             hits.append(Hit(e, "expert", rank, s, "", uni, ex))
         return hits
 
@@ -919,16 +938,16 @@ class Matcher:
         cfg = self.config
         members: dict[str, list[tuple[float, str | None, list[int]]]] = defaultdict(list)
         for e, s, pos in experts:
-            uni = next((u for u in (self.index.meta(int(rows[i])).university_id for i in pos) if u), "")
+            uni = next((u for u in (self.index.university_of(int(rows[i])) for i in pos) if u), "")
             if uni and len(members[uni]) < cfg.university_experts:
                 members[uni].append((s, e, pos))
         expert_rows = {i for _, _, pos in experts for i in pos}
         for i, row in enumerate(rows):
             if i in expert_rows:
                 continue
-            m = self.index.meta(int(row))
-            if m.university_id and not m.expert_ids and len(members[m.university_id]) < cfg.university_experts:
-                members[m.university_id].append((float(max(scores[i], 0.0)), None, [i]))
+            uni = self.index.university_of(int(row))
+            if uni and len(members[uni]) < cfg.university_experts and not self.index.experts_of_rows([row])[0]:
+                members[uni].append((float(max(scores[i], 0.0)), None, [i]))
         base = {u: sum(x[0] for x in lst) for u, lst in members.items() if lst}
         scale = max(base.values(), default=0.0)
         ranked = sorted(
@@ -942,8 +961,8 @@ class Matcher:
         for rank, (u, s, lst) in enumerate(ranked, start=1):
             firsts = [x[2][0] for x in lst]
             ex = self._merge(firsts, expl) if explain else Explanation()
+            ex.experts = [x[1] for x in lst if x[1]]  # cheap, and the member signal counts them
             if explain:
-                ex.experts = [x[1] for x in lst if x[1]]
                 ex.achievements = self._refs(rows, firsts, expl)
                 if context is not None and u in context.home_university_ids and "成员的后方单位" not in ex.signals:
                     ex.signals.append(Reason(gettext_noop("成员的后方单位")))

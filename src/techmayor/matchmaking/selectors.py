@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext
@@ -162,23 +162,13 @@ def search_context(*, need, user) -> SearchContext:
     )
 
 
-def member_recommendations(
-    *, need, matcher: Matcher, university_hits: list[Hit], k: int = 3, user=None, disciplines: Sequence[str] = ()
-) -> list[MemberRow]:
-    """Up to ``k`` current members of the need's batch to own it (or, once it has an owner, to
-    join it), with reasons; the owner and current collaborators are left out. A row carries its
-    Member (a link to the member's page) only when ``user``, if given, may read that page."""
-    from techmayor.needs.choices import CollaboratorStatus
+def member_profiles(tenures, *, exclude_need_id: int | None = None) -> list[MemberProfile]:
+    """What the engine knows of the members of ``tenures`` (three queries whatever their number):
+    home unit, the district their group serves, 专业特长, their most recent owned needs (but
+    ``exclude_need_id``) and how many open needs they own now."""
     from techmayor.needs.models import Need
     from techmayor.needs.state_machine import OPEN_STATES
 
-    tenures = _current_tenures(need.batch)
-    taken = {need.owner_id} | set(
-        need.collaborator_links.exclude(status=CollaboratorStatus.LEFT).values_list("member_id", flat=True)
-    )
-    tenures = [t for t in tenures if t.member_id not in taken]
-    if not tenures:
-        return []
     ids = [t.member_id for t in tenures]
     load = dict(
         Need.objects.filter(owner_id__in=ids, state__in=OPEN_STATES)
@@ -187,12 +177,10 @@ def member_recommendations(
         .values_list("owner_id", "n")
     )
     past: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for owner_id, title, description in (
-        Need.objects.filter(owner_id__in=ids)
-        .exclude(pk=need.pk)
-        .order_by("-date", "-id")
-        .values_list("owner_id", "title", "description")
-    ):
+    owned = Need.objects.filter(owner_id__in=ids)
+    if exclude_need_id is not None:
+        owned = owned.exclude(pk=exclude_need_id)
+    for owner_id, title, description in owned.order_by("-date", "-id").values_list("owner_id", "title", "description"):
         if len(past[owner_id]) < PAST_NEEDS:
             past[owner_id].append((title, need_text(title, description)))
     profiles = []
@@ -211,12 +199,34 @@ def member_recommendations(
                 load=load.get(t.member_id, 0),
             )
         )
+    return profiles
+
+
+def _need_district(need) -> str:
     district = need.region.ancestor(RegionLevel.DISTRICT) if need.region_id else None
+    return district.name if district else ""
+
+
+def member_recommendations(
+    *, need, matcher: Matcher, university_hits: list[Hit], k: int = 3, user=None, disciplines: Sequence[str] = ()
+) -> list[MemberRow]:
+    """Up to ``k`` current members of the need's batch to own it (or, once it has an owner, to
+    join it), with reasons; the owner and current collaborators are left out. A row carries its
+    Member (a link to the member's page) only when ``user``, if given, may read that page."""
+    from techmayor.needs.choices import CollaboratorStatus
+
+    tenures = _current_tenures(need.batch)
+    taken = {need.owner_id} | set(
+        need.collaborator_links.exclude(status=CollaboratorStatus.LEFT).values_list("member_id", flat=True)
+    )
+    tenures = [t for t in tenures if t.member_id not in taken]
+    if not tenures:
+        return []
     hits = recommend_members(
         matcher,
         need_text(need.title, need.description),
-        profiles,
-        district=district.name if district else "",
+        member_profiles(tenures, exclude_need_id=need.pk),
+        district=_need_district(need),
         university_hits=university_hits,
         disciplines=disciplines,
         k=k,
@@ -228,6 +238,65 @@ def member_recommendations(
     for h in hits:
         h.reasons = [say(r) for r in h.reasons]
     return [MemberRow(hit=h, member=members.get(int(h.id))) for h in hits]
+
+
+class OwnerRecommender:
+    """The member recommendation of the need page, for many needs at once among chosen members: the
+    handover (``needs.handover``) asks it which continuing member of a group should take over each open
+    need of a leaving member. Profiles are read once (:func:`member_profiles`); each need costs one
+    university search, as on the need page (without a viewer's home unit, and without the explanations
+    nobody reads here), and the routing from the same ranked rows (its feedback included).
+    ``available`` is False when no matching index is built."""
+
+    def __init__(self, tenures, *, matcher: Matcher | None = None):
+        self.matcher = matcher or matcher_get()
+        self.profiles: dict[int, MemberProfile] = {}
+        self.cache: dict = {}  # the members' texts read once (``recommend_members(cache=…)``)
+        self.contexts: dict[int | None, tuple[SearchContext, str]] = {}  # by the need's region, with its district
+        if self.matcher is not None and tenures:
+            self.profiles = {int(p.id): p for p in member_profiles(tenures)}
+            self.feedback = feedback_for_engine()
+
+    @property
+    def available(self) -> bool:
+        return self.matcher is not None
+
+    def rank(self, need, member_ids: Sequence[int], load: dict[int, int] | None = None) -> list[MemberHit]:
+        """``member_ids`` ranked for ``need`` (only those with some reason, best first), their reasons in
+        the reader's language; ``load``: their open needs now, when it differs from the profiles'."""
+        if self.matcher is None:
+            return []
+        load = load or {}
+        candidates = [
+            replace(self.profiles[pk], load=load.get(pk, self.profiles[pk].load))
+            for pk in member_ids
+            if pk in self.profiles
+        ]
+        if not candidates:
+            return []
+        text = need_text(need.title, need.description)
+        if need.region_id not in self.contexts:
+            self.contexts[need.region_id] = (search_context(need=need, user=None), _need_district(need))
+        context, district = self.contexts[need.region_id]
+        # The universities without their explanations (only their rank and experts count here), and the
+        # routing from the same ranked rows: one ranking of the need's text.
+        universities, ranked = self.matcher.search_ranked(
+            text, target="universities", k=10, feedback=self.feedback, context=context, explain=False,
+        )  # fmt: skip
+        disciplines = [r.label for r in route(self.matcher, text, ranked=ranked) if r.space == "discipline"]
+        hits = recommend_members(
+            self.matcher,
+            text,
+            candidates,
+            district=district,
+            university_hits=universities,
+            disciplines=disciplines,
+            k=len(candidates),
+            cache=self.cache,
+        )
+        for h in hits:
+            h.reasons = [say(r) for r in h.reasons]
+        return hits
 
 
 def need_matches(*, need, k: int = 5, user=None, matcher: Matcher | None = None) -> MatchResults:

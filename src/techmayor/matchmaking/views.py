@@ -19,7 +19,9 @@ from techmayor.core.audit import audit_source
 from techmayor.core.errors import ApplicationError
 from techmayor.core.models import Job
 from techmayor.needs.choices import NeedState
+from techmayor.needs.permissions import need_can_judge_matches
 from techmayor.needs.selectors import need_detail
+from techmayor.roster.selectors import require_open_batch
 
 from . import selectors, services
 from .models import DeclineReason
@@ -43,7 +45,9 @@ def _section(request, need, error: str = ""):
             "results": selectors.need_matches(need=need, k=SECTION_K, user=request.user),
             "reasons": DeclineReason.choices,
             "error": error,
-            "readonly": need.state in (NeedState.COMPLETED, NeedState.CANCELLED),
+            # a completed or cancelled need, or one the reader may not judge (a closed batch's, for most)
+            "readonly": need.state in (NeedState.COMPLETED, NeedState.CANCELLED)
+            or not need_can_judge_matches(request.user, need),
         },
     )
 
@@ -64,6 +68,7 @@ def need_feedback(request, pk):
     """Accept, decline with a reason code, or undo either, for one match of the need; answers the
     refreshed section."""
     need = _need(request, pk)
+    require_open_batch(request.user, need.batch)  # a closed batch's needs take no more judgements
     error = ""
     decision = request.POST.get("decision", "")
     try:

@@ -2,15 +2,19 @@
 
 :func:`handover_plan` builds the preview: the next batch's groups (copied from the current one), who
 continues and who leaves, and every open need owned or co-owned by a leaving member, every enterprise
-link (挂钩服务) they hold and every active intake page of the city, each with a proposed new owner
-(a continuing member of the same group: its 团长 first, then whoever owns the fewest open needs) that
-the administrator confirms or changes (``assign``). :func:`batch_handover` carries the plan out in one
-transaction, audited: nothing happens while an open need has no owner; then the old batch closes and the
-new one becomes active. Records stay in the batch where their work happened, so the old batch's
-scorecard does not change: a need keeps its batch and gets a new owner (a continuing member serves in
-both batches), and an enterprise link is linked anew in the new batch, the old link staying in the old.
+link (挂钩服务) they hold and every active intake page of the city, each with a proposed new owner and
+the reason for it, that the administrator confirms or changes (``assign``). For a need the proposal is
+the continuing member of the same group the matching ranks first for it (the member recommendation of
+the need page, ``matchmaking.selectors.OwnerRecommender``); when it names nobody (no index, or no
+continuing member with a reason) and for an enterprise link, the one who owns the fewest open needs.
+:func:`batch_handover` carries the plan out in one transaction, audited: nothing happens while an open
+need has no owner; then the old batch closes and the new one becomes active. Records stay in the batch
+where their work happened, so the old batch's scorecard does not change: a need keeps its batch and
+gets a new owner (a continuing member serves in both batches), and an enterprise link is linked anew
+in the new batch, the old link staying in the old.
 
-It lives in ``needs`` because it moves needs, links and intake pages, which sit above ``roster``.
+It lives in ``needs`` because it moves needs, links and intake pages, which sit above ``roster``; it
+reads the matching layer (``matchmaking``) for its proposals, as the need pages do.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from techmayor.core.errors import ApplicationError
 from techmayor.core.services import create_record, update_record
 from techmayor.enterprises.models import EnterpriseLink
 from techmayor.enterprises.services import enterprise_link
+from techmayor.matchmaking.selectors import OwnerRecommender
 from techmayor.roster.choices import TenureRole
 from techmayor.roster.models import Batch, Group, Member, Tenure
 from techmayor.roster.services import batch_activate, batch_close, batch_create, group_create, tenure_create
@@ -48,6 +53,7 @@ class HandoverItem:
     group: Group | None  # the old batch's group it belongs to (None: the whole city)
     leaving: list[Member]
     proposed: Member | None = None
+    reason: str = ""  # why ``proposed`` (the matching's reasons, or the fallback rule)
 
     @property
     def key(self) -> str:
@@ -95,14 +101,42 @@ def _tenures(batch: Batch) -> list[Tenure]:
     )
 
 
-def _proposal(group_id: int | None, continuing: list[Tenure], load: Counter) -> Member | None:
+def _fewest(same: list[Tenure], load: Counter) -> Tenure:
+    """Whoever owns the fewest open needs; the 团长 first on a tie, then the 副团长."""
     rank = {TenureRole.LEADER: 0, TenureRole.DEPUTY: 1}
+    return min(same, key=lambda t: (load[t.member_id], rank.get(t.role, 2), t.pk))
+
+
+def _proposal(item: HandoverItem, continuing: list[Tenure], load: Counter, recommender: OwnerRecommender) -> None:
+    """Propose a continuing member of the item's group (``item.proposed``, ``item.reason``)."""
+    group_id = item.group.pk if item.group else None
     same = [t for t in continuing if t.group_id == group_id]
+    if item.kind == COLLABORATION:  # someone who is not on the need already
+        taken = {item.obj.owner_id} | {
+            c.member_id for c in item.obj.collaborator_links.all() if c.status != CollaboratorStatus.LEFT
+        }
+        same = [t for t in same if t.member_id not in taken] or same
     if not same:
-        return None
-    best = min(same, key=lambda t: (load[t.member_id], rank.get(t.role, 2), t.pk))
-    load[best.member_id] += 1  # spread the work: the next item goes to whoever has the least
-    return best.member
+        return
+    chosen, reason = None, ""
+    if item.kind == LINK:
+        reason = gettext("挂钩企业按未办结需求最少提议")
+    elif not recommender.available:
+        reason = gettext("匹配索引尚未建立，按未办结需求最少提议")
+    else:
+        hits = recommender.rank(item.obj, [t.member_id for t in same], load)
+        if hits:
+            chosen = next(t for t in same if t.member_id == int(hits[0].id))
+            reasons = hits[0].reasons
+            short = reasons[:1] + reasons[-1:] if len(reasons) > 1 else reasons
+            reason = gettext("匹配推荐：") + gettext("；").join(short)
+        else:
+            reason = gettext("匹配推荐未给出人选，按未办结需求最少提议")
+    if chosen is None:
+        chosen = _fewest(same, load)
+        reason += gettext("（当前 %(n)s 项）") % {"n": load[chosen.member_id]}
+    load[chosen.member_id] += 1  # spread the work: the next item counts this one
+    item.proposed, item.reason = chosen.member, reason
 
 
 def handover_plan(
@@ -145,7 +179,7 @@ def handover_plan(
         leaving=[t for t in tenures if t.member_id not in ids],
     )
     plan.items = _items(plan)
-    _assign(plan, assign or {})
+    assign_owners(plan, assign or {})
     return plan
 
 
@@ -190,8 +224,9 @@ def _items(plan: HandoverPlan) -> list[HandoverItem]:
     )
     for link in links:
         items.append(HandoverItem(LINK, link, link.group, [m for m in link.members.all() if m.pk in leaving]))
+    recommender = OwnerRecommender(plan.continuing)
     for item in items:
-        item.proposed = _proposal(item.group.pk if item.group else None, plan.continuing, load)
+        _proposal(item, plan.continuing, load, recommender)
     groups = {g.district_id: g for g in Group.objects.filter(batch=plan.batch).select_related("district")}
     channels = IntakeChannel.objects.filter(is_active=True).select_related("region__parent__parent")
     for channel in channels:
@@ -207,7 +242,8 @@ def _count():
     return Count("id")
 
 
-def _assign(plan: HandoverPlan, assign: dict[str, int]) -> None:
+def assign_owners(plan: HandoverPlan, assign: dict[str, int]) -> None:
+    """The administrator's choices over the proposals: ``{"need:12": member id, …}``."""
     by_key = {item.key: item for item in plan.items}
     continuing = {t.member_id: t.member for t in plan.continuing}
     for key, member_id in assign.items():
@@ -219,7 +255,8 @@ def _assign(plan: HandoverPlan, assign: dict[str, int]) -> None:
                 gettext("「%(key)s」的新负责人须为连任团员（编号 %(id)s 不是）") % {"key": key, "id": member_id},
                 field="assign",
             )
-        item.proposed = continuing[member_id]
+        if item.proposed is None or item.proposed.pk != member_id:
+            item.proposed, item.reason = continuing[member_id], gettext("管理员指定")
 
 
 @transaction.atomic

@@ -24,6 +24,11 @@ district staff,     read only
 leaders (领导)
 ==================  =====================================================================
 
+A need of a **closed batch** (its handover done) is read-only for everyone but its city's
+administrators, whose corrections are audited like every write: the same rule as the ledger's
+records (``roster.selectors.batch_read_only``), applied before the roles above — no claim,
+transition, edit, progress, collaboration, outcome, policy link or match feedback.
+
 Leads: town staff of the lead's town and administrators of its city turn a lead into a need,
 or reject it with a reason; they also create leads and open the town's public intake link.
 """
@@ -42,6 +47,7 @@ from techmayor.accounts.choices import Role
 from techmayor.accounts.scopes import active_roles, admin_city_ids, regions_under
 from techmayor.core.models import Region, RegionLevel
 from techmayor.roster.models import Member, Tenure
+from techmayor.roster.selectors import batch_read_only, closed_batch_message
 
 from .choices import CollaboratorStatus, LeadSource, LeadStatus, NeedAction, NeedState
 from .models import Lead, Need, NeedCollaborator
@@ -178,6 +184,11 @@ class NeedContext:
         return need_visible(self.actor.user).filter(pk=self.need.pk).exists()
 
     @cached_property
+    def read_only(self) -> bool:
+        """The need's batch is closed and the user is not one of its city's administrators."""
+        return batch_read_only(self.actor.user, self.need.batch)
+
+    @cached_property
     def admin(self) -> bool:
         return self.actor.superuser or self.need.batch.city_id in self.actor.admin_cities
 
@@ -250,7 +261,7 @@ def need_can(user, action: str, need: Need, *, context: NeedContext | None = Non
     if action not in RULES or not state_allows(action, need.state):
         return False
     context = context or NeedContext(user, need)
-    return bool(RULES[action](context)) and context.visible
+    return not context.read_only and bool(RULES[action](context)) and context.visible
 
 
 def need_actions(user, need: Need) -> set[str]:
@@ -260,7 +271,10 @@ def need_actions(user, need: Need) -> set[str]:
 
 
 def require_need(user, action: str, need: Need) -> None:
-    if not need_can(user, action, need):
+    context = NeedContext(user, need)
+    if not need_can(user, action, need, context=context):
+        if context.read_only:
+            raise PermissionDenied(closed_batch_message(need.batch))
         label = ACTION_LABELS.get(action, action)
         message = _("您没有权限对需求「%(title)s」执行「%(action)s」，或需求当前状态不允许")
         raise PermissionDenied(message % {"title": need.title, "action": label})
@@ -317,7 +331,7 @@ def need_can_withdraw(user, need: Need) -> bool:
     if need.withdrawn_at is not None:
         return False
     context = NeedContext(user, need)
-    if not context.visible:
+    if context.read_only or not context.visible:
         return False
     allowed = context.admin or (
         need.state in EARLY and (context.town or (need.created_by_id is not None and need.created_by_id == user.pk))
@@ -379,6 +393,8 @@ def need_can_link_policy(user, need: Need) -> bool:
     if need.state in (NeedState.CANCELLED, NeedState.MERGED):
         return False
     c = NeedContext(user, need)
+    if c.read_only:
+        return False
     allowed = (
         c.admin
         or c.town
@@ -388,3 +404,10 @@ def need_can_link_policy(user, need: Need) -> bool:
         or need.group_id in c.actor.leader_groups
     )
     return bool(allowed) and c.visible
+
+
+def need_can_judge_matches(user, need: Need) -> bool:
+    """Accept or decline the matches shown for a need: whoever may read it, unless its batch is closed
+    (then its city's administrators only)."""
+    context = NeedContext(user, need)
+    return not context.read_only and context.visible

@@ -146,6 +146,7 @@ def need_detail(request, pk):
         {
             "need": need,
             "allowed": allowed,
+            "read_only_batch": context.read_only,
             "simple_actions": [(a, perms.ACTION_LABELS[a]) for a in simple],
             "reason_actions": [(a, perms.ACTION_LABELS[a], a in REASON_REQUIRED) for a in with_reason],
             "collaborators": collaborators,

@@ -41,8 +41,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from techmayor.accounts.choices import Role
 from techmayor.accounts.scopes import NOTHING, PROVINCE_ROLES, Paths, active_roles, administers, has_role, scope_q
@@ -144,6 +145,25 @@ def reference_day(batch: Batch, day: dt.date | None = None) -> dt.date:
 # --- writes ------------------------------------------------------------------------------------
 
 
+def batch_read_only(user, batch: Batch) -> bool:
+    """Whether ``batch`` is read-only for ``user``: once a batch is closed (its handover done,
+    decision 0021), its records — ledger and cooperation records, enterprise links, needs and
+    everything hanging on them — take only its city's administrators' corrections (and the
+    province's, 0020; superusers), each audited like every write. The one rule every write
+    check of a batch's records asks (``write_context``, ``needs.permissions``)."""
+    return batch.closed_at is not None and not administers(user, batch.city_id)
+
+
+def closed_batch_message(batch: Batch) -> str:
+    return gettext("该批次（%(batch)s）已结束，记录只读：只有该市管理员可以更正") % {"batch": batch}
+
+
+def require_open_batch(user, batch: Batch) -> None:
+    """Refuse (403, with the reason) a write in a batch that is read-only for ``user``."""
+    if batch_read_only(user, batch):
+        raise PermissionDenied(closed_batch_message(batch))
+
+
 @dataclass
 class WriteContext:
     """What the user may credit a new record to, in one batch."""
@@ -163,6 +183,8 @@ def write_context(user, batch: Batch | None = None) -> WriteContext | None:
     batch = batch or current_batch(user)
     if batch is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
+    if batch_read_only(user, batch):
+        return None
     capacity: dict[int, str] = {}
     groups: dict[int, Group] = {}
     all_groups = None
@@ -176,9 +198,6 @@ def write_context(user, batch: Batch | None = None) -> WriteContext | None:
     tenure = next((t for t in tenures_of(user) if t.batch_id == batch.pk), None)
     if tenure is not None and has_role(user, Role.MEMBER, Role.GROUP_LEADER) and tenure.group_id not in capacity:
         groups[tenure.group_id], capacity[tenure.group_id] = tenure.group, WRITE_MEMBER
-    if batch.closed_at is not None:  # a closed batch: its administrators' corrections only
-        capacity = {pk: how for pk, how in capacity.items() if how == WRITE_ADMIN}
-        groups = {pk: g for pk, g in groups.items() if pk in capacity}
     if not groups:
         return None
     ordered = sorted(groups.values(), key=lambda g: (g.pk != getattr(tenure, "group_id", None), g.pk))
@@ -212,7 +231,6 @@ def entry_context(user, batch_id: str | None) -> tuple[WriteContext | None, Batc
 
     Raises ``Http404`` for an unknown batch and ``PermissionDenied`` for a past batch the user may not
     enter into (only the administrators of its city may)."""
-    from django.core.exceptions import PermissionDenied
     from django.http import Http404
     from django.utils.translation import gettext
 

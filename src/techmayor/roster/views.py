@@ -101,8 +101,7 @@ def batch_handover(request, pk):
             for item in plan.items
             if (member := next(iter(_ids([data.get(f"assign-{item.key}")])), None)) is not None
         }
-        if assign:
-            plan = handover.handover_plan(batch=batch, continuing=continuing, assign=assign, start=start, end=end)
+        handover.assign_owners(plan, assign)
         if request.method == "POST" and data.get("action") == "confirm":
             if data.get("checked") != "yes":
                 raise ApplicationError(_("请先勾选“已核对交接清单”"), field="checked")

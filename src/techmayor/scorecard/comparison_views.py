@@ -3,23 +3,25 @@ for a batch year (/scorecard/province/). Figures from ``comparisons``, shown as 
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from techmayor.accounts.scopes import PROVINCE_ROLES, active_roles, reads_whole_city
+from techmayor.core.audit import audit_source
 from techmayor.core.errors import ApplicationError
 from techmayor.core.models import Region, RegionLevel
 from techmayor.roster.models import Batch
 from techmayor.roster.selectors import current_batch
 
 from . import comparisons
-from .metrics import SCORECARD_METRICS
-from .services import plain_number
+from .metrics import METRICS, SCORECARD_METRICS
+from .services import county_ranking_on, county_ranking_set, may_switch_county_ranking, plain_number
 
 
 def _int(text, default=None):
@@ -37,6 +39,28 @@ def _rows(columns: list[tuple[str, dict | None]]) -> list[dict]:
         }
         for metric in SCORECARD_METRICS
     ]
+
+
+def _rank_by(request) -> str:
+    code = request.GET.get("rank_by", "")
+    return code if code in comparisons.COUNTY_METRICS else comparisons.DEFAULT_RANK_BY
+
+
+def _counties(request, region, result: dict | None) -> dict:
+    """The county section of a comparison page: figures, ranks only when ``region`` ranks (0026)."""
+    counties = (result or {}).get("counties") or {"ranked": False, "counties": []}
+    return {
+        "counties": counties,
+        "county_metrics": [METRICS[code] for code in comparisons.COUNTY_METRICS],
+        "county_rows": [
+            {**row, "cells": [plain_number(row["figures"][code]) for code in comparisons.COUNTY_METRICS]}
+            for row in counties["counties"]
+        ],
+        "rank_by": counties.get("rank_by", ""),
+        "ranking_region": region,
+        "ranking_on": counties["ranked"] if result else county_ranking_on(region),
+        "may_switch_ranking": may_switch_county_ranking(request.user, region),
+    }
 
 
 @login_required
@@ -57,7 +81,9 @@ def compare(request):
     numbers = [n for n in (_int(p) for p in text.replace("，", ",").split(",")) if n is not None] or available[-2:]
     result, error = None, None
     try:
-        result = comparisons.compare_batches(city=city, numbers=numbers, months=_int(request.GET.get("months")))
+        result = comparisons.compare_batches(
+            city=city, numbers=numbers, months=_int(request.GET.get("months")), rank_by=_rank_by(request)
+        )
     except ApplicationError as exc:
         error = exc.message
     columns = []
@@ -75,6 +101,7 @@ def compare(request):
         "error": error,
         "headers": [label for label, _t in columns],
         "rows": _rows(columns),
+        **_counties(request, city, result),
     }
     return render(request, "scorecard/compare.html", context)
 
@@ -102,7 +129,7 @@ def province(request):
     if year is None:
         error = _("本省还没有批次")
     else:
-        result = comparisons.province_year(province=root, year=year)
+        result = comparisons.province_year(province=root, year=year, rank_by=_rank_by(request))
         columns = [
             (r["city"] + (_("第%(n)s批") % {"n": r["batch"]} if r["batch"] else ""), r["totals"])
             for r in result["cities"]
@@ -117,6 +144,7 @@ def province(request):
         "error": error,
         "headers": [label for label, _t in columns],
         "rows": _rows(columns),
+        **_counties(request, root, result),
     }
     if result is not None:
         context["map"] = _province_map(result, root, year, request.GET.get("figure"))
@@ -155,3 +183,21 @@ def _province_map(result: dict, root: Region, year: int, chosen: str | None) -> 
     ]
     data = {"figure": figure, "figures": figures, "cities": cities, "none": _("无当年批次")}
     return {"figure": codes[figure], "figures": SCORECARD_METRICS, "data": data, "table": table}
+
+
+@login_required
+@require_POST
+def county_ranking(request, pk):
+    """Switch the ranking of a city's or province's counties on or off (its administrators), audited."""
+    region = Region.objects.filter(pk=pk, level__in=(RegionLevel.CITY, RegionLevel.PROVINCE)).first()
+    if region is None:
+        raise Http404(_("城市或省份不存在"))
+    if not may_switch_county_ranking(request.user, region):
+        raise PermissionDenied(_("只有该市（省）的管理员可以开启或关闭县（市、区）排名"))
+    enabled = request.POST.get("enabled") == "1"
+    with audit_source("web"):
+        county_ranking_set(region=region, enabled=enabled, by=request.user)
+    messages.success(request, _("已开启县（市、区）排名") if enabled else _("已关闭县（市、区）排名"))
+    if region.level == RegionLevel.PROVINCE:
+        return redirect(reverse("scorecard:province") + f"?province={region.pk}")
+    return redirect(reverse("scorecard:compare") + f"?city={region.pk}")

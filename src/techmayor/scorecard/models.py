@@ -9,6 +9,9 @@ rows. ``scorecard.rollup`` keeps the cells equal to what the records count after
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from techmayor.core.models import BaseModel
 
 
 class FigureCell(models.Model):
@@ -37,3 +40,22 @@ class RollupState(models.Model):
 
     def __str__(self) -> str:
         return f"rollup of batch {self.batch_id} built at {self.built_at}"
+
+
+class CountyRanking(BaseModel):
+    """Whether a city or a province ranks its counties (县（市、区）) on the comparison pages, the exports
+    and the command line. Off by default (without a row): figures are then listed in the order of the
+    division codes, with no rank anywhere. Switched by that city's or province's administrators, audited
+    (``services.county_ranking_set``; docs/decisions/0026-county-ranking.md)."""
+
+    region = models.OneToOneField(
+        "core.Region", verbose_name=_("城市或省份"), on_delete=models.PROTECT, related_name="county_ranking"
+    )
+    enabled = models.BooleanField(_("县（市、区）排名"), default=False)
+
+    class Meta:
+        verbose_name = _("县（市、区）排名设置")
+        verbose_name_plural = _("县（市、区）排名设置")
+
+    def __str__(self) -> str:
+        return _("%(region)s 县（市、区）排名") % {"region": self.region}

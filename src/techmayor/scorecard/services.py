@@ -7,12 +7,18 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext
 
+from techmayor.accounts.choices import Role
+from techmayor.accounts.scopes import active_roles, administers
 from techmayor.core.errors import ApplicationError
+from techmayor.core.models import RegionLevel
+from techmayor.core.services import create_record, update_record
 from techmayor.roster.models import Batch, Group, Tenure
 
 from .metrics import SCORECARD_METRICS, Scope, table, value
+from .models import CountyRanking
 
 
 def batch_lookup(*, city: str, number: int) -> Batch:
@@ -97,3 +103,36 @@ def render_table(card: dict[str, Any]) -> str:
         if index == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+# --- the county ranking switch (docs/decisions/0026-county-ranking.md) ---------------------------
+
+
+def county_ranking_on(region) -> bool:
+    """Whether ``region`` (a city or a province) ranks its counties; off without a setting."""
+    return region is not None and CountyRanking.objects.filter(region=region, enabled=True).exists()
+
+
+def may_switch_county_ranking(user, region) -> bool:
+    """A city's switch is its administrators' (and its province's); a province's, its administrators'."""
+
+    if region is None or not getattr(user, "is_authenticated", False):
+        return False
+    if region.level == RegionLevel.CITY:
+        return administers(user, region.pk)
+    if region.level == RegionLevel.PROVINCE:
+        return bool(user.is_superuser) or any(
+            a.role == Role.PROVINCE_ADMIN and a.region_id == region.pk for a in active_roles(user)
+        )
+    return False
+
+
+@transaction.atomic
+def county_ranking_set(*, region, enabled: bool, by=None):
+    """Switch the ranking of ``region``'s counties on or off (a city or a province), audited."""
+    if region is None or region.level not in (RegionLevel.CITY, RegionLevel.PROVINCE):
+        raise ApplicationError(gettext("县（市、区）排名只能按地级市或省份设置"), field="region")
+    setting = CountyRanking.objects.select_for_update().filter(region=region).first()
+    if setting is None:
+        return create_record(CountyRanking, by=by, region=region, enabled=bool(enabled))
+    return update_record(setting, by=by, enabled=bool(enabled))

@@ -13,4 +13,5 @@ urlpatterns = [
     path("briefing/", views.briefing_view, name="briefing"),
     path("compare/", comparison_views.compare, name="compare"),
     path("province/", comparison_views.province, name="province"),
+    path("county-ranking/<int:pk>/", comparison_views.county_ranking, name="county_ranking"),
 ]

@@ -30,6 +30,7 @@ from techmayor.roster.selectors import (
     can_withdraw_record,
     entry_context,
     late_entry_batches,
+    require_open_batch,
     write_context,
 )
 
@@ -126,6 +127,7 @@ class RecordWithdrawView(KindView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.obj = self.get_object()
+        require_open_batch(request.user, self.obj.batch)
         if not can_withdraw_record(request.user, self.obj):
             raise PermissionDenied(_("你不能作废这条记录：只有登记人或其范围内的管理员可以作废"))
         return super().dispatch(request, *args, **kwargs)
@@ -243,6 +245,7 @@ class RecordEditView(RecordFormMixin, KindView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.obj = self.get_object()
+        require_open_batch(request.user, self.obj.batch)
         if not can_edit_record(request.user, self.obj):
             raise PermissionDenied(_("你不能修改这条记录"))
         self.ctx = write_context(request.user, self.obj.batch)

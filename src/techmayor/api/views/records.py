@@ -15,7 +15,7 @@ from rest_framework import serializers
 
 from techmayor.core.registry import RecordKind, registry
 from techmayor.ledger.forms import VisitLogForm
-from techmayor.roster.selectors import can_edit_record, write_context
+from techmayor.roster.selectors import can_edit_record, require_open_batch, write_context
 
 from ..errors import ErrorSerializer
 from ..serializers import FormInput, form_input, id_field, record_serializer
@@ -79,6 +79,7 @@ class KindWriteViewSet(FormWriteMixin, KindViewSet):
         self.editing = None
 
     def check_update(self, obj):
+        require_open_batch(self.request.user, obj.batch)
         if not can_edit_record(self.request.user, obj):
             raise PermissionDenied(_("你不能修改这条记录"))
         self.ctx = write_context(self.request.user, obj.batch)

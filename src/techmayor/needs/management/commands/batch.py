@@ -101,6 +101,8 @@ class Command(BaseCommand):
             else:
                 target = item.proposed.name if item.proposed else "无（须用 --assign 指定）"
             w(f"  {item.key} · {KIND_LABELS[item.kind]} · {group} · {item.title} · {leaving} → {target}")
+            if item.reason:
+                w(f"      理由：{item.reason}")
         if not plan.items:
             w("  （无）")
         problems = plan.problems

@@ -39,6 +39,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--months", type=int, help="--compare 比较各批次任期的前几个月（默认：最新批次已任职的月数）"
         )
+        parser.add_argument(
+            "--rank-by",
+            choices=comparisons.COUNTY_METRICS,
+            default=comparisons.DEFAULT_RANK_BY,
+            help="各县（市、区）排名所依据的指标（仅当该市或该省开启了县（市、区）排名时排名）",
+        )
         parser.add_argument("--format", choices=["json", "table"], default="table")
         parser.add_argument("--since", type=parse_date, help="统计起始日期（默认批次开始）")
         parser.add_argument("--until", type=parse_date, help="统计截止日期（默认批次结束）")
@@ -71,9 +77,13 @@ class Command(BaseCommand):
             raise CommandError("--province 须与 --year 同用，如 --province 江苏省 --year 2021")
         try:
             if opts["province"]:
-                result = comparisons.province_year(province=opts["province"], year=opts["year"])
+                result = comparisons.province_year(
+                    province=opts["province"], year=opts["year"], rank_by=opts["rank_by"]
+                )
             else:
-                result = comparisons.compare_batches(city=opts["city"], numbers=opts["compare"], months=opts["months"])
+                result = comparisons.compare_batches(
+                    city=opts["city"], numbers=opts["compare"], months=opts["months"], rank_by=opts["rank_by"]
+                )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         if opts["format"] == "json":
