@@ -174,10 +174,11 @@ def _digest(key: tuple) -> bytes:
     return hashlib.blake2b(repr(key).encode(), digest_size=16).digest()
 
 
-def plan_file(preview: Preview, rows: Iterable, ctx: ImportContext, *, meter=None, batch: int = BATCH) -> Preview:
+def plan_file(preview: Preview, rows: Iterable, ctx: ImportContext, *, meter=None, batch: int | None = None) -> Preview:
     """Plan every data row of ``rows`` (a :class:`~techmayor.core.files.RowStream` or a table) into
     ``preview``, a batch at a time; the rows to write are staged. Nothing is written."""
     kind, layout = preview.kind, preview.layout
+    batch = batch or BATCH
     seen: dict[bytes, int] = {}
     ctx.cache["kind"] = kind
     pending: list[RowPlan] = []
