@@ -205,7 +205,7 @@ def _phase_files(db: str, folder: str, sizes: str, enterprises: int) -> dict:
     call_command("migrate", verbosity=0)
     members, firms = _world(enterprises)
     made = []
-    for rows in map(int, sizes.split(",")):
+    for rows in map(int, str(sizes).split(",")):
         for kind in ("visits", "needs"):
             xlsx = Path(folder) / f"{kind}-{rows}.xlsx"
             book = openpyxl.Workbook(write_only=True)

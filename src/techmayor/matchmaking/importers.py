@@ -42,7 +42,6 @@ import struct
 import tempfile
 from array import array
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -334,24 +333,6 @@ def _json_text(items: list[str]) -> str:
     return "[" + ", ".join(map(_quote, items)) + "]"
 
 
-@contextmanager
-def _page_cache(kib: int = 65536) -> Iterator[None]:
-    """On SQLite, a page cache of ``kib`` KiB while the import writes (the default 2 MB spills the
-    transaction's pages to the journal as it grows); the connection's own setting afterwards."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (before,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = -{int(kib)}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
-
-
 def _insert(rows: list[tuple]) -> None:
     """Insert new achievements (tuples in the order of ``_INSERTED``) in one statement per batch:
     ``COPY`` on PostgreSQL, ``executemany`` on SQLite; Django's ``bulk_create`` elsewhere. The
@@ -475,7 +456,6 @@ def import_corpus(
         follow = _Follow(_index_room() if sync_index else None)
         writer = _Writer(kind, user, Achievement.objects.filter(kind=kind).exists(), result, follow)
         with (
-            _page_cache(),
             pass_meter(
                 gettext("正在写入 %(name)s") % {"name": path.name},
                 total=check.records,
