@@ -20,6 +20,7 @@ import random
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -163,16 +164,134 @@ def _command(db, args: list[str]) -> float:
     return time.perf_counter() - started
 
 
+# --- the command at several sizes, kinds and formats, before and after --------------------------
+
+NEED_TEXT = "希望与高校合作开发伺服电机控制算法，提升产线自动化水平，解决精密加工中的振动问题"
+
+
+def _rows_of(kind: str, rows: int, members: list[str], enterprises: list[str]):
+    """A ledger of ``kind`` (visits: one per enterprise and day; needs: one per enterprise and title)."""
+    rng = random.Random(2021)
+    days = (dt.date(2022, 5, 31) - dt.date(2021, 8, 1)).days
+    if kind == "visits":
+        yield ["序号", "单位名称", "走访时间", "参与团员", "走访情况"]
+    else:
+        yield ["序号", "企业名称", "需求内容", "提出日期", "对接团员"]
+    used = set()
+    for n in range(rows):
+        while True:
+            firm, day = rng.randrange(len(enterprises)), rng.randrange(days + 1)
+            if kind == "needs" or (firm, day) not in used:
+                used.add((firm, day))
+                break
+        date = dt.date(2021, 8, 1) + dt.timedelta(days=day)
+        team = "、".join(rng.sample(members[:7], rng.choice([1, 2, 3])))
+        if kind == "visits":
+            yield [n + 1, enterprises[firm], date.isoformat(), team, "了解企业生产经营和技术需求"]
+        else:
+            yield [n + 1, enterprises[firm], f"第{n}项：{NEED_TEXT}", date.isoformat(), team]
+
+
+def _phase_files(db: str, folder: str, sizes: str, enterprises: int) -> dict:
+    """The database (a batch, its members and the enterprises) and a ledger per size, kind and format
+    (.xlsx; .csv in GB18030 as Excel saves it on a Chinese Windows)."""
+    import csv
+
+    import openpyxl
+
+    _django(db)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    members, firms = _world(enterprises)
+    made = []
+    for rows in map(int, str(sizes).split(",")):
+        for kind in ("visits", "needs"):
+            xlsx = Path(folder) / f"{kind}-{rows}.xlsx"
+            book = openpyxl.Workbook(write_only=True)
+            sheet = book.create_sheet(kind)
+            for row in _rows_of(kind, rows, members, firms):
+                sheet.append(row)
+            book.save(xlsx)
+            with open(Path(folder) / f"{kind}-{rows}.csv", "w", encoding="gb18030", newline="") as fh:
+                csv.writer(fh).writerows(_rows_of(kind, rows, members, firms))
+            made.append(kind)
+    return {"made": made}
+
+
+def _measured(args: list[str], env: dict) -> dict:
+    """Wall and CPU seconds and peak memory (the child's maximum resident set, ``os.wait4``) of a command."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
+        proc = subprocess.Popen(args, env=env, stdout=out_file, stderr=err_file)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        out_file.seek(0)
+        err_file.seek(0)
+        out, err = out_file.read().decode(), err_file.read().decode()
+    if status != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{out[-2000:]}{err[-2000:]}")
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,
+            "out": out.strip().splitlines()[-1]}  # fmt: skip
+
+
+def commands(sizes: list[int], kinds: list[str], formats: list[str], enterprises: int, baseline: str | None) -> None:
+    """``techmayor import records`` as a command on a fresh copy of one database per run; with
+    ``baseline`` (the ``src`` folder of another checkout), each run is made with that code first,
+    then with this one, in the same session, and the ratio printed."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    db, folder = CACHE / "records-cmd.sqlite3", CACHE / "records-cmd"
+    db.unlink(missing_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    print(f"building: a batch, {enterprises} enterprises, ledgers of {sizes} rows …", flush=True)
+    _run("files", db, folder, ",".join(map(str, sizes)), enterprises)
+    tm = str(Path(sys.executable).with_name("techmayor"))
+    codes = [("before", baseline), ("after", None)] if baseline else [("this", None)]
+    print("| rows | kind | file | code | wall s | CPU s | peak MB | result | load |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for rows in sizes:
+        for kind in kinds:
+            for fmt in formats:
+                figures = {}
+                for label, src in codes:
+                    copy = CACHE / f"records-cmd-{label}.sqlite3"
+                    shutil.copyfile(db, copy)
+                    env = dict(os.environ, DATABASE_URL=f"sqlite:///{copy}")
+                    env.pop("TECHMAYOR_TODAY", None)
+                    if src:
+                        env["PYTHONPATH"] = src
+                    args = [tm, "import", "records", str(folder / f"{kind}-{rows}.{fmt}"), "--kind", kind,
+                            "--batch", "14", "--city", "常州市"]  # fmt: skip
+                    r = figures[label] = _measured(args, env)
+                    copy.unlink()
+                    print(f"| {rows:,} | {kind} | {fmt} | {label} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} |"
+                          f" {r['peak_mb']:.0f} | {r['out'][:60]} | {os.getloadavg()[0]:.1f} |",
+                          flush=True)  # fmt: skip
+                if baseline:
+                    b, a = figures["before"], figures["after"]
+                    print(f"|  |  |  | after/before | {a['wall_s'] / b['wall_s']:.2f} | {a['cpu_s'] / b['cpu_s']:.2f} |"
+                          f" {a['peak_mb'] / b['peak_mb']:.2f} |  |  |", flush=True)  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in ("_build", "_import"):
-        phase = {"_build": _phase_build, "_import": _phase_import}[argv[0]]
+    if argv and argv[0] in ("_build", "_import", "_files"):
+        phase = {"_build": _phase_build, "_import": _phase_import, "_files": _phase_files}[argv[0]]
         print(json.dumps(phase(*[int(a) if a.isdigit() else a for a in argv[1:]])))
         return
     parser = argparse.ArgumentParser(prog="python -m bench.imports")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--enterprises", type=int, default=5_000)
+    parser.add_argument("--commands", help="sizes to time the command at, e.g. 10000,100000 (kinds × formats)")
+    parser.add_argument("--kinds", default="visits,needs")
+    parser.add_argument("--formats", default="xlsx,csv")
+    parser.add_argument("--baseline", help="the src folder of the code to compare with (same session)")
     args = parser.parse_args(argv)
+    if args.commands:
+        commands([int(n) for n in args.commands.split(",")], args.kinds.split(","), args.formats.split(","),
+                 args.enterprises, args.baseline)  # fmt: skip
+        return
     CACHE.mkdir(parents=True, exist_ok=True)
     db, xlsx = CACHE / f"imports-{args.rows}.sqlite3", CACHE / f"visits-{args.rows}.xlsx"
     for path in (db, xlsx):

@@ -87,7 +87,7 @@ def test_an_xls_file_goes_through_the_same_reader(w, monkeypatch, tmp_path):
     from tests.imports.conftest import ctx_for
 
     xls = table([["企业名称", "走访日期", "走访人员"], ["常州恒远精密机械有限公司", dt.datetime(2021, 9, 3), "张三"]])
-    monkeypatch.setattr(services, "read_rows", lambda path: xls)
+    monkeypatch.setattr(services, "open_rows", lambda path: xls)
     path = tmp_path / "走访.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0")
     ctx = ctx_for(w, w.users.admin)

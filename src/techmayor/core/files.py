@@ -15,6 +15,7 @@ Files compressed with gzip or xz (``list.xls.xz``, ``corpus.jsonl.gz``) are read
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import gzip
@@ -77,6 +78,68 @@ class TableData:
     def __iter__(self) -> Iterator[Row]:
         return iter(self.rows)
 
+    def head(self, scan: int) -> list[Row]:
+        """The rows up to the ``scan``-th non-blank one (where a header is looked for)."""
+        return _head(self.rows, scan)
+
+    def until(self, number: int) -> list[Row]:
+        """The rows numbered up to ``number``."""
+        return [r for r in self.rows if r.number <= number]
+
+
+def _head(rows: Iterable[Row], scan: int) -> list[Row]:
+    out, seen = [], 0
+    for row in rows:
+        if seen >= scan:
+            break
+        out.append(row)
+        seen += not row.is_blank
+    return out
+
+
+class RowStream:
+    """The rows of one sheet (or CSV file) as they are read: only the rows before the header's end
+    are buffered (:meth:`head`, :meth:`until`); iterating yields them, then reads on. One pass only.
+    ``total`` is the sheet's height when the format says it (``.xlsx``/``.xls``), else ``None``."""
+
+    def __init__(self, path: Path, rows: Iterator[Row], *, sheet: str = "", encoding: str = "",
+                 total: int | None = None) -> None:  # fmt: skip
+        self.path = path
+        self.sheet = sheet
+        self.encoding = encoding
+        self.total = total
+        self._rows = rows
+        self._buffer: list[Row] = []
+        self._started = False
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def _fill(self, done) -> list[Row]:
+        if self._started:
+            raise RuntimeError("the rows have been read already")
+        while not done(self._buffer):
+            row = next(self._rows, None)
+            if row is None:
+                break
+            self._buffer.append(row)
+        return self._buffer
+
+    def head(self, scan: int) -> list[Row]:
+        return _head(self._fill(lambda rows: sum(not r.is_blank for r in rows) >= scan), scan)
+
+    def until(self, number: int) -> list[Row]:
+        return [r for r in self._fill(lambda rows: bool(rows) and rows[-1].number >= number) if r.number <= number]
+
+    def __iter__(self) -> Iterator[Row]:
+        if self._started:
+            raise RuntimeError("the rows have been read already")
+        self._started = True
+        buffered, self._buffer = self._buffer, []
+        yield from buffered
+        yield from self._rows
+
 
 @dataclass(frozen=True)
 class Header:
@@ -127,13 +190,17 @@ def header_key(value: object) -> str:
     return text.strip("*:")
 
 
-def _rows(raw: Iterable[Sequence[object]], first: int = 1) -> list[Row]:
-    rows = []
+def _cells(raw: Iterable[Sequence[object]], first: int = 1) -> Iterator[Row]:
+    """Each raw row as a :class:`Row` (cells cleaned, trailing empty cells dropped), as it is read."""
     for number, values in enumerate(raw, start=first):
         cells = [clean_cell(v) for v in values]
         while cells and not cells[-1]:
             cells.pop()
-        rows.append(Row(number, tuple(cells)))
+        yield Row(number, tuple(cells))
+
+
+def _rows(raw: Iterable[Sequence[object]], first: int = 1) -> list[Row]:
+    rows = list(_cells(raw, first))
     while rows and rows[-1].is_blank:
         rows.pop()
     return rows
@@ -171,11 +238,14 @@ def _read_bytes(path: Path, size: int = -1) -> bytes:
         raise ApplicationError(f"无法读取 {path.name}：{problem}（{exc}）", field="file") from exc
 
 
-def read_rows(path: str | Path) -> TableData:
-    """Read the first sheet of an ``.xls``/``.xlsx`` file or a CSV file (UTF-8, UTF-8 with BOM, GBK/GB18030).
+def open_rows(path: str | Path) -> RowStream:
+    """The rows of the first sheet of an ``.xls``/``.xlsx`` file or of a CSV file (UTF-8, UTF-8 with BOM,
+    GBK/GB18030), read as they are needed: memory does not grow with the file (an ``.xlsx`` through
+    calamine's row iterator, else openpyxl's read-only mode; a CSV a line at a time, its encoding
+    decided on a sample). An ``.xls`` (at most 65,536 rows) is read whole by xlrd.
 
-    Raises :class:`ApplicationError` with a Chinese message when the file is missing, empty,
-    of an unknown type or unreadable.
+    Raises :class:`ApplicationError` with a Chinese message when the file is missing, empty, of an
+    unknown type or unreadable (a CSV whose later lines are in another encoding: when they are read).
     """
     path = Path(path)
     suffix = content_suffix(path)
@@ -191,21 +261,29 @@ def read_rows(path: str | Path) -> TableData:
     # Government systems often give a file the wrong extension: trust the content.
     if head.startswith(_OLE2_MAGIC):
         table = _read_xls(path)
-    elif head.startswith(_ZIP_MAGIC):
-        table = _read_xlsx(path)
-    elif suffix == ".csv":
-        table = _read_csv(path)
-    elif head.lstrip().startswith(b"<"):
+        return RowStream(path, iter(table.rows), sheet=table.sheet, total=len(table.rows))
+    if head.startswith(_ZIP_MAGIC):
+        return _xlsx_rows(path)
+    if suffix == ".csv":
+        return _csv_rows(path)
+    if head.lstrip().startswith(b"<"):
         raise ApplicationError(
             f"{path.name} 实为网页（HTML）格式，不是真正的 Excel 文件；请用 Excel 打开后另存为 .xlsx 再导入",
             field="file",
         )
-    else:
-        raise ApplicationError(f"无法读取 {path.name}：文件已损坏或不是 Excel 文件", field="file")
+    raise ApplicationError(f"无法读取 {path.name}：文件已损坏或不是 Excel 文件", field="file")
 
-    if not any(not row.is_blank for row in table.rows):
-        raise ApplicationError(f"文件为空：{path.name} 中没有任何数据", field="file")
-    return table
+
+def read_rows(path: str | Path) -> TableData:
+    """Every row of :func:`open_rows` in memory (small files: lists, the shipped data); trailing blank
+    rows dropped. Raises :class:`ApplicationError` also when no row holds anything."""
+    stream = open_rows(path)
+    rows = list(stream)
+    while rows and rows[-1].is_blank:
+        rows.pop()
+    if not rows:
+        raise ApplicationError(f"文件为空：{stream.name} 中没有任何数据", field="file")
+    return TableData(path=stream.path, rows=rows, sheet=stream.sheet, encoding=stream.encoding)
 
 
 def _read_xls(path: Path) -> TableData:
@@ -242,77 +320,140 @@ def _read_xls(path: Path) -> TableData:
         book.release_resources()
 
 
-def _read_xlsx(path: Path) -> TableData:
-    """The first sheet through calamine (a Rust reader, ten times openpyxl's speed on a 100,000-row
-    ledger); openpyxl reads what calamine refuses."""
+def _xlsx_rows(path: Path) -> RowStream:
+    """The first sheet through calamine's row iterator (a Rust reader, ten times openpyxl's speed on a
+    100,000-row ledger; it keeps the sheet's cells in its own compact form, Python sees one row at a
+    time); openpyxl's read-only mode reads what calamine refuses."""
     from python_calamine import CalamineWorkbook
 
-    data = _read_bytes(path)
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if is_compressed(path):
+            book = CalamineWorkbook.from_filelike(io.BytesIO(_read_bytes(path)))
+        else:
+            book = CalamineWorkbook.from_path(str(path))
         if not book.sheet_names:
             raise ApplicationError(f"文件为空：{path.name} 中没有工作表", field="file")
         sheet = book.get_sheet_by_index(0)
-        return TableData(path=path, rows=_rows(sheet.to_python(skip_empty_area=False)), sheet=sheet.name)
+        raw = sheet.iter_rows()
     except ApplicationError:
         raise
     except Exception:  # calamine refuses some files openpyxl can read (and reports damage less clearly)
-        return _read_xlsx_openpyxl(path, data)
+        return _xlsx_rows_openpyxl(path)
+    # calamine leaves out the empty columns left of the used area (not the rows above it)
+    pad = [""] * (sheet.start[1] if sheet.start else 0)
+    total = sheet.end[0] + 1 if sheet.end else 0
+    return RowStream(path, _cells(pad + row for row in raw), sheet=sheet.name, total=total)
 
 
-def _read_xlsx_openpyxl(path: Path, data: bytes) -> TableData:
+def _xlsx_rows_openpyxl(path: Path) -> RowStream:
     import openpyxl
 
     # A file object, not the path: openpyxl refuses names not ending in .xlsx, and a ".xls" may be an .xlsx.
-    with io.BytesIO(data) as fh:
+    fh = io.BytesIO(_read_bytes(path)) if is_compressed(path) else open(path, "rb")  # noqa: SIM115 - closed below
+    try:
+        book = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+    except Exception as exc:  # zipfile / XML errors for damaged files
+        fh.close()
+        raise ApplicationError(f"无法读取 {path.name}：文件已损坏或不是 .xlsx 文件（{exc}）", field="file") from exc
+    if not book.worksheets:
+        book.close()
+        fh.close()
+        raise ApplicationError(f"文件为空：{path.name} 中没有工作表", field="file")
+    sheet = book.worksheets[0]
+    # Some generators write a wrong <dimension>; read every row that is really there.
+    sheet.reset_dimensions()
+
+    def rows() -> Iterator[Row]:
         try:
-            book = openpyxl.load_workbook(fh, read_only=True, data_only=True)
-        except Exception as exc:  # zipfile / XML errors for damaged files
-            raise ApplicationError(f"无法读取 {path.name}：文件已损坏或不是 .xlsx 文件（{exc}）", field="file") from exc
-        try:
-            if not book.worksheets:
-                raise ApplicationError(f"文件为空：{path.name} 中没有工作表", field="file")
-            sheet = book.worksheets[0]
-            # Some generators write a wrong <dimension>; read every row that is really there.
-            sheet.reset_dimensions()
-            rows = _rows(sheet.iter_rows(values_only=True))
-            return TableData(path=path, rows=rows, sheet=sheet.title)
+            yield from _cells(sheet.iter_rows(values_only=True))
         finally:
             book.close()
+            fh.close()
+
+    return RowStream(path, rows(), sheet=sheet.title)
+
+
+_SAMPLE = 1 << 16  # bytes of a CSV file its encoding is decided on
+_BOM_UTF8 = b"\xef\xbb\xbf"
+_BOM_UTF16 = (b"\xff\xfe", b"\xfe\xff")
 
 
 def decode_text(data: bytes, name: str = "") -> tuple[str, str]:
     """Decode a text file's bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (⊃ GBK),
     else what charset-normalizer finds most likely. Returns ``(text, encoding)``."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+    encoding = text_encoding(data, name)
+    return data.decode(encoding, errors="replace"), encoding
+
+
+def text_encoding(sample: bytes, name: str = "", *, complete: bool = True) -> str:
+    """The encoding of a text whose bytes ``sample`` shows (a whole file, or with ``complete=False``
+    a part of it that may end inside a character): a BOM's, else UTF-8, else GB18030 (⊃ GBK), else
+    what charset-normalizer finds most likely."""
+    if sample.startswith(_BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith(_BOM_UTF16):
+        return "utf-16"
     for encoding in ("utf-8", "gb18030"):
         try:
-            return data.decode(encoding), encoding
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=complete)
+            return encoding
         except UnicodeDecodeError:
             continue
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    best = from_bytes(sample).best()
     if best is None:
         raise ApplicationError(f"无法识别 {name} 的文字编码，请另存为 UTF-8 编码的 CSV 后再导入", field="file")
-    return str(best), best.encoding
+    return best.encoding
 
 
-def _read_csv(path: Path) -> TableData:
-    data = _read_bytes(path)
-    text, encoding = decode_text(data, path.name)
+def _csv_sample(path: Path) -> tuple[bytes, bytes, bool]:
+    """The file's first bytes, and the part its encoding is decided on: the first ``_SAMPLE`` bytes,
+    or the first such part holding a byte that is not ASCII (from a line's start); and whether the
+    sample is the whole file."""
+    try:
+        with open_file(path) as fh:
+            head = sample = fh.read(_SAMPLE)
+            complete = len(head) < _SAMPLE
+            while sample.isascii() and not complete:
+                sample = fh.read(_SAMPLE)
+                complete = len(sample) < _SAMPLE
+                if not sample.isascii():
+                    sample = sample[sample.find(b"\n") + 1 :] or sample
+    except (OSError, EOFError, lzma.LZMAError) as exc:
+        problem = "压缩文件已损坏" if is_compressed(path) else "文件无法打开"
+        raise ApplicationError(f"无法读取 {path.name}：{problem}（{exc}）", field="file") from exc
+    return head, sample, complete and sample is head  # else the sample may end inside a character
+
+
+def _csv_rows(path: Path) -> RowStream:
+    head, sample, whole = _csv_sample(path)
+    bom = head.startswith((_BOM_UTF8, *_BOM_UTF16))
+    encoding = text_encoding(head if bom else sample, path.name, complete=whole)
+    text = head.decode(encoding, errors="replace")
     if not text.strip():
         raise ApplicationError(f"文件为空：{path.name}", field="file")
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(",\t;", key=first_line.count) if first_line else ","
-    try:
-        rows = _rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise ApplicationError(f"无法读取 {path.name}：CSV 格式错误（{exc}）", field="file") from exc
-    return TableData(path=path, rows=rows, encoding=encoding)
+    errors = "replace" if encoding == "utf-8-sig" else "strict"
+
+    def rows() -> Iterator[Row]:
+        reader = None
+        try:
+            with open_file(path, "r", encoding=encoding, errors=errors, newline="") as fh:
+                reader = csv.reader(fh, delimiter=delimiter)
+                yield from _cells(reader)
+        except UnicodeDecodeError as exc:
+            where = reader.line_num + 1 if reader is not None else 1
+            raise ApplicationError(
+                f"无法读取 {path.name}：第{where}行附近的文字不是文件开头的编码（{encoding}），"
+                "请另存为 UTF-8 编码的 CSV 后再导入",
+                field="file",
+            ) from exc
+        except csv.Error as exc:
+            raise ApplicationError(f"无法读取 {path.name}：CSV 格式错误（{exc}）", field="file") from exc
+
+    return RowStream(path, rows(), encoding=encoding)
 
 
 # --------------------------------------------------------------------------------------------

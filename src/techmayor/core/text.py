@@ -63,11 +63,15 @@ def clean_text(value: object) -> str:
     """Trim a cell or form value, fold width, drop control and invisible characters, collapse white space.
 
     A million abstracts pass through here on a corpus import, so the costly steps run only on text
-    that needs them: see :func:`fold_width`; the character table only when a dropped character is
-    present."""
+    that needs them: see :func:`fold_width`; the character table and the white-space pattern only
+    when the text holds an unprintable character or two spaces in a row (``str.isprintable`` is false
+    for every dropped character and every white space but the plain space)."""
     if value is None:
         return ""
     text = fold_width(str(value))
+    # Every dropped character and every white space but " " is unprintable: most text skips both steps.
+    if text.isprintable() and "  " not in text:
+        return text.strip()
     if _HAS_DROPPED.search(text):
         text = text.translate(DROPPED)
     return _SPACES.sub(" ", text).strip()

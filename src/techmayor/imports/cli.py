@@ -1,8 +1,10 @@
 """``techmayor import records FILE --kind K --batch 14 --city 常州市 [--dry-run] [--skip-bad] [--as USERNAME]``.
 
-Prints the preview as a table (rows to create, update, leave unchanged, bad rows as ``第N行: 字段: 原因``),
-then writes unless ``--dry-run``. Exits non-zero when a row is bad (nothing written) unless
-``--skip-bad``. Without ``--as`` the import runs as the system (every scope, no actor in the audit).
+Reads and checks the file a batch of rows at a time (a progress bar on a terminal), prints the
+preview as a table (rows to create, update, leave unchanged, bad rows as ``第N行: 字段: 原因``), then
+writes the staged rows a batch at a time in one transaction unless ``--dry-run``. Exits non-zero
+when a row is bad (nothing written) unless ``--skip-bad``.
+Without ``--as`` the import runs as the system (every scope, no actor in the audit).
 """
 
 from __future__ import annotations
@@ -74,7 +76,8 @@ def print_preview(out, preview, limit: int) -> None:
         if plan.action == UNCHANGED:
             continue
         if shown >= limit:
-            out.write(f"……（其余 {sum(1 for p in preview.rows if p.action != UNCHANGED) - shown} 行未列出）")
+            c = preview.counts
+            out.write(f"……（其余 {c[CREATE] + c[UPDATE] + c[BAD] - shown} 行未列出）")
             break
         shown += 1
         remark = "；".join([*plan.errors, *plan.warnings, *(f"{k}" for k in plan.changes)])
@@ -86,7 +89,7 @@ def print_preview(out, preview, limit: int) -> None:
     unit = preview.kind.unit
     out.write(
         f"{preview.kind.label}：新增 {c[CREATE]} {unit}，更新 {c[UPDATE]} {unit}，未变 {c[UNCHANGED]} {unit}，"
-        f"错误 {c[BAD]} 行；可能重复或新建 {len(preview.warnings)} 处"
+        f"错误 {c[BAD]} 行；可能重复或新建 {preview.warning_count} 处"
     )
 
 
@@ -102,21 +105,24 @@ def run(command, file: str, *, kind: str | None, batch: int | None, city: str | 
     )
     started = time.perf_counter()
     try:
-        preview = import_preview(kind, file, ctx=ctx)
+        preview = import_preview(kind, file, ctx=ctx, stage=not dry_run, progress=None)
     except ApplicationError as exc:
         raise CommandError(exc.message) from exc
     print_preview(command.stdout, preview, limit)
     for line in preview.errors:
         command.stderr.write(line)
-    if preview.errors and not skip_bad:
+    if preview.error_count > len(preview.errors):
+        command.stderr.write(f"……另有 {preview.error_count - len(preview.errors)} 处错误未列出")
+    if preview.error_count and not skip_bad:
+        preview.close()
         raise CommandError(
-            f"有 {len(preview.errors)} 处错误，未写入任何数据；请改正后重新导入，或加 --skip-bad 只导入正确的行"
+            f"有 {preview.error_count} 处错误，未写入任何数据；请改正后重新导入，或加 --skip-bad 只导入正确的行"
         )
     if dry_run:
         command.stdout.write("试导入（--dry-run）：未写入任何数据")
         return
     try:
-        log = import_execute(preview, ctx=ctx, skip_bad=skip_bad, source="cli")
+        log = import_execute(preview, ctx=ctx, skip_bad=skip_bad, source="cli", progress=None)
     except ImportRejected as exc:
         for line in exc.errors:
             command.stderr.write(line)

@@ -23,6 +23,7 @@ from .lookups import EnterpriseRef
 
 GROUP = Field("group", "支团", ("所属支团", "团组", "支团名称"))
 NOTE = Field("note", "备注", ("情况说明", "说明"))
+LOOKUP = 900  # values in one ``IN (…)`` lookup: under SQLite's limit of bound variables
 
 
 def members_field(label: str, *synonyms: str) -> Field:
@@ -81,11 +82,28 @@ class CreditedImport(ImportKind):
         return tuple(parts)
 
     def existing(self, ctx: ImportContext, keys: set[tuple]) -> dict[tuple, Any]:
+        """The batch's records with these keys: those matching the keys' first part (looked up
+        :data:`LOOKUP` values at a time: an import asks a batch of rows at a time), then exactly."""
+        name = self.key_fields[0]
+        field = self.model._meta.get_field(name)
+        wanted = set()
+        for key in keys:
+            part = key[0]
+            if isinstance(part, tuple):  # ("id", pk) of a record in the system; ("new", …) exists nowhere yet
+                if part[0] == "id":
+                    wanted.add(part[1])
+            elif part is not None:
+                wanted.add(part)
+        lookup = f"{field.attname if field.is_relation else name}__in"
+        values = sorted(wanted, key=str)
         found = {}
-        for obj in self.model.objects.filter(batch=ctx.batch).prefetch_related(*self.prefetch):
-            key = self._obj_key(obj)
-            if key in keys:
-                found[key] = obj
+        for start in range(0, len(values), LOOKUP):
+            chunk = values[start : start + LOOKUP]
+            rows = self.model.objects.filter(batch=ctx.batch, **{lookup: chunk}).prefetch_related(*self.prefetch)
+            for obj in rows:
+                key = self._obj_key(obj)
+                if key in keys:
+                    found[key] = obj
         return found
 
     def changes(self, obj, data: dict, ctx: ImportContext) -> dict:

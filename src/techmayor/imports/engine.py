@@ -24,7 +24,7 @@ from typing import Any
 from django.utils.translation import gettext
 
 from techmayor.core.errors import ApplicationError
-from techmayor.core.files import Row, TableData, header_key
+from techmayor.core.files import Row, RowStream, TableData, header_key
 from techmayor.core.limits import PLAUSIBLE_WAN
 from techmayor.core.text import wan
 
@@ -203,11 +203,11 @@ def _match(kind: ImportKind, candidates: list[list[str]]) -> dict[str, int]:
     return columns
 
 
-def locate(table: TableData, kind: ImportKind, *, scan: int = SCAN) -> Layout:
+def locate(table: TableData | RowStream, kind: ImportKind, *, scan: int = SCAN) -> Layout:
     """The header of ``table`` for ``kind``: the row (or pair of rows) matching the most fields,
     with every required one. Raises ``ApplicationError`` naming the columns missing otherwise."""
     best: tuple[tuple, Layout] | None = None
-    rows = [r for r in table.rows if not r.is_blank][:scan]
+    rows = [r for r in table.head(scan) if not r.is_blank][:scan]
     for i, row in enumerate(rows):
         pairs = [(None, row)]
         if i > 0 and rows[i - 1].number == row.number - 1:
@@ -239,9 +239,9 @@ def locate(table: TableData, kind: ImportKind, *, scan: int = SCAN) -> Layout:
     return layout
 
 
-def layout_at(table: TableData, kind: ImportKind, last: int, mapping: dict[str, int | None]) -> Layout:
+def layout_at(table: TableData | RowStream, kind: ImportKind, last: int, mapping: dict[str, int | None]) -> Layout:
     """A layout the user set: the header ends at row ``last``; ``mapping`` gives each field's column."""
-    rows = {r.number: r for r in table.rows}
+    rows = {r.number: r for r in table.until(last)}
     lower = rows.get(last)
     if lower is None:
         raise ApplicationError(gettext("第%(row)s行不是表头行") % {"row": last}, field="header")
@@ -261,11 +261,12 @@ def layout_at(table: TableData, kind: ImportKind, last: int, mapping: dict[str, 
     return layout
 
 
-def data_rows(table: TableData, layout: Layout) -> Iterable[tuple[Row, dict[str, str]]]:
-    """The rows below the header with their mapped cells; blank, totals, note and repeated header rows skipped."""
+def data_rows(table: Iterable[Row], layout: Layout) -> Iterable[tuple[Row, dict[str, str]]]:
+    """The rows below the header with their mapped cells, as they are read; blank, totals, note and
+    repeated header rows skipped."""
     header = {label_key(x) for x in layout.labels if x}
     raw = {x for label in layout.labels for x in label.split("/") if x}
-    for row in table.rows:
+    for row in table:
         if row.number <= layout.last or row.is_blank:
             continue
         filled = row.filled
@@ -302,39 +303,6 @@ class RowPlan:
 
 
 @dataclass
-class Preview:
-    kind: ImportKind
-    file_name: str
-    sha256: str
-    layout: Layout
-    rows: list[RowPlan]
-    timings: dict[str, float] = field(default_factory=dict)
-
-    def of(self, action: str) -> list[RowPlan]:
-        return [p for p in self.rows if p.action == action]
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys((CREATE, UPDATE, UNCHANGED, BAD), 0)
-        for plan in self.rows:
-            counts[plan.action] += 1
-        return counts
-
-    @property
-    def errors(self) -> list[str]:
-        return [line for p in self.rows for line in p.errors]
-
-    @property
-    def warnings(self) -> list[str]:
-        return [line for p in self.rows for line in p.warnings]
-
-    @property
-    def large(self) -> list[RowPlan]:
-        """Rows to write with an amount above ``PLAUSIBLE_WAN`` 万元 (they need ``confirm_amounts``)."""
-        return [p for p in self.rows if p.large and p.action in (CREATE, UPDATE)]
-
-
-@dataclass
 class ImportContext:
     """Who imports, into which batch, and the lookups the kinds share (built once per import)."""
 
@@ -343,7 +311,6 @@ class ImportContext:
     allow_similar: bool = False
     confirm_amounts: bool = False  # amounts above PLAUSIBLE_WAN 万元 checked by the importer
     cache: dict = field(default_factory=dict)
-    progress: Callable[[int], None] | None = None
 
     def cached(self, key: str, build: Callable[[], Any]) -> Any:
         if key not in self.cache:
@@ -371,48 +338,6 @@ def row_line(number: int, label: str, reason: str) -> str:
     if label:
         return gettext("第%(row)s行: %(label)s: %(reason)s") % {"row": number, "label": label, "reason": reason}
     return gettext("第%(row)s行: %(reason)s") % {"row": number, "reason": reason}
-
-
-def plan_rows(kind: ImportKind, table: TableData, layout: Layout, ctx: ImportContext) -> list[RowPlan]:
-    """Parse, resolve and classify every data row (nothing is written)."""
-    plans: list[RowPlan] = []
-    seen: dict[tuple, int] = {}
-    ctx.cache["kind"] = kind
-    for row, values in data_rows(table, layout):
-        plan = RowPlan(number=row.number, action=CREATE)
-        ctx.cache["warnings"] = []
-        ctx.cache["large"] = []
-        try:
-            plan.data = kind.prepare(values, ctx)
-            plan.key = kind.natural_key(plan.data)
-            plan.summary = kind.summary(plan.data)
-        except RowError as err:
-            plan.action = BAD
-            plan.errors.append(row_line(row.number, err.label, err.reason))
-        plan.warnings = [row_line(row.number, label, reason) for label, reason in ctx.cache.pop("warnings")]
-        plan.large = [row_line(row.number, label, reason) for label, reason in ctx.cache.pop("large")]
-        if plan.action != BAD:
-            if plan.key in seen:
-                plan.action = BAD
-                plan.errors.append(
-                    row_line(row.number, kind.fields[0].label, gettext("与第%(row)s行重复") % {"row": seen[plan.key]})
-                )
-            else:
-                seen[plan.key] = row.number
-        plans.append(plan)
-    existing = kind.existing(ctx, {p.key for p in plans if p.action != BAD})
-    for plan in plans:
-        if plan.action == BAD or plan.key not in existing:
-            continue
-        plan.obj = existing[plan.key]
-        try:
-            plan.changes = kind.changes(plan.obj, plan.data, ctx)
-        except RowError as err:
-            plan.action = BAD
-            plan.errors.append(row_line(plan.number, err.label, err.reason))
-            continue
-        plan.action = UPDATE if plan.changes else UNCHANGED
-    return plans
 
 
 def insert_rows(model, fields: Sequence[str], rows: Iterable[Sequence[Any]], *, chunk: int = 5000) -> None:

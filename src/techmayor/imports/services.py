@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.apps import apps
@@ -23,24 +23,14 @@ from django.utils.translation import gettext
 from techmayor.accounts.scopes import administers
 from techmayor.core import audit
 from techmayor.core.errors import ApplicationError
-from techmayor.core.files import ImportRejected, read_rows
+from techmayor.core.files import ImportRejected, open_rows
 from techmayor.core.models import AuditAction, AuditLog
+from techmayor.core.progress import meter
 from techmayor.core.services import update_record
 
-from .engine import (
-    BAD,
-    CREATE,
-    UNCHANGED,
-    UPDATE,
-    ImportContext,
-    Preview,
-    get_kind,
-    layout_at,
-    locate,
-    plan_rows,
-    row_line,
-)
+from .engine import BAD, CREATE, UNCHANGED, UPDATE, ImportContext, get_kind, layout_at, locate, row_line
 from .models import ImportLayout, ImportLog
+from .stream import Preview, plan_file
 
 
 def file_digest(path: str | Path) -> str:
@@ -59,10 +49,16 @@ def import_preview(
     mapping: dict[str, int | None] | None = None,
     header_row: int | None = None,
     file_name: str = "",
+    stage: bool = True,
+    progress: bool | None = False,
+    report=None,
 ) -> Preview:
-    """Read ``path`` and plan each row for ``kind_key``; the mapping a user confirmed for this layout
-    before is used unless ``mapping``/``header_row`` are given. Raises ``ApplicationError`` for a file
-    that cannot be read or lacks identifying columns, and when the importer may not write this kind."""
+    """Read ``path`` and plan each row for ``kind_key``, a batch at a time as the file is read
+    (nothing written; the rows to write are staged for :func:`import_execute` unless ``stage`` is
+    off); the mapping a user confirmed for this layout before is used unless ``mapping``/
+    ``header_row`` are given. ``progress``: a bar on stderr (``None``: when it is a terminal);
+    ``report``: a job's progress. Raises ``ApplicationError`` for a file that cannot be read or lacks
+    identifying columns, and when the importer may not write this kind."""
     kind = get_kind(kind_key)
     if kind.credited and ctx.batch is None:
         raise ApplicationError(gettext("请指定批次（--batch 与 --city）"), field="batch")
@@ -73,17 +69,28 @@ def import_preview(
             field="kind",
         )
     started = time.perf_counter()
-    table = read_rows(path)
-    read = time.perf_counter()
+    rows = open_rows(path)
     if mapping is not None and header_row:
-        layout = layout_at(table, kind, header_row, mapping)
+        layout = layout_at(rows, kind, header_row, mapping)
     else:
-        layout = _remembered(table, kind)
-    plans = plan_rows(kind, table, layout, ctx)
-    done = time.perf_counter()
-    preview = Preview(kind, file_name or Path(path).name, file_digest(path), layout, plans)
-    preview.timings = {"read": read - started, "validate": done - read}
-    if not plans:
+        layout = _remembered(rows, kind)
+    preview = Preview(kind, file_name or Path(path).name, file_digest(path), layout, staging=stage)
+    total = getattr(rows, "total", None)
+    try:
+        with meter(
+            gettext("正在读取并校验 %(name)s") % {"name": preview.file_name},
+            total=max(0, total - layout.last) if total else None,
+            unit="行",
+            terminal=progress,
+            report=report,
+        ) as counter:
+            plan_file(preview, rows, ctx, meter=counter)
+    except BaseException:
+        preview.close()
+        raise
+    preview.timings = {"check": time.perf_counter() - started}
+    if not preview.total:
+        preview.close()
         raise ApplicationError(gettext("%(file)s 的表头下没有任何数据") % {"file": preview.file_name}, field="file")
     return preview
 
@@ -124,58 +131,71 @@ def layout_remember(*, kind: str, preview: Preview, by=None) -> ImportLayout:
 class AmountsUnconfirmed(ApplicationError):
     """Rows to write carry an amount above ``PLAUSIBLE_WAN`` 万元 and the import was not confirmed."""
 
-    def __init__(self, rows):
-        self.lines = [line for plan in rows for line in plan.large]
+    def __init__(self, lines: list[str], count: int):
+        self.lines = list(lines)
         super().__init__(
             gettext("有 %(n)s 行金额超过常见金额（10亿元），未写入任何数据；请核对，无误请确认金额后再导入")
-            % {"n": len(rows)},
+            % {"n": count},
             field="confirm_amounts",
             extra={"errors": self.lines},
         )
 
 
-def import_execute(preview: Preview, *, ctx: ImportContext, skip_bad: bool = False, source: str = "web") -> ImportLog:
-    """Write the preview's rows in one transaction; nothing is written if any row is bad (unless
-    ``skip_bad``) or a service refuses a row (unless ``skip_bad``: that row is then skipped)."""
+def import_execute(
+    preview: Preview,
+    *,
+    ctx: ImportContext,
+    skip_bad: bool = False,
+    source: str = "web",
+    progress: bool | None = False,
+    report=None,
+) -> ImportLog:
+    """Write the preview's staged rows, a batch at a time, in one transaction; nothing is written if
+    any row is bad (unless ``skip_bad``) or a service refuses a row (unless ``skip_bad``: that row is
+    then skipped). The staged rows are dropped once written; a refused import may be run again
+    (with ``skip_bad``, once amounts are confirmed). ``progress``/``report``: as for
+    :func:`import_preview`."""
+    if preview.error_count and not skip_bad:
+        raise ImportRejected(preview.errors, name=preview.file_name, count=preview.error_count)
+    if preview.large_count and not ctx.confirm_amounts:
+        raise AmountsUnconfirmed(preview.large_lines, preview.large_count)
+    log = _execute(preview, ctx=ctx, skip_bad=skip_bad, source=source, progress=progress, report=report)
+    preview.close()
+    return log
+
+
+def _execute(preview: Preview, *, ctx, skip_bad: bool, source: str, progress, report) -> ImportLog:
     kind = preview.kind
-    errors = preview.errors
-    if errors and not skip_bad:
-        raise ImportRejected(errors, name=preview.file_name)
-    if preview.large and not ctx.confirm_amounts:
-        raise AmountsUnconfirmed(preview.large)
     started = time.perf_counter()
-    skipped = len(preview.of(BAD))
-    counts = {CREATE: 0, UPDATE: 0, UNCHANGED: len(preview.of(UNCHANGED))}
-    with audit.audit_source("import"), audit.collect() as entries, transaction.atomic():
-        batch_ids = [ctx.batch.pk] if ctx.batch is not None else []
+    errors = list(preview.errors)
+    if preview.error_count > len(errors):
+        errors.append(gettext("……另有 %(n)s 处错误未列出") % {"n": preview.error_count - len(errors)})
+    result = _Written(skipped=preview.counts[BAD])
+    bulk = kind.bulk_min is not None and preview.counts[CREATE] >= kind.bulk_min
+    batch_ids = [ctx.batch.pk] if ctx.batch is not None else []
+    desc = gettext("正在写入%(kind)s") % {"kind": kind.label}
+    with (
+        audit.audit_source("import"),
+        audit.collect() as entries,
+        transaction.atomic(),
+        meter(desc, total=preview.writes, unit="行", terminal=progress, report=report) as counter,
+    ):
         _invalidate(batch_ids)  # figures are rebuilt on the next read, not once per row
-        creates = preview.of(CREATE)
-        if kind.bulk_min is not None and len(creates) >= kind.bulk_min:
-            kind.create_bulk(creates, ctx)
-            counts[CREATE] = len(creates)
-        else:
-            for plan in creates:
-                if _write(plan, lambda p=plan: kind.create(p.data, ctx), kind, skip_bad, errors):
-                    counts[CREATE] += 1
-                else:
-                    skipped += 1
-                _tick(ctx, counts)
-        for plan in preview.of(UPDATE):
-            if _write(plan, lambda p=plan: kind.update(p.obj, p.changes, p.data, ctx), kind, skip_bad, errors):
-                counts[UPDATE] += 1
+        for plans in preview.batches():
+            creates = [p for p in plans if p.action == CREATE]
+            if bulk and creates:
+                kind.create_bulk(creates, ctx)
+                result.created += len(creates)
             else:
-                skipped += 1
-            _tick(ctx, counts)
+                for plan in creates:
+                    result.count(_write(plan, lambda p=plan: kind.create(p.data, ctx), kind, skip_bad, errors), CREATE)
+            for plan in plans:
+                if plan.action == UPDATE:
+                    write = lambda p=plan: kind.update(p.obj, p.changes, p.data, ctx)  # noqa: E731
+                    result.count(_write(plan, write, kind, skip_bad, errors), UPDATE)
+            result.take(entries)
+            counter.add(len(plans))
         _invalidate(batch_ids)
-        created: dict[str, list[int]] = defaultdict(list)
-        made: set[tuple[str, int]] = set()
-        changed = []
-        for action, model, object_id, before in entries:
-            if action == AuditAction.CREATE:
-                created[model].append(int(object_id))
-                made.add((model, int(object_id)))
-            elif before is not None and (model, int(object_id)) not in made:
-                changed.append([model, int(object_id), before])
         log = ImportLog.objects.create(
             kind=kind.key,
             file_name=preview.file_name[:200],
@@ -183,17 +203,44 @@ def import_execute(preview: Preview, *, ctx: ImportContext, skip_bad: bool = Fal
             batch=ctx.batch,
             created_by=ctx.user if getattr(ctx.user, "pk", None) else None,
             source=source,
-            rows=len(preview.rows),
-            created_count=counts[CREATE],
-            updated_count=counts[UPDATE],
-            unchanged_count=counts[UNCHANGED],
-            skipped_count=skipped,
+            rows=preview.total,
+            created_count=result.created,
+            updated_count=result.updated,
+            unchanged_count=preview.counts[UNCHANGED],
+            skipped_count=result.skipped,
             errors=errors[:1000],
-            created=dict(created),
-            changed=changed,
+            created={model: sorted(ids) for model, ids in result.made.items()},
+            changed=result.changed,
         )
     preview.timings["write"] = time.perf_counter() - started
     return log
+
+
+@dataclass
+class _Written:
+    """What the writing pass did so far, and the records the audit collected (drained each batch)."""
+
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    made: dict[str, set[int]] = field(default_factory=dict)  # model label → ids created
+    changed: list = field(default_factory=list)  # [model label, id, values before]
+
+    def count(self, written: bool, action: str) -> None:
+        if not written:
+            self.skipped += 1
+        elif action == CREATE:
+            self.created += 1
+        else:
+            self.updated += 1
+
+    def take(self, entries: list[tuple]) -> None:
+        for action, model, object_id, before in entries:
+            if action == AuditAction.CREATE:
+                self.made.setdefault(model, set()).add(int(object_id))
+            elif before is not None and int(object_id) not in self.made.get(model, ()):
+                self.changed.append([model, int(object_id), before])
+        entries.clear()
 
 
 def _write(plan, write, kind, skip_bad: bool, errors: list[str]) -> bool:
@@ -206,14 +253,7 @@ def _write(plan, write, kind, skip_bad: bool, errors: list[str]) -> bool:
         if not skip_bad:
             raise ImportRejected([line]) from err
         errors.append(line)
-        plan.action = BAD
-        plan.errors.append(line)
         return False
-
-
-def _tick(ctx: ImportContext, counts: dict) -> None:
-    if ctx.progress is not None:
-        ctx.progress(counts[CREATE] + counts[UPDATE])
 
 
 def _invalidate(batch_ids: list[int]) -> None:

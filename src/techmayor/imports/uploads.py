@@ -72,7 +72,8 @@ def upload_path(token: str, name: str) -> Path:
 
 
 def run_upload(upload: dict, *, progress=None):
-    """Import an upload as its user (the background job and the small-file path share this)."""
+    """Import an upload as its user (the background job and the small-file path share this);
+    ``progress``: the job's, which shows each pass (reading and checking, writing)."""
     from techmayor.accounts.models import User
     from techmayor.roster.models import Batch
 
@@ -85,18 +86,18 @@ def run_upload(upload: dict, *, progress=None):
         confirm_amounts=upload.get("confirm_amounts", False),
     )
     path = upload_path(upload["token"], upload["name"])
-    if progress is not None:
-        progress.stage(gettext("正在读取并校验每一行"))
     mapping = upload.get("mapping")
     preview = import_preview(
-        upload["kind"], path, ctx=ctx, mapping=mapping, header_row=upload.get("header_row"), file_name=upload["name"]
+        upload["kind"],
+        path,
+        ctx=ctx,
+        mapping=mapping,
+        header_row=upload.get("header_row"),
+        file_name=upload["name"],
+        report=progress,
     )
-    if progress is not None:
-        progress.stage(gettext("正在写入"))
-        progress.total(preview.counts["create"] + preview.counts["update"])
-        ctx.progress = progress
     with audit_source("web"):
-        log = import_execute(preview, ctx=ctx, skip_bad=upload.get("skip_bad", False), source="web")
+        log = import_execute(preview, ctx=ctx, skip_bad=upload.get("skip_bad", False), source="web", report=progress)
     if mapping:
         layout_remember(kind=upload["kind"], preview=preview, by=user)
     path.unlink(missing_ok=True)

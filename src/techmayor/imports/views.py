@@ -119,7 +119,9 @@ def preview(request, token):
     try:
         mapping, header_row = _mapping(request, kind)
         path = upload_path(token, upload["name"])
-        plan = import_preview(kind.key, path, ctx=ctx, mapping=mapping, header_row=header_row, file_name=upload["name"])
+        plan = import_preview(
+            kind.key, path, ctx=ctx, mapping=mapping, header_row=header_row, file_name=upload["name"], stage=False
+        )
     except ApplicationError as exc:
         layout = exc.extra.get("layout")
         context = {"upload": upload, "kind": kind, "error": exc.message, "token": token, **_layout(kind, layout)}
@@ -137,8 +139,9 @@ def preview(request, token):
         "creates": plan.of(CREATE)[:SHOWN],
         "updates": plan.of(UPDATE)[:SHOWN],
         "bad": plan.of(BAD),
+        "more_errors": plan.error_count - sum(len(p.errors) for p in plan.of(BAD)),
         "warnings": plan.warnings[:500],
-        "large": len(plan.large),
+        "large": plan.large_count,
         "writes": counts[CREATE] + counts[UPDATE],
         "background": counts[CREATE] + counts[UPDATE] >= BACKGROUND_FROM,
         "unchanged": counts[UNCHANGED],
@@ -169,10 +172,10 @@ def _layout(kind, layout) -> dict:
 def _confirm(request, token, upload, kind, plan, mapping, header_row):
     skip_bad = bool(request.POST.get("skip_bad"))
     confirm_amounts = bool(request.POST.get("confirm_amounts"))
-    if plan.errors and not skip_bad:
+    if plan.error_count and not skip_bad:
         messages.error(request, _("有错误的行：请改正文件后重新上传，或选择跳过错误的行"))
         return redirect("imports:preview", token=token)
-    if plan.large and not confirm_amounts:
+    if plan.large_count and not confirm_amounts:
         messages.error(request, _("有金额超过10亿元的行：请核对，无误请勾选“确认金额无误”后再导入"))
         return redirect("imports:preview", token=token)
     job_args = {

@@ -19,7 +19,7 @@ from techmayor.core import audit, values
 from techmayor.core.models import AuditAction, AuditLog
 from techmayor.enterprises.imports import CREDIT_CODE, ENTERPRISE, REGION
 from techmayor.imports import lookups as L
-from techmayor.imports.credited import GROUP, NOTE, CreditedImport, members_field
+from techmayor.imports.credited import GROUP, LOOKUP, NOTE, CreditedImport, members_field
 from techmayor.imports.engine import Field, ImportContext, RowError, insert_rows, prepare, register
 
 from . import services
@@ -56,18 +56,21 @@ class VisitImport(CreditedImport):
         return {"enterprise": ref, "note": L.text(v, "note", "走访情况"), "needs": needs, "_region": region}
 
     def existing(self, ctx, keys):
-        """Visits of the batch by (enterprise, date), with their members and the text of their leads."""
+        """Visits of the batch by (enterprise, date), with their members and the text of their leads
+        (looked up by the keys' enterprises: an import asks a batch of rows at a time)."""
         from techmayor.needs.models import Lead
 
         wanted = {k for k in keys if k[0][0] == "id"}
         if not wanted:
             return {}
         found = {}
-        rows = Visit.objects.filter(batch=ctx.batch).values_list("pk", "enterprise_id", "date", "note")
-        for pk, enterprise_id, date, note in rows.iterator(chunk_size=5000):
-            key = (("id", enterprise_id), date.isoformat())
-            if key in wanted:
-                found[key] = SimpleNamespace(pk=pk, date=date, note=note, member_ids=set(), lead_texts=set())
+        enterprises = sorted({k[0][1] for k in wanted})
+        for start in range(0, len(enterprises), LOOKUP):
+            rows = Visit.objects.filter(batch=ctx.batch, enterprise_id__in=enterprises[start : start + LOOKUP])
+            for pk, enterprise_id, date, note in rows.values_list("pk", "enterprise_id", "date", "note"):
+                key = (("id", enterprise_id), date.isoformat())
+                if key in wanted:
+                    found[key] = SimpleNamespace(pk=pk, date=date, note=note, member_ids=set(), lead_texts=set())
         by_pk = {v.pk: v for v in found.values()}
         ids = list(by_pk)
         through = Visit.members.through

@@ -39,25 +39,25 @@ import json
 import lzma
 import marshal
 import struct
-import sys
 import tempfile
 from array import array
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
+import orjson
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
-from tqdm import tqdm
 
 from techmayor.core.audit import current_source
 from techmayor.core.errors import ApplicationError
 from techmayor.core.files import ImportRejected, ImportResult, is_compressed, open_file
 from techmayor.core.models import AuditAction, AuditLog
+from techmayor.core.progress import Meter
+from techmayor.core.progress import meter as pass_meter
 from techmayor.core.text import clean_text, formula_problem
 from techmayor.resources.choices import AchievementKind
 from techmayor.resources.models import Achievement
@@ -96,7 +96,11 @@ def _limit(field: str) -> int | None:
 def parse_line(line: str) -> dict:
     """One JSON line → the Achievement field values; ``ValueError`` says what is wrong."""
     try:
-        data = json.loads(line)
+        data = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        data = None  # json decides (what orjson refuses and json reads: NaN, huge numbers), with its messages
+    try:
+        data = json.loads(line) if data is None else data
     except json.JSONDecodeError as exc:
         raise ValueError(f"不是有效的 JSON（{exc.msg}，第 {exc.colno} 列）") from exc
     if not isinstance(data, dict):
@@ -125,46 +129,10 @@ def parse_line(line: str) -> dict:
     return values
 
 
-# ---------------------------------------------------------------- progress
-
-
-class _Meter:
-    """One pass's progress: a tqdm bar on stderr and, run as a job, the job card
-    (:class:`techmayor.core.jobs.Progress`: ``stage``, ``total``, ``__call__``)."""
-
-    def __init__(self, bar: tqdm, report=None) -> None:
-        self.bar = bar
-        self.report = report
-        self.done = 0
-
-    def add(self, n: int) -> None:
-        self.done += n
-        self.bar.update(n)
-        if self.report is not None:
-            self.report(self.done)
-
-
-@contextmanager
-def _meter(desc: str, *, total: int | None, unit: str, terminal: bool | None, report=None) -> Iterator[_Meter]:
-    if report is not None:
-        report.stage(desc)
-        report.total(total)
-    bar = tqdm(
-        total=total,
-        unit=unit,
-        unit_scale=unit == "B",
-        desc=desc,
-        file=sys.stderr,
-        disable=None if terminal is None else not terminal,
-    )
-    with bar:
-        yield _Meter(bar, report)
-
-
 # ---------------------------------------------------------------- reading
 
 
-def _lines(path: Path, meter: _Meter | None = None) -> Iterator[tuple[int, str]]:
+def _lines(path: Path, meter: Meter | None = None) -> Iterator[tuple[int, str]]:
     """``(line number, text)`` of the file's non-blank lines, read as bytes a line at a time (the
     meter counts the file's own bytes)."""
     pending = 0
@@ -224,7 +192,7 @@ _STAGED = ("external_id", *FIELDS)
 _FRAME = struct.Struct("<I")
 
 
-def _check(path: Path, stage: BinaryIO, meter: _Meter) -> _Check:
+def _check(path: Path, stage: BinaryIO, meter: Meter) -> _Check:
     """The first pass: parse and validate every line, stage the good ones (``marshal``, read back
     by the writing pass without parsing again) and find repeated ids in 12 bytes a line."""
     check = _Check()
@@ -356,6 +324,13 @@ def _existing(kind: str, ids: list[str]) -> dict[str, tuple]:
 # The columns a new achievement is inserted with (the others are NULL): staged values, then these.
 _INSERTED = (*_STAGED, "kind", "is_demo", "created_at", "updated_at", "created_by", "updated_by")
 _JSON = {i for i, f in enumerate(_STAGED) if f in ("keywords", "ipc")}
+_quote = json.encoder.encode_basestring  # json's own C quoting of a string (ensure_ascii=False)
+
+
+def _json_text(items: list[str]) -> str:
+    """``json.dumps(items, ensure_ascii=False)`` of a list of strings, the same text, without the
+    encoder's machinery per call."""
+    return "[" + ", ".join(map(_quote, items)) + "]"
 
 
 def _insert(rows: list[tuple]) -> None:
@@ -421,11 +396,11 @@ class _Writer:
     def _new(self, ext: str, values: list) -> tuple:
         staged = [ext, *values]
         for i in _JSON:
-            staged[i] = json.dumps(staged[i], ensure_ascii=False)
+            staged[i] = _json_text(staged[i])
         return (*staged, *self.tail)
 
 
-def _write(stage: BinaryIO, check: _Check, writer: _Writer, *, meter: _Meter) -> None:
+def _write(stage: BinaryIO, check: _Check, writer: _Writer, *, meter: Meter) -> None:
     """The second pass, inside the caller's transaction: the staged lines in batches of BATCH."""
     batch: list[tuple] = []
     for staged in _staged(stage):
@@ -467,7 +442,7 @@ def import_corpus(
         raise ApplicationError(f"找不到文件 {path}", field="file")
     size = None if is_compressed(path) else path.stat().st_size
     with tempfile.TemporaryFile(prefix="techmayor-corpus-") as stage:
-        with _meter(
+        with pass_meter(
             gettext("正在校验 %(name)s") % {"name": path.name}, total=size, unit="B", terminal=progress, report=report
         ) as meter:
             check = _check(path, stage, meter)
@@ -481,7 +456,7 @@ def import_corpus(
         follow = _Follow(_index_room() if sync_index else None)
         writer = _Writer(kind, user, Achievement.objects.filter(kind=kind).exists(), result, follow)
         with (
-            _meter(
+            pass_meter(
                 gettext("正在写入 %(name)s") % {"name": path.name},
                 total=check.records,
                 unit="条",
