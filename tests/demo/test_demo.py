@@ -369,7 +369,7 @@ def test_the_history_adds_a_closed_13th_batch_and_two_cities_current_batches(dem
     batches = {(b.city.name, b.number): b for b in Batch.objects.select_related("city")}
     assert set(batches) == {("常州市", 13), ("常州市", 14), ("无锡市", 14), ("苏州市", 14)}
     thirteenth = batches[("常州市", 13)]
-    assert (thirteenth.start_date, thirteenth.end_date) == (dt.date(2020, 8, 1), dt.date(2021, 7, 31))
+    assert (thirteenth.start_date, thirteenth.end_date) == (dt.date(2020, 8, 1), dt.date(2021, 5, 31))
     assert thirteenth.is_closed and not thirteenth.is_active
     assert all(b.is_active and b.start_date.year == 2021 for k, b in batches.items() if k != ("常州市", 13))
     assert [g.name for g in thirteenth.groups.all()] == [g.name for g in demo.batch.groups.all()]

@@ -1,4 +1,4 @@
-"""The demo's history: 常州市第十三批 (2020-08 – 2021-07, closed) and the 2021 batches of 无锡市 and 苏州市.
+"""The demo's history: 常州市第十三批 (2020-08 – 2021-05, closed) and the 2021 batches of 无锡市 and 苏州市.
 
 So that every comparison (a city's batches side by side, the cities of the province for a year, the map
 of Jiangsu) has something to show besides 常州市第十四批, whose records and figures stay exactly those of
@@ -49,7 +49,10 @@ from techmayor.scorecard import rollup
 
 from . import targets as tg
 from . import vocab as V
-from .plan import DEMO_TODAY, credit_code
+from .plan import DEMO_TODAY, MONTH_WEIGHTS, credit_code
+
+# The 14th batch's pace by month of tenure (August … May), the last month's kept for later months.
+TENURE_PACE = tuple(MONTH_WEIGHTS.values())
 
 PROVINCE = "江苏省"
 _PLAIN = (int, str, bool, type(None))  # values the database takes as they are
@@ -71,7 +74,7 @@ class HistoryBatch:
 
 HISTORY = (
     HistoryBatch(
-        "常州市", 13, dt.date(2020, 8, 1), dt.date(2021, 7, 31), True, 0.5, tuple(tg.GROUPS), 34, continuing=6,
+        "常州市", 13, dt.date(2020, 8, 1), dt.date(2021, 5, 31), True, 0.5, tuple(tg.GROUPS), 34, continuing=6,
         partners=("常州大学", "江苏理工学院", "常州工学院", "东南大学", "南京工业大学", "江南大学", "河海大学"),
     ),
     HistoryBatch(
@@ -253,12 +256,16 @@ class _BatchWriter:
         self.partners = [owner.universities[n] for n in [*spec.partners, *self.rng.sample(others, 10)]]
 
     def day(self, after: dt.date | None = None) -> dt.date:
-        """A working day of the batch's term (after ``after`` when given), not after the demo's today."""
+        """A working day of the batch's term (after ``after`` when given), not after the demo's today, at
+        the pace of the 14th batch's months of tenure (slow on arrival and at the Spring Festival): the
+        targets' forecasts learn a batch's shape from the city's past batches."""
         start = max(after or self.arrival, self.arrival)
         span = max((self.last - start).days, 0)
-        for _ in range(4):
+        for _ in range(40):
             day = start + dt.timedelta(days=self.rng.randint(0, span))
-            if day.weekday() < 5:
+            month = (day.year - self.spec.start.year) * 12 + day.month - self.spec.start.month
+            pace = TENURE_PACE[min(month, len(TENURE_PACE) - 1)]
+            if day.weekday() < 5 and self.rng.random() * max(TENURE_PACE) <= pace:
                 return day
         return day
 
