@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from techmayor.core.admin import ReadOnlyModelAdmin
 
-from .models import FigureCell, RollupState
+from .models import CountyRanking, FigureCell, RollupState
 
 
 @admin.register(FigureCell)
@@ -18,3 +18,11 @@ class FigureCellAdmin(ReadOnlyModelAdmin):
 class RollupStateAdmin(ReadOnlyModelAdmin):
     list_display = ("batch", "built_at")
     list_select_related = ("batch__city",)
+
+
+@admin.register(CountyRanking)
+class CountyRankingAdmin(ReadOnlyModelAdmin):
+    """Switched on the comparison pages by the region's administrators (audited), not here."""
+
+    list_display = ("region", "enabled", "updated_at")
+    list_select_related = ("region",)

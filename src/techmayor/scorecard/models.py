@@ -44,8 +44,8 @@ class RollupState(models.Model):
 
 class CountyRanking(BaseModel):
     """Whether a city or a province ranks its counties (县（市、区）) on the comparison pages, the exports
-    and the command line. Off by default (without a row): figures are then listed in the order of the
-    division codes, with no rank anywhere. Switched by that city's or province's administrators, audited
+    and the command line. Off by default (without a row): counties are then neither listed nor
+    ranked anywhere. Switched by that city's or province's administrators, audited
     (``services.county_ranking_set``; docs/decisions/0026-county-ranking.md)."""
 
     region = models.OneToOneField(
