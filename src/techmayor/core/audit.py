@@ -157,7 +157,15 @@ def record(
 ) -> AuditLog:
     if after is None and action != AuditAction.DELETE:
         after = snapshot(instance)
-    entry = AuditLog.objects.create(
+    entry = _entry(action=action, instance=instance, actor=actor, before=before, after=after, note=note)
+    entry.save(force_insert=True)
+    collected(entry)
+    return entry
+
+
+def _entry(*, action: str, instance: models.Model, actor, before: dict | None, after: dict | None, note: str):
+    """The audit row of one change, unsaved: with the source and the note of the surrounding block."""
+    return AuditLog(
         actor=actor if getattr(actor, "pk", None) else None,
         source=_source.get(),
         action=action,
@@ -168,30 +176,16 @@ def record(
         after=after,
         note="；".join(n for n in (_note.get(), note) if n)[:255],
     )
-    collected(entry)
-    return entry
 
 
 def record_many(
     *, action: str, instances: list[models.Model], actor=None, notes: list[str], batch_size: int = 500
 ) -> list[AuditLog]:
     """:func:`record` for many records at once (``core.services.create_records``), one row each."""
-    actor = actor if getattr(actor, "pk", None) else None
-    prefix = _note.get()
     entries = AuditLog.objects.bulk_create(
         [
-            AuditLog(
-                actor=actor,
-                source=_source.get(),
-                action=action,
-                model=instance._meta.label_lower,
-                object_id=str(instance.pk),
-                object_repr=str(instance)[:255],
-                before=None,
-                after=snapshot(instance, m2m=False),
-                note="；".join(n for n in (prefix, note) if n)[:255],
-            )
-            for instance, note in zip(instances, notes, strict=True)
+            _entry(action=action, instance=i, actor=actor, before=None, after=snapshot(i, m2m=False), note=note)
+            for i, note in zip(instances, notes, strict=True)
         ],
         batch_size=batch_size,
     )
