@@ -8,6 +8,9 @@ RUN_STAMP := $(VENV)/.installed-run-$(HASH)
 STAMP := $(VENV)/.installed-dev-$(HASH)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Byte-code caches are written whatever the shell says: without them every process of `make run` and of the
+# tests (the server, the worker, each command a test runs) compiles the whole platform again, about 4 s each.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test test-api-fuzz test-postgres test-jobs-redis lint format bench bench-corpus bench-load bench-province venv demo clean serve
 
@@ -32,12 +35,14 @@ $(NODE_STAMP): package.json package-lock.json
 
 venv: $(STAMP) $(NODE_STAMP)
 
-# Create the environment, migrate the embedded SQLite database, load the demo when the
+# Create the environment (the Python packages and the front-end ones side by side), migrate the embedded
+# SQLite database (an empty one gets its schema in one step: core/management/commands/migrate.py), load the demo when the
 # database is empty (these writers run without DEBUG, which would log every SQL query), and serve
 # on 127.0.0.1:8000 with a background-job worker beside it (stopped with the server). The matching
 # index, when missing, is built beside the server starting up: need pages show their matches as soon
 # as it is written.
-run: $(RUN_STAMP) $(NODE_STAMP)
+run:
+	@$(MAKE) --no-print-directory -j2 $(RUN_STAMP) $(NODE_STAMP)
 	$(BIN)/techmayor migrate --noinput
 	$(BIN)/techmayor demo --if-empty
 	DEBUG=1 $(BIN)/techmayor run_huey --quiet & worker=$$!; \
