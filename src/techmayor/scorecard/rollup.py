@@ -437,10 +437,18 @@ def _cells_of_records(code: str, source: Metric, **lookup) -> set[Cell]:
     return {(code, b, g, d) for b, g, d in rows if b is not None and g is not None and d is not None}
 
 
+def _any_built() -> bool:
+    """Whether any batch's cells are kept. Asked on every save of a watched record, so in plain SQL:
+    the ORM's query building cost more than the query (a fifth of the demo's queries)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {RollupState._meta.db_table} LIMIT 1")
+        return cursor.fetchone() is not None
+
+
 def cells_of(instance) -> set[Cell]:
     """The cells the records depending on ``instance`` fall in, as the database holds them now."""
     entries = watched()[0].get(type(instance), ())
-    if not entries or instance.pk is None or not RollupState.objects.exists():
+    if not entries or instance.pk is None or not _any_built():
         return set()
     cells: set[Cell] = set()
     for code, source, prefix in entries:
@@ -460,7 +468,7 @@ def _after(sender, instance, raw=False, **kwargs):
 
 
 def _m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
-    if action not in ("pre_clear", "post_add", "post_remove", "post_clear") or not RollupState.objects.exists():
+    if action not in ("pre_clear", "post_add", "post_remove", "post_clear") or not _any_built():
         return
     cells: set[Cell] = set()
     for code, source, prefix, field in watched()[1].get(sender, ()):

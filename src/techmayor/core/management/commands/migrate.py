@@ -92,9 +92,7 @@ class Command(migrate.Command):
         # Django's historical models do, such as auth's many-to-many tables, whose ids the migrations make
         # big integers. Auto-created many-to-many tables come with the model that declares them.
         final = executor.loader.project_state(executor.loader.graph.leaf_nodes()).apps
-        models = [
-            m for m in final.get_models() if m._meta.managed and not m._meta.proxy and not m._meta.swapped
-        ]
+        models = [m for m in final.get_models() if m._meta.managed and not m._meta.proxy and not m._meta.swapped]
         with connection.schema_editor() as editor:  # one transaction: all of it or nothing
             for model in [*models, executor.recorder.Migration]:
                 editor.create_model(model)
