@@ -1,6 +1,7 @@
 """The demo generator: 常州市第十四批科技镇长团 reproduces every figure of the seed article.
 
-The demo is built once for the module, inside a transaction that is rolled back when the module
+The demo is built once for the module (whose tests include the briefing's and the targets' checks on it,
+``briefing_on_the_demo`` and ``targets_on_the_demo``), inside a transaction that is rolled back when the module
 is done, so other test modules never see it. It is built as on a fresh clone: with
 ``TECHMAYOR_SHARED_DIR`` pointing at nowhere, and watched (by an audit hook on ``open``) to read
 nothing from ``../shared``: everything it needs ships in ``techmayor/data``.
@@ -44,6 +45,11 @@ from techmayor.resources.models import Achievement, Expert, Platform, University
 from techmayor.roster.models import Member, Tenure
 from techmayor.scorecard.metrics import SCORECARD_METRICS, Scope, value
 from techmayor.scorecard.services import scorecard
+
+# The briefing's and the targets' checks on the demo run in this module, on the demo it builds once:
+# building it takes most of a minute.
+from tests.demo.briefing_on_the_demo import *  # noqa: F403
+from tests.demo.targets_on_the_demo import *  # noqa: F403
 
 pytestmark = pytest.mark.django_db
 

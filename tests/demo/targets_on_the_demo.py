@@ -2,7 +2,7 @@
 behind pace — and the forecast tried on the demo: cut at 2022-01-31, forecast to 2022-05-31, compared with
 what the demo reached, its error printed per metric by ``techmayor targets backtest``.
 
-The demo is built once for the module inside a transaction rolled back at the end (as in tests/demo).
+Run by tests/demo/test_demo.py on the demo it builds once (its fixture ``demo``).
 """
 
 import datetime as dt
@@ -11,11 +11,7 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
-from techmayor.demo.builder import build_demo
-from techmayor.demo.plan import DEFAULT_SEED
 from techmayor.demo.target_book import METRICS, TARGETS
 from techmayor.scorecard.briefing import briefing
 from techmayor.targets.backtest import backtest, summary
@@ -23,17 +19,13 @@ from techmayor.targets.models import Target
 from techmayor.targets.selectors import progress_list
 
 pytestmark = pytest.mark.django_db
+__all__ = [
+    "test_the_demo_briefing_says_met_early_and_the_share_of_each_target",
+    "test_the_demo_targets_tell_the_story",
+    "test_the_forecast_on_the_demo_cut_at_january_is_within_half_of_what_was_reached",
+]
 DEMO_DAY = dt.date(2022, 5, 11)
 CUT, TO = dt.date(2022, 1, 31), dt.date(2022, 5, 31)
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(SHARED_DIR=tmp_path_factory.mktemp("no-shared")):
-            result = build_demo(seed=DEFAULT_SEED)
-        yield result
-        transaction.set_rollback(True)
 
 
 def test_the_demo_targets_tell_the_story(demo):

@@ -1,7 +1,7 @@
 """The briefing of the demo (常州市第十四批): the seed's totals exactly, one section per group, and every
 rounded figure in agreement with the scorecard under the rounding policy, as .docx and as .pdf.
 
-The demo is built once for the module inside a transaction rolled back at the end (as in tests/demo).
+Run by tests/demo/test_demo.py on the demo it builds once (the fixtures ``demo`` and ``card`` are there).
 """
 
 import datetime as dt
@@ -10,13 +10,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from docx import Document as Docx
 from pypdf import PdfReader
 
-from techmayor.demo.builder import build_demo
-from techmayor.demo.plan import DEFAULT_SEED
 from techmayor.roster.models import Group
 from techmayor.scorecard.briefing import briefing
 from techmayor.scorecard.metrics import METRICS
@@ -25,6 +21,14 @@ from techmayor.scorecard.services import scorecard
 from tests.scorecard.test_rounding import holds
 
 pytestmark = pytest.mark.django_db
+__all__ = [
+    "draft",
+    "meeting_card",
+    "test_every_figure_agrees_with_the_scorecard_under_the_policy",
+    "test_one_section_per_group_in_the_batchs_order",
+    "test_roster_and_totals_sentences_are_the_seeds",
+    "test_the_docx_and_pdf_of_the_demo",
+]
 UNTIL = dt.date(2022, 5, 11)  # the day of the exchange meeting the seed reports
 SEED_TOTALS = (
     "组织产学研专场活动83场次，挂钩服务企业567家（其中高新技术企业152家），协助引进科创平台13家，"
@@ -34,16 +38,7 @@ SEED_ROSTER = "常州市第十四批科技镇长团分4个支团共37名成员�
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(SHARED_DIR=tmp_path_factory.mktemp("no-shared")):
-            result = build_demo(seed=DEFAULT_SEED)
-        yield result
-        transaction.set_rollback(True)
-
-
-@pytest.fixture(scope="module")
-def card(demo, django_db_blocker):
+def meeting_card(demo, django_db_blocker):
     with django_db_blocker.unblock():
         return scorecard(batch=demo.batch, end=UNTIL)
 
@@ -71,14 +66,14 @@ def test_one_section_per_group_in_the_batchs_order(draft):
     assert "规模3亿元" in draft.sections[6].text  # 武进团's fund
 
 
-def test_every_figure_agrees_with_the_scorecard_under_the_policy(draft, card, demo, django_db_blocker):
+def test_every_figure_agrees_with_the_scorecard_under_the_policy(draft, meeting_card, demo, django_db_blocker):
     with django_db_blocker.unblock():
         names = dict(Group.objects.filter(batch=demo.batch).values_list("pk", "name"))
     assert len(draft.figures) > 60
     for figure in draft.figures:
         query = parse_qs(urlparse(figure.url).query)
         assert query["end"] == ["2022-05-11"]
-        values = card["groups"][names[int(query["group"][0])]] if "group" in query else card["totals"]
+        values = meeting_card["groups"][names[int(query["group"][0])]] if "group" in query else meeting_card["totals"]
         assert figure.value == values[figure.code] != 0
         assert figure.rendered.text == render(figure.code, values[figure.code], figure.rendered.unit).text
         assert holds(values[figure.code], figure.rendered.text), figure
