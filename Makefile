@@ -70,9 +70,11 @@ test: $(STAMP) $(NODE_STAMP)
 test-api-fuzz: $(STAMP)
 	$(BIN)/python -m tests.api.fuzz
 
-# The same suite on the local PostgreSQL (database `test`, user postgres, trust auth).
+# The same suite on the local PostgreSQL (database `test`, user postgres, trust auth), except the browser
+# tests: they check what the pages do in Chromium, which does not depend on the database (the pages' queries
+# are the view tests' on PostgreSQL too).
 test-postgres: $(STAMP) $(NODE_STAMP)
-	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest -n 2 --dist loadfile
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest -n 2 --dist loadfile --ignore=tests/browser
 
 # The job tests against the Redis at 127.0.0.1:6379: huey's Redis storage and a real worker process.
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
