@@ -102,6 +102,24 @@ def test_an_admin_of_another_city_cannot_enter_late(client, world):
     assert login(client, other).get(url("report", "create") + f"?batch={world.past.pk}").status_code == 403
 
 
+def test_the_provinces_administrator_enters_late_as_they_correct_and_another_provinces_does_not(client, world):
+    """Who may correct a closed batch may enter into it late: its city's and its province's administrators."""
+    from techmayor.accounts.choices import Role
+    from techmayor.roster.selectors import batch_read_only
+    from tests.factories import RegionFactory
+    from tests.web.conftest import account
+
+    province = world.users.prov_admin
+    assert late_entry_batches(province) == [world.past] and not batch_read_only(province, world.past)
+    c = login(client, province)
+    assert c.post(url("report", "create") + f"?batch={world.past.pk}", report_data(world)).status_code == 302
+    assert Report.objects.get(title="补录的调研报告").batch == world.past
+    zhejiang = RegionFactory(name="浙江省", level="province", code="330000", parent=None)
+    other = account("zj_admin_late", (Role.PROVINCE_ADMIN, {"region": zhejiang}))
+    assert late_entry_batches(other) == [] and batch_read_only(other, world.past) is (world.past.closed_at is not None)
+    assert login(client, other).get(url("report", "create") + f"?batch={world.past.pk}").status_code == 403
+
+
 def test_a_visit_is_entered_late_through_the_quick_log(client, world):
     c = login(client, world.users.admin)
     create = url("visit", "create") + f"?batch={world.past.pk}"

@@ -46,7 +46,16 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import get_language, gettext
 
 from techmayor.accounts.choices import Role
-from techmayor.accounts.scopes import NOTHING, PROVINCE_ROLES, Paths, active_roles, administers, has_role, scope_q
+from techmayor.accounts.scopes import (
+    NOTHING,
+    PROVINCE_ROLES,
+    Paths,
+    active_roles,
+    admin_city_ids,
+    administers,
+    has_role,
+    scope_q,
+)
 from techmayor.core import clock
 from techmayor.core.cache import cached
 from techmayor.core.models import Region, RegionLevel
@@ -211,13 +220,14 @@ def write_context(user, batch: Batch | None = None) -> WriteContext | None:
 
 def late_entry_batches(user) -> list[Batch]:
     """The past (closed) batches ``user`` may enter records into late: those of the cities they
-    administer (superusers: every city), no longer active and already begun, newest first."""
+    administer, as the city's or the province's administrator (superusers: every city), no longer
+    active and already begun, newest first. The same people as may correct a closed batch
+    (:func:`batch_read_only`)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     closed = Batch.objects.filter(is_active=False, start_date__lte=clock.today()).select_related("city")
     if not user.is_superuser:
-        cities = [a.region_id for a in active_roles(user) if a.role == Role.CITY_ADMIN and a.region_id]
-        closed = closed.filter(city_id__in=cities)
+        closed = closed.filter(city_id__in=admin_city_ids(user))
     return list(closed.order_by("city_id", "-start_date"))
 
 
