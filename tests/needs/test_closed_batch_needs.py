@@ -84,3 +84,30 @@ def test_an_administrator_corrects_a_closed_batchs_need_and_it_is_audited(client
     assert need.title == "管理员更正的标题"
     log = AuditLog.objects.filter(model="needs.need", object_id=str(need.pk), action="update").latest("id")
     assert log.actor == world.users["admin"]
+
+
+def test_a_lead_of_a_closed_batchs_visit_becomes_a_need_of_the_next_batch_credited_to_who_continues():
+    """The enterprise still needs help after the handover: its lead converts into the current batch,
+    credited to the visit's members who serve in it (not to those who left, who are not its members)."""
+    import datetime as dt
+
+    from techmayor.ledger.services import visit_log
+    from techmayor.needs.choices import LeadSource
+    from techmayor.needs.services import lead_convert, lead_create
+    from tests.factories import BatchFactory, EnterpriseFactory, GroupFactory, TenureFactory
+
+    world = build_world()  # open here: the visit is logged in the 14th batch, then it closes
+    old = world.liyang.batch
+    stays, leaves = world.members["credited"], world.members["owner"]
+    visit = visit_log(batch=old, group=world.liyang, enterprise=EnterpriseFactory(region=world.town_ly),
+                      date=dt.date(2022, 1, 9), members=[stays, leaves])  # fmt: skip
+    lead = lead_create(source=LeadSource.VISIT, raw_text="企业想找高校做检测", visit=visit)
+    batch_close(batch=old, note="第十四批结束")
+    new = BatchFactory(city=old.city, number=15, start_date=dt.date(2022, 6, 1), end_date=dt.date(2023, 5, 31))
+    group = GroupFactory(batch=new, name="溧阳团", district=world.liyang.district)
+    TenureFactory(member=stays, group=group, batch=new, start_date=new.start_date)
+
+    need = lead_convert(lead=lead, group=group, enterprise=visit.enterprise, title="检测", description="检测需求",
+                        date=dt.date(2022, 6, 8))  # fmt: skip
+    assert (need.batch, need.group, need.lead) == (new, group, lead)
+    assert list(need.members.all()) == [stays]

@@ -488,7 +488,9 @@ def lead_convert(
     }
     if advance_to not in steps:
         raise ApplicationError(gettext("转为需求后的状态只能是待核实、待审核或已发布"), field="advance_to")
-    members = list(lead.visit.members.all()) if lead.visit_id else []
+    # Credited to the visit's members who serve in the need's batch: a lead collected in a batch that
+    # has since closed becomes a need of the current one, where some of them may not serve any more.
+    members = list(lead.visit.members.filter(tenures__batch=group.batch).distinct()) if lead.visit_id else []
     need = need_create(
         batch=group.batch,
         group=group,
