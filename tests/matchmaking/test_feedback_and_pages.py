@@ -145,11 +145,25 @@ def test_declining_through_the_page(client, world, indexed):
     assert MatchFeedback.objects.count() == 1
 
 
-def test_the_section_says_when_there_is_no_index(client, world, pool):
+def test_without_an_index_the_section_says_what_happens_next_never_an_empty_card(client, world, pool):
+    from techmayor.core.models import Job, JobStatus
+
     need = a_need(world)
+    url = reverse("matchmaking:need_matches", args=[need.pk])
     client.force_login(world.users["admin"])
-    html = client.get(reverse("matchmaking:need_matches", args=[need.pk])).content.decode()
-    assert "匹配索引尚未建立" in html
+    html = client.get(url).content.decode()
+    # an administrator is offered the build, which posts to the index page's rebuild
+    assert "匹配索引尚未建立" in html and "建立匹配索引" in html
+    assert f'action="{reverse("matchmaking:index")}"' in html
+    client.force_login(world.users["member"])
+    html = client.get(url).content.decode()
+    assert "请联系市管理员建立匹配索引" in html and "建立匹配索引</button>" not in html
+    # while a build is queued or running, everyone is told so
+    Job.objects.create(kind=services.INDEX_JOB, label="重建匹配索引", status=JobStatus.RUNNING)
+    for who in ("member", "admin"):
+        client.force_login(world.users[who])
+        html = client.get(url).content.decode()
+        assert "匹配索引正在建立（进行中）" in html and "建立匹配索引</button>" not in html, who
 
 
 def test_pool_search(client, world, indexed):

@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext
 
 from techmayor.core import clock
-from techmayor.core.models import RegionLevel
+from techmayor.core.models import Job, JobStatus, RegionLevel
 from techmayor.matching.members import MemberHit, MemberProfile, recommend_members
 from techmayor.matching.ranker import Feedback, Hit, Matcher, SearchContext
 from techmayor.matching.routing import Route, route
@@ -22,7 +22,7 @@ from techmayor.resources.models import Achievement, Expert, University
 from techmayor.roster.selectors import visible_member_ids
 
 from .models import MatchFeedback, MatchTarget
-from .services import matcher_get, need_text
+from .services import INDEX_JOB, matcher_get, need_text
 
 PAST_NEEDS = 10  # a member's most recent owned needs that count as experience
 
@@ -349,3 +349,9 @@ def pool_search(*, q: str, k: int = 20, matcher: Matcher | None = None) -> Match
     results.achievements = _attach(matcher.search(q, target="achievements", k=k), MatchTarget.ACHIEVEMENT, {})
     results.experts = _attach(matcher.search(q, target="experts", k=min(k, 10)), MatchTarget.EXPERT, {})
     return results
+
+
+def index_build_unfinished() -> Job | None:
+    """The index build waiting or running in the job queue, if any (what a need page without an
+    index tells its reader instead of an empty card)."""
+    return Job.objects.filter(kind=INDEX_JOB, status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).order_by("-pk").first()

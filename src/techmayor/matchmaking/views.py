@@ -37,12 +37,16 @@ def _need(request, pk):
 
 
 def _section(request, need, error: str = ""):
+    results = selectors.need_matches(need=need, k=SECTION_K, user=request.user)
     return render(
         request,
         "matchmaking/_need_matches.html",
         {
             "need": need,
-            "results": selectors.need_matches(need=need, k=SECTION_K, user=request.user),
+            "results": results,
+            # without an index: the build under way, or a button for whoever may start one
+            "index_build": None if results.available else selectors.index_build_unfinished(),
+            "can_build_index": not results.available and has_role(request.user, Role.CITY_ADMIN),
             "reasons": DeclineReason.choices,
             "error": error,
             # a completed or cancelled need, or one the reader may not judge (a closed batch's, for most)
