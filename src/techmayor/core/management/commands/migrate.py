@@ -2,13 +2,12 @@
 
 On an empty database (no table at all) with every migration to apply, replaying the migrations one
 by one spends most of its time re-rendering historical model states (16 s of a 90 s ``make run``).
-Instead the schema is created in one transaction from the models as the migrations leave them,
-rendered once, every migration of the
-plan is recorded as applied, and the data steps that a fresh database needs are run; the signals
-(content types, permissions) are sent as ``migrate`` sends them. ``make lint`` checks that the
-models and the migrations agree (``makemigrations --check``) and ``tests/core/test_migrate_fresh.py``
-that both ways give the same tables, columns, constraints, indexes and migration records
-(decision 0011, "Later").
+Instead the schema is created in one transaction from the models as the migrations leave them
+(rendered once), every migration of the plan is recorded as applied, and the data step a fresh
+database needs is run; the signals (content types, permissions) are sent as ``migrate`` sends them.
+``make lint`` checks that the models and the migrations agree (``makemigrations --check``) and
+``tests/core/test_migrate_fresh.py`` that both ways give the same tables, columns, constraints,
+indexes and migration records (decision 0011, "A fresh database in one step").
 
 Anything else (a database with tables, an app or migration named, ``--fake``, ``--plan`` …) is
 Django's migrate unchanged, as is ``--from-migrations`` on an empty database. So is a plan holding
@@ -52,7 +51,7 @@ def unknown_data_steps(plan) -> list[str]:
 
 
 class Command(migrate.Command):
-    help = migrate.Command.help + " An empty database gets its schema from the models in one step."
+    help = migrate.Command.help + " An empty database gets its schema in one step."
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
@@ -102,7 +101,7 @@ class Command(migrate.Command):
             call_command("createcachetable", database=connection.alias, verbosity=0)
         if verbosity >= 1:
             self.stdout.write(
-                f"Empty database: created {len(models)} models' tables from the models and recorded "
+                f"Empty database: created the tables of {len(models)} models as the migrations leave them and recorded "
                 f"{len(plan)} migrations as applied (--from-migrations replays them)."
             )
         emit_post_migrate_signal(verbosity, interactive, connection.alias, stdout=self.stdout, apps=apps, plan=plan)
