@@ -1,0 +1,128 @@
+"""List pages of province and city roles over a province of several cities and batches (the benchmark's
+builder on the test world): the same number of queries at every page size, the same rows in the same order
+as the scope read record by record, and a count that stops at a bound without hiding later pages."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bench.province_build import build_province
+from techmayor.accounts.scopes import scope_q
+from techmayor.core import lists
+from techmayor.core.models import Region, RegionLevel
+from techmayor.ledger.models import Visit
+from techmayor.ledger.selectors import PATHS
+from techmayor.needs.models import Need
+from techmayor.needs.selectors import need_paths
+from techmayor.needs.services import need_create
+from tests.factories import RegionFactory
+from tests.web.conftest import build_world
+
+pytestmark = pytest.mark.django_db
+DAY = dt.date(2021, 9, 1)
+
+
+def another_city(name: str, code: str, province: Region) -> Region:
+    city = RegionFactory(name=name, level=RegionLevel.CITY, parent=province, code=code)
+    district = RegionFactory(name=f"{name[:2]}区", level=RegionLevel.DISTRICT, parent=city, code=f"{code[:4]}02")
+    RegionFactory(name=f"{name[:2]}镇", level=RegionLevel.TOWN, parent=district)
+    return city
+
+
+@pytest.fixture
+def province():
+    """常州市 and two more cities, three batches each, every batch holding copies of the test world's
+    records (with a few more needs): more than a page of 20 needs from nine batches of three cities."""
+    world = build_world()
+    for n in range(3):
+        need_create(batch=world.batch, group=world.liyang, enterprise=world.e_ly, title=f"振动检测{n}",
+                    description="振动检测", date=DAY, members=[world.ly_a])  # fmt: skip
+    root = world.batch.city.parent
+    another_city("无锡市", "320200", root)
+    another_city("徐州市", "320300", root)
+    build_province(template=world.batch, province=root, cities=3, batches=3, records=2000, log=lambda m: None)
+    return world
+
+
+def page(client, path):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code == 200
+    return response, len(ctx.captured_queries)
+
+
+def shown(response) -> list[int]:
+    return [obj.pk for obj in response.context["page"].object_list]
+
+
+@pytest.mark.parametrize("who", ["prov_admin", "prov_leader", "admin"])
+def test_the_need_list_costs_the_same_queries_at_20_and_100_rows_from_several_batches_and_cities(login, province, who):
+    client = login(getattr(province.users, who))
+    client.get("/needs/?per_page=20")  # warm up (session, content types)
+    small, few = page(client, "/needs/?per_page=20")
+    big, many = page(client, "/needs/?per_page=100")
+    assert len(shown(big)) > len(shown(small)) == 20
+    rows = Need.objects.filter(pk__in=shown(big)).order_by()
+    cities = {"prov_admin": 3, "prov_leader": 3, "admin": 1}[who]
+    assert rows.values("batch__city").distinct().count() == cities
+    assert rows.values("batch").distinct().count() > cities  # several batches of each city
+    assert many == few
+
+
+@pytest.mark.parametrize("who", ["prov_admin", "prov_leader", "admin", "leader", "m_ly", "gl_ly"])
+def test_the_lists_show_the_rows_of_the_scope_in_date_order(login, province, who):
+    """The need and visit lists give the rows and the order (-date, -id) of the records checked one by one
+    against the reader's cities (readers of whole cities), or of the scope's sub-query (everyone)."""
+    user = getattr(province.users, who)
+    client = login(user)
+    whole = {"prov_admin": None, "prov_leader": None, "admin": province.batch.city_id, "leader": province.batch.city_id}
+    for model, path, paths in ((Need, "/needs/", need_paths(user)), (Visit, "/ledger/visits/", PATHS[Visit])):
+        response = client.get(f"{path}?per_page=100")
+        listed = shown(response)
+        ordered = model.objects.select_related("batch").order_by("-date", "-id")
+        by_subquery = [r.pk for r in ordered.filter(pk__in=model.objects.filter(scope_q(user, paths)).values("pk"))]
+        assert listed == by_subquery[:100], (who, path)
+        assert response.context["page"].paginator.count == len(by_subquery) > 0
+        if who in whole:
+            one_by_one = [r.pk for r in ordered if whole[who] in (None, r.batch.city_id)]
+            assert by_subquery == one_by_one, (who, path)
+
+
+def test_a_count_past_the_bound_says_so_and_the_later_pages_stay_reachable(login, province, monkeypatch):
+    monkeypatch.setattr(lists, "COUNT_BOUND", 30)
+    client = login(province.users.prov_admin)
+    total = Need.objects.count()
+    assert total > 60
+    first = client.get("/needs/?per_page=20")
+    paginator = first.context["page"].paginator
+    assert (paginator.exact, paginator.count_label, paginator.pages_label) == (False, "30+", "2+")
+    assert "共 30+ 条" in first.content.decode()
+    assert "第 1 / 2+ 页" in first.content.decode()
+    # Each page counts as far as it reaches: page 2 knows of page 3, and so on to the real last page.
+    last = (total + 19) // 20
+    seen = set(shown(first))
+    for number in range(2, last + 1):
+        response = client.get(f"/needs/?per_page=20&page={number}")
+        assert response.context["page"].number == number
+        assert response.context["page"].has_next() == (number < last)
+        seen |= set(shown(response))
+    assert len(seen) == total
+    beyond = client.get(f"/needs/?per_page=20&page={last + 5}")
+    assert beyond.context["page"].number == last and beyond.context["page"].paginator.exact
+    assert beyond.context["page"].paginator.count == total
+
+
+def test_the_visit_list_counts_with_the_bound_and_hides_the_last_page_link(login, province, monkeypatch):
+    monkeypatch.setattr(lists, "COUNT_BOUND", 30)
+    client = login(province.users.prov_admin)
+    assert Visit.objects.count() > 60
+    html = client.get("/ledger/visits/?per_page=10").content.decode()
+    assert ">30+</span>" in html and "1 / 4+" in html
+    assert "最后一页" not in html and "下一页" in html
+    few = Visit.objects.filter(batch=province.batch).count()
+    assert 10 < few <= 30
+    small = client.get(f"/ledger/visits/?per_page=10&batch={province.batch.pk}")
+    assert small.context["page"].paginator.count == few  # fewer rows than the bound: an exact count
+    assert "最后一页" in small.content.decode() and f">{few}</span>" in small.content.decode()
