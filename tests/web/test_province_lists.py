@@ -112,6 +112,8 @@ def test_a_count_past_the_bound_says_so_and_the_later_pages_stay_reachable(login
         assert response.context["page"].has_next() == (number < last)
         seen |= set(shown(response))
     assert len(seen) == total
+    for absurd in ("9" * 40, "-3", "1e5", "二"):
+        assert client.get(f"/needs/?per_page=20&page={absurd}").status_code == 200
     beyond = client.get(f"/needs/?per_page=20&page={last + 5}")
     assert beyond.context["page"].number == last and beyond.context["page"].paginator.exact
     assert beyond.context["page"].paginator.count == total

@@ -15,6 +15,7 @@ from django.utils.functional import cached_property
 PAGE_SIZES = (10, 20, 50, 100)
 DEFAULT_PAGE_SIZE = 20
 COUNT_BOUND = 10_000
+MAX_PAGE = 10**9
 
 
 def page_size(request) -> int:
@@ -40,7 +41,8 @@ class BoundedPaginator(Paginator):
 
     def get_page(self, number):
         try:
-            self.wanted = max(1, int(number))
+            # A page past the last gives the last; a number past any table is not passed to LIMIT whole.
+            self.wanted = min(max(1, int(number)), MAX_PAGE)
         except (TypeError, ValueError):
             self.wanted = 1
         return super().get_page(number)
