@@ -82,7 +82,10 @@ def _template() -> None:
     if not _phase("state", url).get("template"):
         print(f"  building the demo into {TEMPLATE_DB} (once; minutes)", flush=True)
         _run([_techmayor(), "demo", "--if-empty"], url)
-    if _phase("state", url).get("cities", 0) < 13:
+    state = _phase("state", url)
+    if state.get("cities", 0) < 13 or state.get("cities_without_districts", 1):
+        # The demo names every city of the province (its map) but gives districts only to those it
+        # fills; the province's divisions come from the national list (idempotent).
         _run([_techmayor(), "load_regions", "--province", PROVINCE], url)
 
 
@@ -236,6 +239,9 @@ def _state() -> dict:
         return {
             "template": Batch.objects.filter(city__name=CITY, number=BATCH).exists(),
             "cities": Region.objects.filter(parent__name=PROVINCE, level=RegionLevel.CITY).count(),
+            "cities_without_districts": Region.objects.filter(parent__name=PROVINCE, level=RegionLevel.CITY)
+            .exclude(children__level=RegionLevel.DISTRICT)
+            .count(),
             "batches": batches.count(),
             "credited_records": sum(m.objects.filter(batch__in=batches).count() for m in credited_models()),
         }

@@ -92,7 +92,8 @@ def _districts(city: Region) -> list[Region]:
 
 
 def _roster(template: Batch, cities: list[Region], numbers: list[int], rng: random.Random) -> list[Batch]:
-    """Every (city, number) batch, made where missing, with groups, members and tenures."""
+    """Every (city, number) batch, made where missing, with groups, members and tenures; a batch that exists
+    with fewer groups or members than the template (the demo's other cities) is topped up to its size."""
     existing = {(b.city_id, b.number): b for b in Batch.objects.filter(city__in=cities, number__in=numbers)}
     template_groups = Group.objects.filter(batch=template).count()
     template_members = Tenure.objects.filter(batch=template).count()
@@ -115,21 +116,27 @@ def _roster(template: Batch, cities: list[Region], numbers: list[int], rng: rand
             )
     Batch.objects.bulk_create(made)
     made = list(Batch.objects.filter(pk__in=[b.pk for b in made]).select_related("city"))
+    kept = [b for b in existing.values() if b.pk != template.pk]
+    group_counts = _counts(Group.objects.filter(batch__in=kept))
+    member_counts = _counts(Tenure.objects.filter(batch__in=kept))
     groups = []
-    for batch in made:
+    for batch in [*made, *kept]:
         districts = _districts(batch.city) or [None]
-        for i in range(max(len(districts), template_groups)):
+        have = group_counts.get(batch.pk, 0)
+        wanted = template_groups if have else max(len(districts), template_groups)
+        for i in range(have, wanted):
             district = districts[i % len(districts)]
             suffix = f"{i // len(districts) + 1}" if i >= len(districts) else ""
             groups.append(Group(batch=batch, name=f"{district.name}支团{suffix}", district=district))
     Group.objects.bulk_create(groups)
     by_batch = defaultdict(list)
-    for group in Group.objects.filter(batch__in=made).order_by("pk"):
+    for group in Group.objects.filter(batch__in=[*made, *kept]).order_by("pk"):
         by_batch[group.batch_id].append(group)
     people, tenures = [], []
-    for batch in made:
-        count = max(rng.randint(*MEMBERS), template_members)
-        for i in range(count):
+    for batch in [*made, *kept]:
+        have = member_counts.get(batch.pk, 0)
+        count = max(rng.randint(*MEMBERS), template_members) if not have else template_members
+        for i in range(have, count):
             people.append((batch, i, Member(name=f"{batch.city.name[:2]}{batch.number}批团员{i + 1}")))
     Member.objects.bulk_create([m for _, _, m in people], batch_size=5000)
     for batch, i, member in people:
@@ -146,6 +153,10 @@ def _roster(template: Batch, cities: list[Region], numbers: list[int], rng: rand
         )
     Tenure.objects.bulk_create(tenures, batch_size=5000)
     return [*existing.values(), *made]
+
+
+def _counts(queryset) -> dict[int, int]:
+    return dict(queryset.values("batch").annotate(n=models.Count("pk")).values_list("batch", "n"))
 
 
 # --- what the template names: enterprises and regions, mapped to each city's own -----------------------
@@ -448,12 +459,14 @@ def build_province(
         per_batch = max(1, round(records / len(province_batches) / size))
         log(f"template {template}: {size:,} credited records; {len(province_batches)} batches × {per_batch} copies")
         copies, c = [], 0
+        # Links to enterprises are copied once into each batch that has none yet (the demo's other batches
+        # hold their own).
+        linked = set(EnterpriseLink.objects.filter(batch__in=province_batches).values_list("batch_id", flat=True))
         for batch in sorted(province_batches, key=lambda b: (b.city_id, b.number)):
             years = batch.start_date.year - template.start_date.year
             for k in range(per_batch - 1 if batch.pk == template.pk else per_batch):
-                copies.append(
-                    (c, batch.pk, batch.city_id, years, f"{years:+d} years", int(k == 0 and batch.pk != template.pk))
-                )
+                initial = int(k == 0 and batch.pk not in linked)
+                copies.append((c, batch.pk, batch.city_id, years, f"{years:+d} years", initial))
                 c += 1
         columns = "c integer, batch_id integer, city_id integer, years integer, shift varchar(20), initial integer"
         _temp("pb_copy", columns, copies)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import Q
 
 from techmayor.core.models import Region, RegionLevel
@@ -20,7 +21,7 @@ from .choices import Role
 class Paths:
     """Lookups from a model to the anchors of scopes (None where the model has no such link)."""
 
-    city: str | None = None  # to the city Region, e.g. "batch__city"
+    city: str | None = None  # to the city Region through the batch, e.g. "batch__city"
     region: str | None = None  # to the Region the record lies in (town/park/district), e.g. "enterprise__region"
     group: str | None = None  # to the Group, e.g. "group"
     member: str | None = None  # to the Member(s) credited, e.g. "members"
@@ -128,19 +129,43 @@ def scope_q(user, paths: Paths) -> Q:
     return q
 
 
+WHOLE_CITY_ROLES = (Role.CITY_ADMIN, Role.LEADER, *PROVINCE_ROLES)
+
+
+def single_valued(user, paths: Paths) -> bool:
+    """Whether ``scope_q(user, paths)`` follows only foreign keys (no record can match twice), so that it
+    may filter a list directly instead of through a sub-query of primary keys: superusers, and readers of
+    whole cities on a model reached through its batch."""
+    if getattr(user, "is_superuser", False):
+        return True
+    roles = active_roles(user)
+    return bool(roles) and bool(paths.city) and all(a.role in WHOLE_CITY_ROLES for a in roles)
+
+
+def _in_batches_of(city_path: str, cities: Q) -> Q:
+    """Records whose batch lies in ``cities`` (a condition on the batch's city), as a condition on the
+    record's own batch column (``batch_id IN (SELECT id FROM batch WHERE …)``): no join of every record to
+    its batch and city, and an index on the batch column serves it."""
+    batch_path = city_path.removesuffix("__city")
+    if batch_path == city_path:
+        raise ValueError(f"Paths.city must reach the city through a batch (…__city), not {city_path!r}")
+    batches = apps.get_model("roster", "Batch").objects.filter(cities).values("pk")
+    return Q(**{f"{batch_path}__in": batches})
+
+
 def _role_q(assignment, user, paths: Paths) -> Q:
     role = assignment.role
     if role in PROVINCE_ROLES:
         province = assignment.region_id
         if paths.city:
-            return Q(**{f"{paths.city}__parent": province})
+            return _in_batches_of(paths.city, Q(city__parent=province))
         if paths.region:
             inside = Region.objects.filter(regions_within_q(province)).values("pk")
             return Q(**{f"{paths.region}__in": inside})
         return NOTHING
     if role in (Role.CITY_ADMIN, Role.LEADER):
         if paths.city:
-            return Q(**{paths.city: assignment.region})
+            return _in_batches_of(paths.city, Q(city=assignment.region_id))
         if paths.region:
             return Q(**{f"{paths.region}__in": regions_under(assignment.region)})
         return NOTHING

@@ -6,14 +6,15 @@ The FilterSets only narrow a queryset; the data scope is applied before, by the 
 from __future__ import annotations
 
 import django_filters
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
 from techmayor.core import clock
 from techmayor.core.models import live_related
 from techmayor.matchmaking.models import MatchLevel
-from techmayor.roster.models import Batch, Group, Member
+from techmayor.roster.models import Batch, Group, Member, Tenure
+from techmayor.roster.selectors import visible_groups_q
 
 from .choices import CollaboratorStatus, LeadSource, LeadStatus, NeedKind, NeedState, Urgency
 from .models import STALE_AFTER, Lead, Need
@@ -130,6 +131,26 @@ class NeedFilterSet(StrictFilterSet):
     def __init__(self, data=None, queryset=None, *, user=None, **kwargs):
         super().__init__(data=data, queryset=queryset, **kwargs)
         self.user = user
+        if user is not None:
+            self._choices_of(user)
+
+    def _choices_of(self, user) -> None:
+        """The batches, groups and owners offered are those of the batches whose groups the user reads
+        (not every city's: a province holds thousands of groups and members)."""
+        batches = Batch.objects.filter(pk__in=Group.objects.filter(visible_groups_q(user)).values("batch"))
+        self.filters["batch"].queryset = batches.select_related("city").order_by("-start_date")
+        self.filters["group"].queryset = (
+            Group.objects.filter(batch__in=batches)
+            .select_related("batch")
+            .only("name", "batch__number")
+            .order_by("-batch__number", "id")
+        )
+        owns = Need.objects.filter(owner=OuterRef("pk"))
+        self.filters["owner"].queryset = (
+            Member.objects.filter(Exists(owns), pk__in=Tenure.objects.filter(batch__in=batches).values("member"))
+            .only("name")
+            .order_by("name")
+        )
 
     def filter_text(self, queryset, name, value):
         value = (value or "").strip()

@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from techmayor.accounts.choices import Role
-from techmayor.accounts.scopes import Paths, active_roles, has_role, scope_q
+from techmayor.accounts.scopes import Paths, active_roles, has_role, scope_q, single_valued
 from techmayor.core import clock
 from techmayor.core.cache import cached
 from techmayor.core.models import Attachment, AuditAction, AuditLog
@@ -50,8 +50,12 @@ def need_paths(user) -> Paths:
 
 
 def need_visible(user) -> QuerySet[Need]:
-    """The needs ``user`` may read (a subquery keeps rows unique however many joins the scope needs)."""
-    scoped = Need.objects.filter(scope_q(user, need_paths(user))).values("pk")
+    """The needs ``user`` may read (a subquery keeps rows unique however many joins the scope needs; a
+    scope of whole cities filters the batch column directly)."""
+    paths = need_paths(user)
+    if single_valued(user, paths):
+        return Need.objects.filter(scope_q(user, paths))
+    scoped = Need.objects.filter(scope_q(user, paths)).values("pk")
     return Need.objects.filter(pk__in=scoped)
 
 
@@ -68,12 +72,14 @@ def lead_visible(user) -> QuerySet[Lead]:
 # ---------------------------------------------------------------- needs
 
 
-def need_filterset(*, user, data=None) -> NeedFilterSet:
-    queryset = (
-        need_visible(user)
-        .select_related("enterprise", "group__batch", "owner", "region", "lead", "match_summary")
-        .order_by("-date", "-id")
-    )
+# What the list page shows of each need. The export and the API read more (the lead, the region); the
+# page joins no more than it shows: each join costs PostgreSQL's planner more than reading the page does.
+PAGE_RELATED = ("enterprise", "group", "owner", "match_summary")
+EXPORT_RELATED = ("enterprise", "group__batch", "owner", "region", "lead", "match_summary")
+
+
+def need_filterset(*, user, data=None, related: tuple[str, ...] = EXPORT_RELATED) -> NeedFilterSet:
+    queryset = need_visible(user).select_related(*related).order_by("-date", "-id")
     return NeedFilterSet(data=data or None, queryset=queryset, user=user)
 
 

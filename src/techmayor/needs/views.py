@@ -10,7 +10,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +26,7 @@ from techmayor.core.errors import ApplicationError
 from techmayor.core.exports import download
 from techmayor.core.forms import WithdrawForm, styled
 from techmayor.core.history import entries_of
+from techmayor.core.lists import paginate
 from techmayor.core.models import Region
 from techmayor.core.submissions import once
 from techmayor.enterprises.models import Enterprise
@@ -55,16 +55,9 @@ from .models import IntakeChannel, Lead, Need, NeedCollaborator, OutcomeRound
 from .policy_views import policy_section
 from .state_machine import REASON_REQUIRED
 
-PAGE_SIZES = (10, 20, 50, 100)
-
 
 def _page(request, queryset):
-    try:
-        per_page = int(request.GET.get("per_page", 20))
-    except ValueError:
-        per_page = 20
-    per_page = per_page if per_page in PAGE_SIZES else 20
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return paginate(request, queryset)
 
 
 def _query_without_page(request) -> str:
@@ -93,7 +86,7 @@ def _detail(need) -> HttpResponse:
 
 @login_required
 def need_list(request):
-    filterset = selectors.need_filterset(user=request.user, data=request.GET)
+    filterset = selectors.need_filterset(user=request.user, data=request.GET, related=selectors.PAGE_RELATED)
     styled(filterset.form)  # Bootstrap classes on the filter selects
     page = _page(request, filterset.qs)
     context = {

@@ -30,7 +30,12 @@ def visible_groups(request):
     user = _user(request)
     if user is None:
         return Group.objects.none()
-    return Group.objects.filter(visible_groups_q(user)).select_related("batch").order_by("-batch__start_date", "id")
+    return (
+        Group.objects.filter(visible_groups_q(user))
+        .select_related("batch")
+        .only("name", "batch__number", "batch__city_id", "batch__start_date")
+        .order_by("-batch__start_date", "id")
+    )
 
 
 def visible_members(request):
@@ -38,7 +43,7 @@ def visible_members(request):
     if user is None:
         return Member.objects.none()
     groups = Group.objects.filter(visible_groups_q(user))
-    return Member.objects.filter(pk__in=groups.values("tenures__member")).order_by("name")
+    return Member.objects.filter(pk__in=groups.values("tenures__member")).only("name").order_by("name")
 
 
 def visible_batches(request):

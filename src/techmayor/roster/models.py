@@ -198,8 +198,10 @@ class CreditedRecord(Withdrawable, BaseModel):
         abstract = True
         ordering = ["-date", "-id"]
         # The scorecard's cells are kept per batch, group and day: each write recounts its day's cells
-        # through this index (named per table by Django).
-        indexes = [models.Index(fields=["batch", "group", "date"])]
+        # through the first index (named per table by Django). The second serves a list of one batch's
+        # records newest first (``?batch=``) without reading every later batch's rows by date
+        # (docs/decisions/0028-the-province-at-scale.md, "List pages at scale").
+        indexes = [models.Index(fields=["batch", "group", "date"]), models.Index(fields=["batch", "date", "id"])]
 
     def clean(self):
         _check_group_in_batch(self)

@@ -158,7 +158,7 @@ def _drill_records(request, code):
 def drill(request, code):
     """The records behind one figure (``metrics.records``), limited to those the reader may read."""
     metric, scope, records, columns, url, total = _drill_records(request, code)
-    page = paginate(request, records)
+    page = paginate(request, records, exact=True)  # compared with the figure's total
     start, end = scope.period
     context = {
         "metric": metric,
