@@ -348,12 +348,11 @@ def pool_counts(pool, max_records: int = 50_000) -> dict[str, LabelCounts]:
         return {}
     stride = max(1, -(-n // max(max_records, 1)))
     n_words = len(pool.words)
-    fdoc, fterm, ftf = pool.forward
-    bdoc, bterm, btf = pool.bigram
-    fm, bm = fdoc % stride == 0, bdoc % stride == 0
-    doc = np.concatenate([fdoc[fm], bdoc[bm]]).astype(np.int64)
-    feat = np.concatenate([fterm[fm].astype(np.int64), bterm[bm].astype(np.int64) + n_words])
-    tf = np.concatenate([ftf[fm], btf[bm]]).astype(np.float64)
+    fdoc, fterm, ftf = pool.sample("forward", stride)
+    bdoc, bterm, btf = pool.sample("bigram", stride)
+    doc = np.concatenate([fdoc, bdoc]).astype(np.int64)
+    feat = np.concatenate([fterm.astype(np.int64), bterm.astype(np.int64) + n_words])
+    tf = np.concatenate([ftf, btf]).astype(np.float64)
     sampled = np.zeros(n, dtype=bool)
     sampled[doc] = True  # sampled documents with at least one feature
     n_features = n_words + len(pool.bigrams)
