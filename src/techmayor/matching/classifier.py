@@ -350,9 +350,11 @@ def pool_counts(pool, max_records: int = 50_000) -> dict[str, LabelCounts]:
     n_words = len(pool.words)
     fdoc, fterm, ftf = pool.sample("forward", stride)
     bdoc, bterm, btf = pool.sample("bigram", stride)
-    doc = np.concatenate([fdoc, bdoc]).astype(np.int64)
-    feat = np.concatenate([fterm.astype(np.int64), bterm.astype(np.int64) + n_words])
+    # int32 positions (scipy stores the matrices' indices as int32 anyway); float64 weights
+    doc = np.concatenate([fdoc, bdoc]).astype(np.int32)
+    feat = np.concatenate([fterm, bterm.astype(np.int64) + n_words]).astype(np.int32)
     tf = np.concatenate([ftf, btf]).astype(np.float64)
+    del fdoc, fterm, ftf, bdoc, bterm, btf
     sampled = np.zeros(n, dtype=bool)
     sampled[doc] = True  # sampled documents with at least one feature
     n_features = n_words + len(pool.bigrams)
@@ -368,9 +370,9 @@ def pool_counts(pool, max_records: int = 50_000) -> dict[str, LabelCounts]:
         used = np.zeros(n_features, dtype=bool)
         used[pfeat] = True
         ufeat = np.flatnonzero(used)
-        row = (np.cumsum(used) - 1)[pfeat]
+        row = (np.cumsum(used, dtype=np.int32) - 1)[pfeat]
         ulab = np.flatnonzero(np.bincount(label, minlength=len(labels)))
-        col_of = np.full(len(labels), -1, dtype=np.int64)
+        col_of = np.full(len(labels), -1, dtype=np.int32)
         col_of[ulab] = np.arange(len(ulab))
         counts = sp.csr_matrix((weight, (row, col_of[label])), shape=(len(ufeat), len(ulab)), dtype=np.float64)
         d_lab, d_w = docs_of
@@ -384,19 +386,22 @@ def pool_counts(pool, max_records: int = 50_000) -> dict[str, LabelCounts]:
 
     out: dict[str, LabelCounts] = {}
     for space in ("category", "discipline"):
-        codes = np.asarray(pool.single[space]).astype(np.int64)
+        codes = np.asarray(pool.single[space]).astype(np.int32)
         labelled = sampled & (codes > 0)  # code 0 is the empty label
         keep = labelled[doc]
         if keep.any():
             docs = np.flatnonzero(labelled)
+            kept_doc = doc[keep]
             out[space] = counted(
-                doc[keep],
+                kept_doc,
                 feat[keep],
                 tf[keep],
-                codes[doc[keep]],
+                codes[kept_doc],
                 pool.labels[space],
                 (codes[docs], np.ones(len(docs))),
             )
+            del kept_doc
+        del keep
     ipc_codes, ipc_ptr = pool.ipc
     values = pool.labels["ipc"]
     classes = sorted({ipc_class(v) for v in values} - {""})
