@@ -383,6 +383,35 @@ class _Accumulator:
             spill.finish()
 
 
+class _StringSpill:
+    """A column of strings (the documents' ids or titles) appended to a file as UTF-8 as they come,
+    their byte lengths kept; saved as the doc store's blob and offsets (what :func:`_blob` gives)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fh = open(path, "wb")  # noqa: SIM115 (closed by save)
+        self._sizes: list[np.ndarray] = []
+        self.n = 0
+
+    def extend(self, strings: Sequence[str]) -> None:
+        encoded = [s.encode("utf-8") for s in strings]
+        self._fh.write(b"".join(encoded))
+        self._sizes.append(np.array([len(e) for e in encoded], dtype=np.int64))
+        self.n += len(encoded)
+
+    def save(self, blob_path: Path, offsets_path: Path) -> None:
+        self._fh.close()
+        offsets = np.zeros(self.n + 1, dtype=np.int64)
+        if self._sizes:
+            np.cumsum(np.concatenate(self._sizes), out=offsets[1:])
+        blob = _NpyWriter(blob_path, np.uint8, int(offsets[-1]))
+        with open(self.path, "rb") as fh:
+            while piece := fh.read(1 << 24):
+                blob.write(np.frombuffer(piece, dtype=np.uint8))
+        blob.close()
+        np.save(offsets_path, offsets)
+
+
 class _NpyWriter:
     """A 1-D ``.npy`` file written piece by piece: the header ``np.save`` writes for an array of
     ``length`` items of ``dtype``, then the items as they come (the same bytes as ``np.save``)."""
@@ -1187,8 +1216,7 @@ def build_index(
             lab["kind"].code(k)
         lab["discipline"].code("")
         lab["category"].code("")
-        ids: list[str] = []
-        titles: list[str] = []
+        ids, titles = _StringSpill(spill_dir / "ids"), _StringSpill(spill_dir / "titles")
         single: dict[str, list[np.ndarray]] = {k: [] for k in _SINGLE}
         multi: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {k: [] for k in _MULTI}
         seen: set[str] = set()
@@ -1196,7 +1224,7 @@ def build_index(
 
         def take(chunk: _Chunk) -> None:
             meta = chunk.meta
-            base = len(ids)
+            base = ids.n
             for j, ext in enumerate(meta["ids"]):
                 if ext in seen:  # a repeated external id: the first record wins, later rows are hidden
                     hidden.append(base + j)
@@ -1318,16 +1346,11 @@ def build_index(
             tfs.write(np.minimum(tf, 65535))
         terms.close()
         tfs.close()
-        shutil.rmtree(spill_dir)
         docs = tmp / "docs"
         docs.mkdir()
         for name, strings in (("ids", ids), ("titles", titles)):
-            blob, off = _blob(strings)
-            np.save(docs / f"{name}.npy", np.frombuffer(blob, dtype=np.uint8))
-            np.save(docs / f"{name}_off.npy", off)
-            del blob, off
-        ids.clear()
-        titles.clear()
+            strings.save(docs / f"{name}.npy", docs / f"{name}_off.npy")
+        shutil.rmtree(spill_dir)
 
         for name, column in columns.items():
             np.save(docs / f"{name}.npy", column)
