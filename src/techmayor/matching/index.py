@@ -385,7 +385,7 @@ class _Accumulator:
 
 class _StringSpill:
     """A column of strings (the documents' ids or titles) appended to a file as UTF-8 as they come,
-    their byte lengths kept; saved as the doc store's blob and offsets (what :func:`_blob` gives)."""
+    their byte lengths kept; saved as the doc store's blob (``uint8``) and offsets (``int64``, n + 1)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -541,13 +541,6 @@ def _save_bm25s(path: Path, indptr: np.ndarray, num_docs: int, vocab: Mapping | 
 
 
 # --- doc store --------------------------------------------------------------------------------
-
-
-def _blob(strings: Sequence[str]) -> tuple[bytes, np.ndarray]:
-    enc = [s.encode("utf-8") for s in strings]
-    off = np.zeros(len(enc) + 1, dtype=np.int64)
-    np.cumsum([len(e) for e in enc], out=off[1:]) if enc else None
-    return b"".join(enc), off
 
 
 class _StringColumn:
