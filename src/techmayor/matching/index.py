@@ -293,8 +293,8 @@ def _analyse_chunk(texts: list[tuple[str, list[str], str]], analyzer: Analyzer |
 # turn is scored and converted to CSC and appended to the field's files.  So the peak is one
 # bucket, not the pool, and the files are the ones the whole-pool conversion wrote, byte for byte.
 
-_BLOCK_POSTINGS = 4_000_000  # postings read from a spill at a time
-_RANGE_POSTINGS = 8_000_000  # postings of one bucket of consecutive terms (one term may exceed it)
+_BLOCK_POSTINGS = 2_000_000  # postings read from a spill at a time
+_RANGE_POSTINGS = 4_000_000  # postings of one bucket of consecutive terms (one term may exceed it)
 _POSTING = np.dtype([("doc", "<i4"), ("term", "<i4"), ("tf", "<i4")])  # a bucket file's records
 
 
@@ -1325,6 +1325,8 @@ def build_index(
                 acc.spills[f], tmp / "fields" / f, len(vocab), n_docs, saved_vocab, params, spill_dir / "buckets"
             )
             del saved_vocab
+        del vocab
+        acc.word_vocab, acc.bigram_vocab = {}, {}  # written; not held while the index is loaded back
         parts["postings"] = time.perf_counter() - t_fields
         t_write = time.perf_counter()
         # forward index: the spill is in row order (the order of terms within a row is irrelevant)
