@@ -350,10 +350,11 @@ def pool_counts(pool, max_records: int = 50_000) -> dict[str, LabelCounts]:
     n_words = len(pool.words)
     fdoc, fterm, ftf = pool.sample("forward", stride)
     bdoc, bterm, btf = pool.sample("bigram", stride)
-    # int32 positions (scipy stores the matrices' indices as int32 anyway); float64 weights
+    # int32 throughout (scipy stores the matrices' indices as int32 anyway); the weights become
+    # float64 only for the postings a label space counts
     doc = np.concatenate([fdoc, bdoc]).astype(np.int32)
     feat = np.concatenate([fterm, bterm.astype(np.int64) + n_words]).astype(np.int32)
-    tf = np.concatenate([ftf, btf]).astype(np.float64)
+    tf = np.concatenate([ftf, btf]).astype(np.int32)
     del fdoc, fterm, ftf, bdoc, bterm, btf
     sampled = np.zeros(n, dtype=bool)
     sampled[doc] = True  # sampled documents with at least one feature
@@ -365,8 +366,8 @@ def pool_counts(pool, max_records: int = 50_000) -> dict[str, LabelCounts]:
         pairs = np.stack([keys >> 21, keys & 0x1FFFFF], axis=1).astype("<u4").view("<U2").ravel().tolist()
         return [pool.words[i] for i in words] + ["#" + b for b in pairs]
 
-    def counted(pdoc: np.ndarray, pfeat: np.ndarray, weight: np.ndarray, label: np.ndarray, labels, docs_of):
-        """Counts from postings already expanded to (document, feature, weight × tf, label)."""
+    def counted(pfeat: np.ndarray, weight: np.ndarray, label: np.ndarray, labels, docs_of):
+        """Counts from postings already expanded to (feature, weight × tf, label)."""
         used = np.zeros(n_features, dtype=bool)
         used[pfeat] = True
         ufeat = np.flatnonzero(used)
@@ -391,16 +392,13 @@ def pool_counts(pool, max_records: int = 50_000) -> dict[str, LabelCounts]:
         keep = labelled[doc]
         if keep.any():
             docs = np.flatnonzero(labelled)
-            kept_doc = doc[keep]
             out[space] = counted(
-                kept_doc,
                 feat[keep],
-                tf[keep],
-                codes[kept_doc],
+                tf[keep].astype(np.float64),
+                codes[doc[keep]],
                 pool.labels[space],
                 (codes[docs], np.ones(len(docs))),
             )
-            del kept_doc
         del keep
     ipc_codes, ipc_ptr = pool.ipc
     values = pool.labels["ipc"]
@@ -422,5 +420,5 @@ def pool_counts(pool, max_records: int = 50_000) -> dict[str, LabelCounts]:
             offset = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)
             pos = start[doc[rep]] + offset
             w = 1.0 / per_doc[pdoc]
-            out["ipc"] = counted(doc[rep], feat[rep], tf[rep] * w[pos], pcls[pos], classes, (pcls, w))
+            out["ipc"] = counted(feat[rep], tf[rep] * w[pos], pcls[pos], classes, (pcls, w))
     return out
