@@ -13,7 +13,8 @@ Layout of an index directory::
 
 The main segment is a set of bm25s sparse score matrices (docs × terms, CSC), built by a
 chunked, vectorised builder that computes exactly bm25s's Lucene BM25 (a test checks this
-against ``bm25s.BM25.index``) without holding Python token lists for the whole corpus, and
+against ``bm25s.BM25.index``) without holding Python token lists or the postings of the whole
+corpus (they are spilled to disk and each field is built a range of terms at a time), and
 saved in bm25s's own format, so ``bm25s.BM25.load(..., mmap=True)`` loads it without
 re-tokenising.  Word fields share one vocabulary; the bigram field has its own.
 
