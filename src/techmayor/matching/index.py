@@ -1325,6 +1325,7 @@ def build_index(
             field_meta[f] = _write_field(
                 acc.spills[f], tmp / "fields" / f, len(vocab), n_docs, saved_vocab, params, spill_dir / "buckets"
             )
+            shutil.rmtree(acc.spills[f].path)  # written: its spill's disk space is freed at once
             del saved_vocab
         del vocab
         acc.word_vocab, acc.bigram_vocab = {}, {}  # written; not held while the index is loaded back
