@@ -348,12 +348,14 @@ def pool_counts(pool, max_records: int = 50_000) -> dict[str, LabelCounts]:
         return {}
     stride = max(1, -(-n // max(max_records, 1)))
     n_words = len(pool.words)
-    fdoc, fterm, ftf = pool.forward
-    bdoc, bterm, btf = pool.bigram
-    fm, bm = fdoc % stride == 0, bdoc % stride == 0
-    doc = np.concatenate([fdoc[fm], bdoc[bm]]).astype(np.int64)
-    feat = np.concatenate([fterm[fm].astype(np.int64), bterm[bm].astype(np.int64) + n_words])
-    tf = np.concatenate([ftf[fm], btf[bm]]).astype(np.float64)
+    fdoc, fterm, ftf = pool.sample("forward", stride)
+    bdoc, bterm, btf = pool.sample("bigram", stride)
+    # int32 throughout (scipy stores the matrices' indices as int32 anyway); the weights become
+    # float64 only for the postings a label space counts
+    doc = np.concatenate([fdoc, bdoc]).astype(np.int32)
+    feat = np.concatenate([fterm, bterm.astype(np.int64) + n_words]).astype(np.int32)
+    tf = np.concatenate([ftf, btf]).astype(np.int32)
+    del fdoc, fterm, ftf, bdoc, bterm, btf
     sampled = np.zeros(n, dtype=bool)
     sampled[doc] = True  # sampled documents with at least one feature
     n_features = n_words + len(pool.bigrams)
@@ -364,14 +366,14 @@ def pool_counts(pool, max_records: int = 50_000) -> dict[str, LabelCounts]:
         pairs = np.stack([keys >> 21, keys & 0x1FFFFF], axis=1).astype("<u4").view("<U2").ravel().tolist()
         return [pool.words[i] for i in words] + ["#" + b for b in pairs]
 
-    def counted(pdoc: np.ndarray, pfeat: np.ndarray, weight: np.ndarray, label: np.ndarray, labels, docs_of):
-        """Counts from postings already expanded to (document, feature, weight × tf, label)."""
+    def counted(pfeat: np.ndarray, weight: np.ndarray, label: np.ndarray, labels, docs_of):
+        """Counts from postings already expanded to (feature, weight × tf, label)."""
         used = np.zeros(n_features, dtype=bool)
         used[pfeat] = True
         ufeat = np.flatnonzero(used)
-        row = (np.cumsum(used) - 1)[pfeat]
+        row = (np.cumsum(used, dtype=np.int32) - 1)[pfeat]
         ulab = np.flatnonzero(np.bincount(label, minlength=len(labels)))
-        col_of = np.full(len(labels), -1, dtype=np.int64)
+        col_of = np.full(len(labels), -1, dtype=np.int32)
         col_of[ulab] = np.arange(len(ulab))
         counts = sp.csr_matrix((weight, (row, col_of[label])), shape=(len(ufeat), len(ulab)), dtype=np.float64)
         d_lab, d_w = docs_of
@@ -385,19 +387,19 @@ def pool_counts(pool, max_records: int = 50_000) -> dict[str, LabelCounts]:
 
     out: dict[str, LabelCounts] = {}
     for space in ("category", "discipline"):
-        codes = np.asarray(pool.single[space]).astype(np.int64)
+        codes = np.asarray(pool.single[space]).astype(np.int32)
         labelled = sampled & (codes > 0)  # code 0 is the empty label
         keep = labelled[doc]
         if keep.any():
             docs = np.flatnonzero(labelled)
             out[space] = counted(
-                doc[keep],
                 feat[keep],
-                tf[keep],
+                tf[keep].astype(np.float64),
                 codes[doc[keep]],
                 pool.labels[space],
                 (codes[docs], np.ones(len(docs))),
             )
+        del keep
     ipc_codes, ipc_ptr = pool.ipc
     values = pool.labels["ipc"]
     classes = sorted({ipc_class(v) for v in values} - {""})
@@ -418,5 +420,5 @@ def pool_counts(pool, max_records: int = 50_000) -> dict[str, LabelCounts]:
             offset = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)
             pos = start[doc[rep]] + offset
             w = 1.0 / per_doc[pdoc]
-            out["ipc"] = counted(doc[rep], feat[rep], tf[rep] * w[pos], pcls[pos], classes, (pcls, w))
+            out["ipc"] = counted(feat[rep], tf[rep] * w[pos], pcls[pos], classes, (pcls, w))
     return out

@@ -13,7 +13,8 @@ Layout of an index directory::
 
 The main segment is a set of bm25s sparse score matrices (docs × terms, CSC), built by a
 chunked, vectorised builder that computes exactly bm25s's Lucene BM25 (a test checks this
-against ``bm25s.BM25.index``) without holding Python token lists for the whole corpus, and
+against ``bm25s.BM25.index``) without holding Python token lists or the postings of the whole
+corpus (they are spilled to disk and each field is built a range of terms at a time), and
 saved in bm25s's own format, so ``bm25s.BM25.load(..., mmap=True)`` loads it without
 re-tokenising.  Word fields share one vocabulary; the bigram field has its own.
 
@@ -282,16 +283,89 @@ def _analyse_chunk(texts: list[tuple[str, list[str], str]], analyzer: Analyzer |
 
 
 # --- the main segment builder ---------------------------------------------------------------
+#
+# Peak memory (decision 0030, "Peak memory"): the builder never holds the pool's postings.  Each
+# chunk's (term, tf) arrays are appended, per field, to files in a spill directory as the chunk
+# arrives; the documents stay implicit (chunks arrive in row order and each chunk's postings are
+# grouped by row, so a posting count per document is enough to give every posting its row back).
+# A field is then built from its spill alone: one pass counts the document frequencies (they give
+# the CSC column offsets before any posting is placed), a second one sorts the postings into
+# buckets of consecutive terms of at most ``_RANGE_POSTINGS`` postings each, and each bucket in
+# turn is scored and converted to CSC and appended to the field's files.  So the peak is one
+# bucket, not the pool, and the files are the ones the whole-pool conversion wrote, byte for byte.
+
+_BLOCK_POSTINGS = 2_000_000  # postings read from a spill at a time
+_RANGE_POSTINGS = 4_000_000  # postings of one bucket of consecutive terms (one term may exceed it)
+_POSTING = np.dtype([("doc", "<i4"), ("term", "<i4"), ("tf", "<i4")])  # a bucket file's records
+
+
+class _Spill:
+    """One field's postings on disk, in row order: term ids and term frequencies (int32 files),
+    and in memory the number of postings and the field's length of each document."""
+
+    def __init__(self, path: Path) -> None:
+        path.mkdir(parents=True)
+        self.path = path
+        self._term = open(path / "term", "wb")  # noqa: SIM115 (closed by finish)
+        self._tf = open(path / "tf", "wb")  # noqa: SIM115
+        self._per_doc: list[np.ndarray] = []
+        self._lengths: list[np.ndarray] = []
+        self.n_postings = 0
+
+    def add(self, n_docs: int, fc: _FieldChunk, term: np.ndarray) -> None:
+        """A chunk's postings (``term``: global ids of ``fc.term``), grouped by row as ``fc.doc`` is."""
+        self._per_doc.append(np.bincount(fc.doc, minlength=n_docs).astype(np.int32))
+        self._lengths.append(fc.length.astype(np.int32, copy=False))
+        term.astype(np.int32, copy=False).tofile(self._term)
+        fc.tf.astype(np.int32, copy=False).tofile(self._tf)
+        self.n_postings += len(term)
+
+    def finish(self) -> None:
+        self._term.close()
+        self._tf.close()
+        self.per_doc = np.concatenate(self._per_doc) if self._per_doc else np.zeros(0, dtype=np.int32)
+        self.lengths = np.concatenate(self._lengths) if self._lengths else np.zeros(0, dtype=np.int32)
+        self._per_doc, self._lengths = [], []
+        self.offsets = np.zeros(len(self.per_doc) + 1, dtype=np.int64)
+        np.cumsum(self.per_doc, out=self.offsets[1:])
+
+    def blocks(self, size: int | None = None) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """``(doc, term, tf)`` of whole documents, about ``size`` postings at a time, in row order."""
+        size = size or _BLOCK_POSTINGS
+        n_docs = len(self.per_doc)
+        with open(self.path / "term", "rb") as term_fh, open(self.path / "tf", "rb") as tf_fh:
+            start = 0
+            while start < n_docs:
+                end = int(np.searchsorted(self.offsets, self.offsets[start] + size, side="right")) - 1
+                end = min(n_docs, max(end, start + 1))
+                count = int(self.offsets[end] - self.offsets[start])
+                doc = np.repeat(np.arange(start, end, dtype=np.int32), self.per_doc[start:end])
+                yield doc, np.fromfile(term_fh, np.int32, count), np.fromfile(tf_fh, np.int32, count)
+                start = end
+
+    def sample(self, stride: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(doc, term, tf)`` of every ``stride``-th document."""
+        parts = [(d[keep], t[keep], f[keep]) for d, t, f in self.blocks() for keep in [d % stride == 0]]
+        if not parts:
+            empty = np.zeros(0, dtype=np.int32)
+            return empty, empty, empty
+        return tuple(np.concatenate(p) for p in zip(*parts, strict=True))  # type: ignore[return-value]
+
+    def df(self, n_terms: int) -> np.ndarray:
+        """Document frequency of each term (a document's postings have distinct terms)."""
+        df = np.zeros(n_terms, dtype=np.int64)
+        for _, term, _ in self.blocks():
+            df += np.bincount(term, minlength=n_terms)
+        return df
 
 
 class _Accumulator:
-    """Collects chunks with global vocabularies; produces CSC score matrices."""
+    """Maps chunks to global vocabularies and spills their postings (see :class:`_Spill`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, spill_dir: Path) -> None:
         self.word_vocab: dict[str, int] = {}
         self.bigram_vocab: dict[int, int] = {}  # bigram key → id
-        self.parts: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {f: [] for f in (*FIELDS, "forward")}
-        self.lengths: dict[str, list[np.ndarray]] = {f: [] for f in (*FIELDS, "forward")}
+        self.spills = {name: _Spill(spill_dir / name) for name in (*FIELDS, "forward")}
         self.n_docs = 0
 
     def add(self, chunk: _Chunk) -> None:
@@ -302,22 +376,75 @@ class _Accumulator:
         items = [*((f, chunk.fields[f], wlut) for f in WORD_FIELDS), (BIGRAM_FIELD, chunk.fields[BIGRAM_FIELD], blut)]
         items.append(("forward", chunk.forward, wlut))
         for name, fc, lut in items:
-            self.parts[name].append(((fc.doc + self.n_docs).astype(np.int32), lut[fc.term], fc.tf))
-            self.lengths[name].append(fc.length)
+            self.spills[name].add(chunk.n_docs, fc, lut[fc.term])
         self.n_docs += chunk.n_docs
 
-    def field_arrays(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        parts = self.parts[name]
-        if parts:
-            doc = np.concatenate([p[0] for p in parts])
-            term = np.concatenate([p[1] for p in parts])
-            tf = np.concatenate([p[2] for p in parts])
-            lengths = np.concatenate(self.lengths[name])
-        else:
-            doc = term = tf = np.zeros(0, dtype=np.int32)
-            lengths = np.zeros(0, dtype=np.int32)
-        self.parts[name] = []
-        return doc, term, tf, lengths
+    def finish(self) -> None:
+        for spill in self.spills.values():
+            spill.finish()
+
+
+class _StringSpill:
+    """A column of strings (the documents' ids or titles) appended to a file as UTF-8 as they come,
+    their byte lengths kept; saved as the doc store's blob (``uint8``) and offsets (``int64``, n + 1)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fh = open(path, "wb")  # noqa: SIM115 (closed by save)
+        self._sizes: list[np.ndarray] = []
+        self.n = 0
+
+    def extend(self, strings: Sequence[str]) -> None:
+        encoded = [s.encode("utf-8") for s in strings]
+        self._fh.write(b"".join(encoded))
+        self._sizes.append(np.array([len(e) for e in encoded], dtype=np.int64))
+        self.n += len(encoded)
+
+    def save(self, blob_path: Path, offsets_path: Path) -> None:
+        self._fh.close()
+        offsets = np.zeros(self.n + 1, dtype=np.int64)
+        if self._sizes:
+            np.cumsum(np.concatenate(self._sizes), out=offsets[1:])
+        blob = _NpyWriter(blob_path, np.uint8, int(offsets[-1]))
+        with open(self.path, "rb") as fh:
+            while piece := fh.read(1 << 24):
+                blob.write(np.frombuffer(piece, dtype=np.uint8))
+        blob.close()
+        np.save(offsets_path, offsets)
+
+
+class _NpyWriter:
+    """A 1-D ``.npy`` file written piece by piece: the header ``np.save`` writes for an array of
+    ``length`` items of ``dtype``, then the items as they come (the same bytes as ``np.save``)."""
+
+    def __init__(self, path: Path, dtype, length: int) -> None:
+        self.dtype = np.dtype(dtype)
+        self.length = length
+        self.written = 0
+        self._fh = open(path, "wb")  # noqa: SIM115 (closed by close)
+        header = {"descr": np.lib.format.dtype_to_descr(self.dtype), "fortran_order": False, "shape": (length,)}
+        np.lib.format.write_array_header_1_0(self._fh, header)
+
+    def write(self, values: np.ndarray) -> None:
+        np.ascontiguousarray(values, dtype=self.dtype).tofile(self._fh)
+        self.written += len(values)
+
+    def close(self) -> None:
+        self._fh.close()
+        if self.written != self.length:
+            raise RuntimeError(f"{self.written} items written, {self.length} announced")
+
+
+def _term_ranges(indptr: np.ndarray, budget: int) -> np.ndarray:
+    """Bounds of consecutive term ranges holding at most ``budget`` postings each (a single term
+    holding more is a range of its own): ``[b[i], b[i + 1])``."""
+    n_terms = len(indptr) - 1
+    bounds = [0]
+    while bounds[-1] < n_terms:
+        start = bounds[-1]
+        end = int(np.searchsorted(indptr, indptr[start] + budget, side="right")) - 1
+        bounds.append(min(n_terms, max(end, start + 1)))
+    return np.array(bounds, dtype=np.int64)
 
 
 def _csc(
@@ -334,6 +461,64 @@ def _csc(
     return m.data, m.indices.astype(np.int32, copy=False), m.indptr.astype(np.int64, copy=False)
 
 
+def _write_field(
+    spill: _Spill, path: Path, n_terms: int, n_docs: int, vocab: Mapping, params: BM25Params, work: Path
+) -> dict:
+    """Score one field's spilled postings and write its bm25s files into ``path``, a bucket of
+    consecutive terms at a time (see the comment above :data:`_BLOCK_POSTINGS`).  Returns the
+    field's statistics for the manifest."""
+    lengths = spill.lengths
+    nonempty = lengths > 0
+    n_f = int(nonempty.sum())
+    avgdl = float(lengths[nonempty].mean()) if n_f else 1.0
+    df = spill.df(n_terms)
+    idf = idf_lucene(df.astype(np.float32), max(n_f, 1))
+    indptr = np.zeros(n_terms + 1, dtype=np.int64)
+    np.cumsum(df, out=indptr[1:])
+    bounds = _term_ranges(indptr, _RANGE_POSTINGS)
+    n_ranges = len(bounds) - 1
+
+    # pass 2: the postings, in row order, into one bucket file per term range (rows stay ascending)
+    work.mkdir()
+    buckets = [open(work / str(i), "wb") for i in range(n_ranges)]  # noqa: SIM115
+    try:
+        for doc, term, tf in spill.blocks():
+            which = np.searchsorted(bounds, term, side="right") - 1
+            order = np.argsort(which, kind="stable")
+            rec = np.empty(len(term), dtype=_POSTING)
+            rec["doc"], rec["term"], rec["tf"] = doc[order], term[order], tf[order]
+            ends = np.cumsum(np.bincount(which, minlength=n_ranges))
+            for i in np.flatnonzero(np.diff(ends, prepend=0)).tolist():
+                rec[ends[i - 1] if i else 0 : ends[i]].tofile(buckets[i])
+            del which, order, rec
+    finally:
+        for fh in buckets:
+            fh.close()
+
+    # pass 3: each bucket scored and converted to CSC, appended to the field's files
+    path.mkdir(parents=True)
+    n_postings = int(indptr[-1])
+    data_out = _NpyWriter(path / "data.csc.index.npy", np.float32, n_postings)
+    indices_out = _NpyWriter(path / "indices.csc.index.npy", np.int32, n_postings)
+    for i in range(n_ranges):
+        rec = np.fromfile(work / str(i), dtype=_POSTING)
+        (work / str(i)).unlink()
+        doc, term, tf = rec["doc"], rec["term"], rec["tf"]
+        start = int(bounds[i])
+        weights = bm25_weights(tf, lengths[doc], idf[term], avgdl, params)
+        data, indices, ptr = _csc(doc, term - start, weights, int(bounds[i + 1]) - start)
+        assert np.array_equal(ptr, indptr[start : bounds[i + 1] + 1] - indptr[start])
+        data_out.write(data)
+        indices_out.write(indices)
+        del rec, doc, term, tf, weights, data, indices, ptr
+    data_out.close()
+    indices_out.close()
+    work.rmdir()
+    _save_bm25s(path, indptr, n_docs, vocab, params)
+    np.save(path / "df.npy", df.astype(np.int32))
+    return {"n_docs": n_f, "avgdl": avgdl, "n_terms": n_terms, "n_postings": n_postings}
+
+
 @dataclass
 class FieldStats:
     n_docs: int  # docs with a non-empty field
@@ -341,24 +526,22 @@ class FieldStats:
     df: np.ndarray  # per term id
 
 
-def _save_bm25s(
-    path: Path, data, indices, indptr, num_docs: int, vocab: Mapping[str, int] | None, params: BM25Params
-) -> None:
+def _save_bm25s(path: Path, indptr: np.ndarray, num_docs: int, vocab: Mapping | None, params: BM25Params) -> None:
+    """bm25s's own files for a field whose score data and indices :func:`_write_field` has
+    already written: bm25s saves the column offsets, the vocabulary and its parameters as it
+    always does; the empty score arrays it is handed go to scratch names and are removed."""
     r = bm25s.BM25(k1=params.k1, b=params.b, method="lucene")
-    r.scores = {"data": data, "indices": indices, "indptr": indptr, "num_docs": int(num_docs)}
+    empty = {"data": np.zeros(0, dtype=np.float32), "indices": np.zeros(0, dtype=np.int32)}
+    r.scores = {**empty, "indptr": indptr, "num_docs": int(num_docs)}
     r.vocab_dict = dict(vocab) if vocab is not None else {}
     r.nonoccurrence_array = None
-    r.save(str(path), show_progress=False)
+    scratch = {"data_name": "scratch.data.npy", "indices_name": "scratch.indices.npy"}
+    r.save(str(path), show_progress=False, **scratch)
+    for name in scratch.values():
+        (path / name).unlink()
 
 
 # --- doc store --------------------------------------------------------------------------------
-
-
-def _blob(strings: Sequence[str]) -> tuple[bytes, np.ndarray]:
-    enc = [s.encode("utf-8") for s in strings]
-    off = np.zeros(len(enc) + 1, dtype=np.int64)
-    np.cumsum([len(e) for e in enc], out=off[1:]) if enc else None
-    return b"".join(enc), off
 
 
 class _StringColumn:
@@ -929,21 +1112,24 @@ def _atomic_write(path: Path, text: str) -> None:
 
 # The parts of a build, timed apart (seconds in the manifest's ``build_parts``): learning the
 # dictionary from the keywords, reading the records, analysing them (in the worker processes, or
-# here), computing the postings and their scores, and writing the index's files.
+# here), computing the postings and their scores (the fields' score files are written as they are
+# computed, a range of terms at a time, and counted here), and writing the other files.
 BUILD_PARTS = ("dictionary", "read", "analyse", "postings", "write")
 
 
 @dataclass
 class AnalysedPool:
     """What the builder knows of every document once it is analysed and before it is scored:
-    term frequencies (``(doc, term, tf)`` arrays) of all words and of the bigrams, and the label
-    columns — enough to learn from the pool (``classifier.pool_counts``) without analysing it again."""
+    term frequencies of all words and of the bigrams (``sample``), and the label columns — enough
+    to learn from the pool (``classifier.pool_counts``) without analysing it again."""
 
     n_docs: int
     words: list[str]  # word id → word
     bigrams: np.ndarray  # bigram id → bigram_key
-    forward: tuple[np.ndarray, np.ndarray, np.ndarray]
-    bigram: tuple[np.ndarray, np.ndarray, np.ndarray]
+    # sample("forward" | "bigram", stride): the (doc, term, tf) arrays of every stride-th document's
+    # words (title, keywords and abstract, tf summed) or bigrams, in row order; read back from the
+    # builder's spill, so the pool's postings are never all in memory
+    sample: Callable[[str, int], tuple[np.ndarray, np.ndarray, np.ndarray]]
     labels: dict[str, list[str]]  # column → label values (codes index them)
     single: dict[str, np.ndarray]  # kind, discipline, category, university: a code per document
     ipc: tuple[np.ndarray, np.ndarray]  # flat IPC label codes, and each document's start (indptr)
@@ -1013,160 +1199,155 @@ def build_index(
     elif domain_words:
         analyzer = Analyzer([*analyzer.user_words, *domain_words], boilerplate=analyzer.learned_boilerplate)
 
-    acc = _Accumulator()
-    lab = {k: _Labels() for k in ("kind", "discipline", "category", "ipc", "experts", "university")}
-    for k in KINDS:
-        lab["kind"].code(k)
-    lab["discipline"].code("")
-    lab["category"].code("")
-    ids: list[str] = []
-    titles: list[str] = []
-    single: dict[str, list[np.ndarray]] = {k: [] for k in _SINGLE}
-    multi: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {k: [] for k in _MULTI}
-    seen: set[str] = set()
-    hidden: list[int] = []
-
-    def take(chunk: _Chunk) -> None:
-        meta = chunk.meta
-        base = len(ids)
-        for j, ext in enumerate(meta["ids"]):
-            if ext in seen:  # a repeated external id: the first record wins, later rows are hidden
-                hidden.append(base + j)
-            seen.add(ext)
-        ids.extend(meta["ids"])
-        titles.extend(meta["titles"])
-        for name in _SINGLE:
-            vocab, codes = meta[name]
-            if name == "university":
-                lut = np.array([lab[name].code(v) if v else -1 for v in vocab] or [0], dtype=np.int32)
-            else:
-                lut = np.array([lab[name].code(v) for v in vocab] or [0], dtype=np.int32)
-            single[name].append(lut[codes])
-        for name in _MULTI:
-            vocab, flat, counts = meta[name]
-            lut = np.array([lab[name].code(v) for v in vocab] or [0], dtype=np.int32)
-            multi[name].append((lut[flat], counts))
-        acc.add(chunk)
-
-    parts["dictionary"] = time.perf_counter() - started
-    t0 = time.perf_counter()
-    done = 0
-
-    def chunks() -> Iterator[list]:
-        """The source in chunks, the time spent reading it counted apart."""
-        source = _chunks(fresh(), chunk_size)
-        while True:
-            t = time.perf_counter()
-            chunk = next(source, None)
-            parts["read"] += time.perf_counter() - t
-            if chunk is None:
-                return
-            yield chunk
-
-    def taken(n: int, result: _Chunk) -> None:
-        nonlocal done
-        take(result)
-        done += n
-        if progress:
-            progress(done)
-
-    if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(analyzer.config(),)) as pool:
-            pending = []
-            for chunk in chunks():
-                pending.append((len(chunk), pool.submit(_process_chunk, chunk)))
-                while len(pending) > 2 * workers:
-                    n, fut = pending.pop(0)
-                    taken(n, fut.result())
-            for n, fut in pending:
-                taken(n, fut.result())
-    else:
-        for chunk in chunks():
-            taken(len(chunk), _process_chunk(chunk, analyzer))
-    parts["analyse"] = time.perf_counter() - t0 - parts["read"]
-    n_docs = acc.n_docs
-
-    t_fields = time.perf_counter()
-
-    def cat(parts: list[np.ndarray], dtype) -> np.ndarray:
-        return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
-
-    columns = {
-        "kind": cat(single["kind"], np.uint8),
-        "discipline": cat(single["discipline"], np.int32),
-        "category": cat(single["category"], np.int32),
-        "university": cat(single["university"], np.int32),
-    }
-    lists = {}
-    for name in _MULTI:
-        counts = cat([n for _, n in multi[name]], np.int64)
-        ptr = np.zeros(len(counts) + 1, dtype=np.int64)
-        np.cumsum(counts, out=ptr[1:])
-        lists[name] = (cat([c for c, _ in multi[name]], np.int32), ptr)
-    arrays = {name: acc.field_arrays(name) for name in ("forward", BIGRAM_FIELD)}
-    if on_analysed is not None:
-        t_callback = time.perf_counter()
-        on_analysed(
-            AnalysedPool(
-                n_docs=n_docs,
-                words=list(acc.word_vocab),
-                bigrams=np.fromiter(acc.bigram_vocab, dtype=np.int64, count=len(acc.bigram_vocab)),
-                forward=arrays["forward"][:3],
-                bigram=arrays[BIGRAM_FIELD][:3],
-                labels={k: v.values for k, v in lab.items()},
-                single=columns,
-                ipc=lists["ipc"],
-            )
-        )
-        t_fields += time.perf_counter() - t_callback  # the caller's time, not the postings'
-
+    # the spill (see _Spill) lives in the build's directory, so a failed build leaves nothing behind
     directory.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=directory.parent, prefix=directory.name + ".build."))
     try:
+        spill_dir = tmp / "spill"
+        acc = _Accumulator(spill_dir)
+        lab = {k: _Labels() for k in ("kind", "discipline", "category", "ipc", "experts", "university")}
+        for k in KINDS:
+            lab["kind"].code(k)
+        lab["discipline"].code("")
+        lab["category"].code("")
+        ids, titles = _StringSpill(spill_dir / "ids"), _StringSpill(spill_dir / "titles")
+        single: dict[str, list[np.ndarray]] = {k: [] for k in _SINGLE}
+        multi: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {k: [] for k in _MULTI}
+        seen: set[str] = set()
+        hidden: list[int] = []
+
+        def take(chunk: _Chunk) -> None:
+            meta = chunk.meta
+            base = ids.n
+            for j, ext in enumerate(meta["ids"]):
+                if ext in seen:  # a repeated external id: the first record wins, later rows are hidden
+                    hidden.append(base + j)
+                seen.add(ext)
+            ids.extend(meta["ids"])
+            titles.extend(meta["titles"])
+            for name in _SINGLE:
+                vocab, codes = meta[name]
+                if name == "university":
+                    lut = np.array([lab[name].code(v) if v else -1 for v in vocab] or [0], dtype=np.int32)
+                else:
+                    lut = np.array([lab[name].code(v) for v in vocab] or [0], dtype=np.int32)
+                single[name].append(lut[codes])
+            for name in _MULTI:
+                vocab, flat, counts = meta[name]
+                lut = np.array([lab[name].code(v) for v in vocab] or [0], dtype=np.int32)
+                multi[name].append((lut[flat], counts))
+            acc.add(chunk)
+
+        parts["dictionary"] = time.perf_counter() - started
+        t0 = time.perf_counter()
+        done = 0
+
+        def chunks() -> Iterator[list]:
+            """The source in chunks, the time spent reading it counted apart."""
+            source = _chunks(fresh(), chunk_size)
+            while True:
+                t = time.perf_counter()
+                chunk = next(source, None)
+                parts["read"] += time.perf_counter() - t
+                if chunk is None:
+                    return
+                yield chunk
+
+        def taken(n: int, result: _Chunk) -> None:
+            nonlocal done
+            take(result)
+            done += n
+            if progress:
+                progress(done)
+
+        if workers > 1:
+            with ProcessPoolExecutor(
+                max_workers=workers, initializer=_worker_init, initargs=(analyzer.config(),)
+            ) as pool:
+                pending = []
+                for chunk in chunks():
+                    pending.append((len(chunk), pool.submit(_process_chunk, chunk)))
+                    while len(pending) > 2 * workers:
+                        n, fut = pending.pop(0)
+                        taken(n, fut.result())
+                for n, fut in pending:
+                    taken(n, fut.result())
+        else:
+            for chunk in chunks():
+                taken(len(chunk), _process_chunk(chunk, analyzer))
+        acc.finish()
+        seen.clear()
+        parts["analyse"] = time.perf_counter() - t0 - parts["read"]
+        n_docs = acc.n_docs
+
+        t_fields = time.perf_counter()
+
+        def cat(parts: list[np.ndarray], dtype) -> np.ndarray:
+            return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+
+        columns = {
+            "kind": cat(single["kind"], np.uint8),
+            "discipline": cat(single["discipline"], np.int32),
+            "category": cat(single["category"], np.int32),
+            "university": cat(single["university"], np.int32),
+        }
+        lists = {}
+        for name in _MULTI:
+            counts = cat([n for _, n in multi[name]], np.int64)
+            ptr = np.zeros(len(counts) + 1, dtype=np.int64)
+            np.cumsum(counts, out=ptr[1:])
+            lists[name] = (cat([c for c, _ in multi[name]], np.int32), ptr)
+        single.clear()  # the columns above hold them now
+        multi.clear()
+        if on_analysed is not None:
+            t_callback = time.perf_counter()
+            on_analysed(
+                AnalysedPool(
+                    n_docs=n_docs,
+                    words=list(acc.word_vocab),
+                    bigrams=np.fromiter(acc.bigram_vocab, dtype=np.int64, count=len(acc.bigram_vocab)),
+                    sample=lambda name, stride: acc.spills[name].sample(stride),
+                    labels={k: v.values for k, v in lab.items()},
+                    single=columns,
+                    ipc=lists["ipc"],
+                )
+            )
+            t_fields += time.perf_counter() - t_callback  # the caller's time, not the postings'
+
         (tmp / "fields").mkdir()
         field_meta = {}
         for f in FIELDS:
             vocab = acc.bigram_vocab if f == BIGRAM_FIELD else acc.word_vocab
-            doc, term, tf, lengths = arrays.pop(f) if f in arrays else acc.field_arrays(f)
-            nonempty = lengths > 0
-            n_f = int(nonempty.sum())
-            avgdl = float(lengths[nonempty].mean()) if n_f else 1.0
-            df = np.bincount(term, minlength=len(vocab)).astype(np.int32)
-            idf = idf_lucene(df.astype(np.float32), max(n_f, 1))
-            data = bm25_weights(tf, lengths[doc], idf[term], avgdl, params)
-            del tf
-            data, indices, indptr = _csc(doc, term, data, len(vocab))
-            del doc, term
-            t_write = time.perf_counter()
-            path = tmp / "fields" / f
             if f == BIGRAM_FIELD:
                 saved_vocab = {bigram_of_key(k): i for k, i in vocab.items()}
             else:
                 saved_vocab = vocab if f == "title" else {}
-            _save_bm25s(path, data, indices, indptr, n_docs, saved_vocab, params)
-            np.save(path / "df.npy", df)
-            field_meta[f] = {"n_docs": n_f, "avgdl": avgdl, "n_terms": len(vocab), "n_postings": len(data)}
-            del data, indices, indptr
-            parts["write"] += time.perf_counter() - t_write
-        parts["postings"] = time.perf_counter() - t_fields - parts["write"]
+            field_meta[f] = _write_field(
+                acc.spills[f], tmp / "fields" / f, len(vocab), n_docs, saved_vocab, params, spill_dir / "buckets"
+            )
+            shutil.rmtree(acc.spills[f].path)  # written: its spill's disk space is freed at once
+            del saved_vocab
+        del vocab
+        acc.word_vocab, acc.bigram_vocab = {}, {}  # written; not held while the index is loaded back
+        parts["postings"] = time.perf_counter() - t_fields
         t_write = time.perf_counter()
-        # forward index: chunks arrive in row order and are sorted by row within, so the
-        # postings are already grouped by row (the order of terms within a row is irrelevant)
-        doc, term, tf, _ = arrays.pop("forward")
+        # forward index: the spill is in row order (the order of terms within a row is irrelevant)
+        spill = acc.spills["forward"]
         fwd = tmp / "forward"
         fwd.mkdir()
-        indptr = np.zeros(n_docs + 1, dtype=np.int64)
-        np.cumsum(np.bincount(doc, minlength=n_docs), out=indptr[1:])
-        np.save(fwd / "indptr.npy", indptr)
-        np.save(fwd / "terms.npy", term.astype(np.int32))
-        np.save(fwd / "tf.npy", np.minimum(tf, 65535).astype(np.uint16))
-        del doc, term, tf
+        np.save(fwd / "indptr.npy", spill.offsets)
+        terms = _NpyWriter(fwd / "terms.npy", np.int32, spill.n_postings)
+        tfs = _NpyWriter(fwd / "tf.npy", np.uint16, spill.n_postings)
+        for _, term, tf in spill.blocks():
+            terms.write(term)
+            tfs.write(np.minimum(tf, 65535))
+        terms.close()
+        tfs.close()
         docs = tmp / "docs"
         docs.mkdir()
         for name, strings in (("ids", ids), ("titles", titles)):
-            blob, off = _blob(strings)
-            np.save(docs / f"{name}.npy", np.frombuffer(blob, dtype=np.uint8))
-            np.save(docs / f"{name}_off.npy", off)
+            strings.save(docs / f"{name}.npy", docs / f"{name}_off.npy")
+        shutil.rmtree(spill_dir)
 
         for name, column in columns.items():
             np.save(docs / f"{name}.npy", column)
