@@ -11,25 +11,17 @@ from django.test.utils import CaptureQueriesContext
 from bench.province_build import build_province
 from techmayor.accounts.scopes import scope_q
 from techmayor.core import lists
-from techmayor.core.models import Region, RegionLevel
 from techmayor.ledger.models import Visit
 from techmayor.ledger.selectors import PATHS, record_list
 from techmayor.needs.models import Need
 from techmayor.needs.selectors import need_paths, need_visible
 from techmayor.needs.services import need_create
 from techmayor.roster.models import Batch, Group, Tenure
-from tests.factories import RegionFactory
+from tests.scorecard.test_province_scale import another_city
 from tests.web.conftest import build_world
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2021, 9, 1)
-
-
-def another_city(name: str, code: str, province: Region) -> Region:
-    city = RegionFactory(name=name, level=RegionLevel.CITY, parent=province, code=code)
-    district = RegionFactory(name=f"{name[:2]}区", level=RegionLevel.DISTRICT, parent=city, code=f"{code[:4]}02")
-    RegionFactory(name=f"{name[:2]}镇", level=RegionLevel.TOWN, parent=district)
-    return city
 
 
 @pytest.fixture
