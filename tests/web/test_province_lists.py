@@ -141,6 +141,37 @@ def test_the_need_filters_offer_the_readers_own_cities_groups_and_owners(login, 
         assert set(owners.values_list("tenures__batch__city__name", flat=True)) == cities, who
 
 
+def test_the_owner_filter_offers_the_chosen_or_active_batches_owners_and_keeps_links_to_others(login, province):
+    """A province's owners across its history are thousands: the filter offers the owners of the batch
+    chosen, else of the reader's active batches; a link naming an owner of an old batch still filters, an
+    owner of another city does not."""
+    owned = {}
+    for batch in Batch.objects.all():
+        need = Need.objects.filter(batch=batch).first()
+        need.owner = Tenure.objects.filter(batch=batch).order_by("pk").last().member
+        need.save(update_fields=["owner"])
+        owned[batch] = need.owner
+    client = login(province.users.prov_admin)
+
+    def offered(query=""):
+        return set(client.get(f"/needs/{query}").context["filter"].form.fields["owner"].queryset)
+
+    active = {b for b in owned if b.is_active}
+    assert len({b.city_id for b in active}) == 3 and len(owned) > len(active)
+    expected = {m for m in Need.objects.filter(batch__in=active).values_list("owner", flat=True) if m}
+    assert {m.pk for m in offered()} == expected
+    old = next(b for b in owned if not b.is_active and owned[b].pk not in expected)
+    assert {m.pk for m in offered(f"?batch={old.pk}")} == set(
+        Need.objects.filter(batch=old, owner__isnull=False).values_list("owner", flat=True)
+    )
+    response = client.get(f"/needs/?owner={owned[old].pk}")
+    assert owned[old] in response.context["filter"].form.fields["owner"].queryset
+    assert set(shown(response)) == set(Need.objects.filter(owner=owned[old]).values_list("pk", flat=True)) != set()
+    elsewhere = next(m for b, m in owned.items() if b.city.name == "无锡市")
+    response = login(province.users.admin).get(f"/needs/?owner={elsewhere.pk}")  # 常州市's administrator
+    assert shown(response) == [] and response.context["filter"].form.errors
+
+
 def test_whole_city_readers_are_scoped_on_the_batch_column_and_members_through_a_subquery(province):
     """Readers of whole cities filter the record's own batch column (an index serves it and the order); a
     scope through many-to-many relations (members) keeps the sub-query of primary keys that keeps rows
