@@ -181,3 +181,62 @@ def test_the_handover_page_is_for_the_citys_administrators(client, w):
     assert AuditLog.objects.filter(model="roster.batch", object_id=str(new.pk), actor=admin).exists()
     # The closed batch offers no handover any more.
     assert client.get(page).status_code == 403
+
+
+def test_open_needs_go_on_in_the_new_batch_and_stay_credited_to_the_old(client, w):
+    """Every need still open is carried into the new batch: its new owner reports progress, a member of
+    the new batch claims a published one, whoever left does neither; the old batch's figures are
+    unchanged, and a completed need stays behind."""
+    from techmayor.accounts.choices import Role
+    from techmayor.needs import permissions as perms
+    from techmayor.needs.services import need_progress_add, need_transition
+    from tests.web.conftest import account
+
+    old = w["batch"]
+    published = need_create(batch=old, group=w["liyang"], enterprise=EnterpriseFactory(), title="待认领的需求",
+                            description="描述", date=DAY, members=[w["leaving"]], state=NeedState.PUBLISHED)  # fmt: skip
+    done = claimed_need(w["liyang"], w["captain"], "已办结的需求")
+    for action in ("submit_completion", "approve_completion"):
+        done = need_transition(need=done, action=action)
+    before = scorecard(batch=old)
+    plan = handover_plan(batch=old, continuing=[w["captain"].pk], assign={f"need:{w['n_jintan'].pk}": w["captain"].pk})
+    assert plan.carried == 4
+    new = batch_handover(plan=plan)
+    carried = set(Need.objects.filter(carried_into=new).values_list("pk", flat=True))
+    assert carried == {w[k].pk for k in ("n_owned", "n_shared", "n_jintan")} | {published.pk}
+    assert Need.objects.get(pk=done.pk).carried_into is None and scorecard(batch=old) == before
+
+    captain = account("carry_captain", (Role.MEMBER, {}), member=w["captain"])
+    leaver = account("carry_leaver", (Role.MEMBER, {}), member=w["leaving"])
+    newcomer_member = member_in(new.groups.get(name="溧阳团"), member__name="新团员")
+    newcomer = account("carry_new", (Role.MEMBER, {}), member=newcomer_member)
+    owned = Need.objects.get(pk=w["n_owned"].pk)
+    assert perms.need_can(captain, perms.PROGRESS, owned) and not perms.need_read_only(captain, owned)
+    need_progress_add(need=owned, member=w["captain"], date=dt.date(2022, 9, 1), current_status="继续对接")
+    client.force_login(captain)
+    html = client.get(f"/needs/{owned.pk}/").content.decode()
+    assert 'id="carried-need"' in html and "继续办理" in html and 'id="closed-batch"' not in html
+    published = Need.objects.get(pk=published.pk)
+    assert not perms.need_can(leaver, "claim", published)  # left at the handover
+    with pytest.raises(ApplicationError, match="不是"):
+        need_claim(need=published, member=w["leaving"])
+    assert perms.need_can(newcomer, "claim", published)
+    assert need_claim(need=published, member=newcomer_member).owner == newcomer_member
+    assert Need.objects.get(pk=published.pk).batch == old  # credited where it was collected
+    # The completed need stays in the closed batch: read-only but for the administrators.
+    assert perms.need_read_only(captain, Need.objects.get(pk=done.pk))
+
+
+def test_the_next_handover_carries_them_on_again(w):
+    """A need carried into the 15th batch and still open when the 15th hands over goes on into the 16th,
+    with a proposal from the 15th batch's copy of its group."""
+    old = w["batch"]
+    plan = handover_plan(batch=old, continuing=[w["captain"].pk], assign={f"need:{w['n_jintan'].pk}": w["captain"].pk})
+    fifteenth = batch_handover(plan=plan)
+    fifteenth.start_date = dt.date(2021, 10, 1)  # the handover dated the 15th on today; let it start earlier
+    fifteenth.save(update_fields=["start_date"])
+    stays = member_in(fifteenth.groups.get(name="溧阳团"), member__name="第十五批团员")
+    plan = handover_plan(batch=fifteenth, continuing=[stays.pk], start=dt.date(2022, 1, 1))
+    owned = next(i for i in plan.items if i.key == f"need:{w['n_owned'].pk}")  # the captain leaves now
+    assert owned.group == fifteenth.groups.get(name="溧阳团") and owned.proposed == stays
+    assert plan.carried == 3

@@ -19,9 +19,8 @@ from techmayor.core.audit import audit_source
 from techmayor.core.errors import ApplicationError
 from techmayor.core.models import Job
 from techmayor.needs.choices import NeedState
-from techmayor.needs.permissions import need_can_judge_matches
+from techmayor.needs.permissions import need_can_judge_matches, require_need_open
 from techmayor.needs.selectors import need_detail
-from techmayor.roster.selectors import require_open_batch
 
 from . import selectors, services
 from .models import DeclineReason
@@ -72,7 +71,7 @@ def need_feedback(request, pk):
     """Accept, decline with a reason code, or undo either, for one match of the need; answers the
     refreshed section."""
     need = _need(request, pk)
-    require_open_batch(request.user, need.batch)  # a closed batch's needs take no more judgements
+    require_need_open(request.user, need)  # a closed batch's needs take no more judgements
     error = ""
     decision = request.POST.get("decision", "")
     try:

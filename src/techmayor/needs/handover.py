@@ -11,7 +11,9 @@ continuing member with a reason) and for an enterprise link, the one who owns th
 need has no owner; then the old batch closes and the new one becomes active. Records stay in the batch
 where their work happened, so the old batch's scorecard does not change: a need keeps its batch and
 gets a new owner (a continuing member serves in both batches), and an enterprise link is linked anew
-in the new batch, the old link staying in the old.
+in the new batch, the old link staying in the old. Every need still open is carried into the new batch
+(``Need.carried_into``): it is worked on there under the new batch's rules while it stays credited to
+the batch where it was collected.
 
 It lives in ``needs`` because it moves needs, links and intake pages, which sit above ``roster``; it
 reads the matching layer (``matchmaking``) for its proposals, as the need pages do.
@@ -77,6 +79,7 @@ class HandoverPlan:
     continuing: list[Tenure]
     leaving: list[Tenure]
     items: list[HandoverItem] = field(default_factory=list)
+    carried: int = 0  # open needs the new batch carries on (``Need.carried_into``)
 
     @property
     def problems(self) -> list[str]:
@@ -179,8 +182,14 @@ def handover_plan(
         leaving=[t for t in tenures if t.member_id not in ids],
     )
     plan.items = _items(plan)
+    plan.carried = _open_needs(batch).count()
     assign_owners(plan, assign or {})
     return plan
+
+
+def _open_needs(batch: Batch):
+    """The needs still open in ``batch``: collected in it, or carried into it by the last handover."""
+    return Need.objects.filter(Q(batch=batch) | Q(carried_into=batch), state__in=OPEN_STATES)
 
 
 def _items(plan: HandoverPlan) -> list[HandoverItem]:
@@ -195,7 +204,7 @@ def _items(plan: HandoverPlan) -> list[HandoverItem]:
     )
     items: list[HandoverItem] = []
     needs = (
-        Need.objects.filter(batch=plan.batch, state__in=OPEN_STATES)
+        _open_needs(plan.batch)
         .filter(
             Q(owner_id__in=leaving)
             | Q(collaborator_links__member_id__in=leaving, collaborator_links__status=CollaboratorStatus.ACTIVE)
@@ -205,16 +214,23 @@ def _items(plan: HandoverPlan) -> list[HandoverItem]:
         .distinct()
         .order_by("group_id", "id")
     )
+    # A need carried into this batch belongs to an earlier batch's group: its copy here (same name and
+    # district, as the handover copies groups) is the one whose members take it on.
+    here = {(g.name, g.district_id): g for g in Group.objects.filter(batch=plan.batch)}
+
+    def group_of(need: Need) -> Group | None:
+        return need.group if need.batch_id == plan.batch.pk else here.get((need.group.name, need.group.district_id))
+
     for need in needs:
         if need.owner_id in leaving:
-            items.append(HandoverItem(NEED, need, need.group, [leaving[need.owner_id]]))
+            items.append(HandoverItem(NEED, need, group_of(need), [leaving[need.owner_id]]))
         gone = [
             leaving[c.member_id]
             for c in need.collaborator_links.all()
             if c.member_id in leaving and c.status == CollaboratorStatus.ACTIVE
         ]
         if gone:
-            items.append(HandoverItem(COLLABORATION, need, need.group, gone))
+            items.append(HandoverItem(COLLABORATION, need, group_of(need), gone))
     links = (
         EnterpriseLink.objects.filter(batch=plan.batch, members__in=list(leaving))
         .select_related("group", "enterprise")
@@ -285,6 +301,9 @@ def batch_handover(*, plan: HandoverPlan, by=None) -> Batch:
     note = gettext("批次交接：%(old)s → %(new)s") % {"old": old, "new": new}
     for item in plan.items:
         _carry(item, new=new, groups=groups, start=plan.start, by=by, note=note)
+    # Every need still open goes on in the new batch, credited where it was collected.
+    for need in _open_needs(old):
+        update_record(need, by=by, carried_into=new, audit_note=note)
     batch_close(batch=old, by=by, note=note)
     return batch_activate(batch=new, by=by)
 

@@ -146,6 +146,17 @@ class Need(CreditedRecord):
         on_delete=models.PROTECT,
         related_name="merged_duplicates",
     )
+    # Set by the handover (decision 0021) on every need still open when its batch closes: the need stays
+    # credited to the batch where it was collected, and is worked on under the rules of the batch it was
+    # carried into (its members claim it, its owner reports progress) instead of freezing with the old one.
+    carried_into = models.ForeignKey(
+        "roster.Batch",
+        verbose_name=_("交接至批次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="carried_needs",
+    )
     solution = models.TextField(_("解决方案"), blank=True)
     state_reason = models.CharField(_("最近退回/取消原因"), max_length=300, blank=True)
     last_progress_at = models.DateTimeField(_("最近进展"), null=True, blank=True)
@@ -177,6 +188,21 @@ class Need(CreditedRecord):
             and self.last_progress_at is not None
             and self.last_progress_at < clock.now() - STALE_AFTER
         )
+
+    @property
+    def working_batch(self):
+        """The batch whose rules the need is worked under: the one it was carried into by a handover,
+        else its own."""
+        return self.carried_into if self.carried_into_id else self.batch
+
+    @property
+    def working_batch_id(self) -> int:
+        return self.carried_into_id or self.batch_id
+
+    def serves_on(self, member) -> bool:
+        """Whether ``member`` serves in the batch the need is worked under (a member who left at the
+        handover no longer claims or joins the needs it carried on)."""
+        return member.tenures.filter(batch_id=self.working_batch_id).exists()
 
     @property
     def is_read_only(self) -> bool:

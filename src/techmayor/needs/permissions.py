@@ -27,7 +27,9 @@ leaders (领导)
 A need of a **closed batch** (its handover done) is read-only for everyone but its city's
 administrators, whose corrections are audited like every write: the same rule as the ledger's
 records (``roster.selectors.batch_read_only``), applied before the roles above — no claim,
-transition, edit, progress, collaboration, outcome, policy link or match feedback.
+transition, edit, progress, collaboration, outcome, policy link or match feedback. A need the
+handover carried on (``Need.carried_into``) is worked on under the batch it was carried into instead
+(``need_read_only``): that batch's members claim and join it, and its rules above apply.
 
 Leads: town staff of the lead's town and administrators of its city turn a lead into a need,
 or reject it with a reason; they also create leads and open the town's public intake link.
@@ -185,8 +187,9 @@ class NeedContext:
 
     @cached_property
     def read_only(self) -> bool:
-        """The need's batch is closed and the user is not one of its city's administrators."""
-        return batch_read_only(self.actor.user, self.need.batch)
+        """The batch the need is worked under is closed and the user is not one of its city's
+        administrators (``need_read_only``)."""
+        return need_read_only(self.actor.user, self.need)
 
     @cached_property
     def admin(self) -> bool:
@@ -202,7 +205,9 @@ class NeedContext:
 
     @cached_property
     def in_batch(self) -> bool:
-        return self.member is not None and self.need.batch_id in self.actor.batches
+        """The user serves in the batch the need is worked under: its own, or the one a handover carried
+        it into (whoever left at the handover no longer claims, joins or resubmits it)."""
+        return self.member is not None and self.need.working_batch_id in self.actor.batches
 
     @cached_property
     def owner(self) -> bool:
@@ -217,7 +222,20 @@ class NeedContext:
 
     @cached_property
     def credited(self) -> bool:
-        return self.member is not None and self.need.members.filter(pk=self.member.pk).exists()
+        return self.in_batch and self.need.members.filter(pk=self.member.pk).exists()
+
+
+def need_read_only(user, need: Need) -> bool:
+    """A need is read-only for ``user`` when the batch it is worked under is: its own batch, closed, or —
+    for a need a handover carried on (``Need.carried_into``) — the batch it was carried into, so the next
+    batch's members work on it while it stays credited where it was collected (decision 0021)."""
+    return batch_read_only(user, need.working_batch)
+
+
+def require_need_open(user, need: Need) -> None:
+    """Refuse (403, with the reason) a write on a need that is read-only for ``user``."""
+    if need_read_only(user, need):
+        raise PermissionDenied(closed_batch_message(need.working_batch))
 
 
 S = NeedState
@@ -274,7 +292,7 @@ def require_need(user, action: str, need: Need) -> None:
     context = NeedContext(user, need)
     if not need_can(user, action, need, context=context):
         if context.read_only:
-            raise PermissionDenied(closed_batch_message(need.batch))
+            raise PermissionDenied(closed_batch_message(need.working_batch))
         label = ACTION_LABELS.get(action, action)
         message = _("您没有权限对需求「%(title)s」执行「%(action)s」，或需求当前状态不允许")
         raise PermissionDenied(message % {"title": need.title, "action": label})

@@ -17,7 +17,6 @@ from techmayor.core.audit import audit_source
 from techmayor.core.errors import ApplicationError
 from techmayor.core.forms import BaseForm
 from techmayor.policies.selectors import policy_list
-from techmayor.roster.selectors import require_open_batch
 
 from . import permissions as perms
 from . import selectors, services
@@ -58,7 +57,7 @@ def _need_for_link(request, pk):
     need = selectors.need_detail(user=request.user, pk=pk)
     if need is None:
         raise Http404(_("需求不存在或无权查看"))
-    require_open_batch(request.user, need.batch)
+    perms.require_need_open(request.user, need)
     if not perms.need_can_link_policy(request.user, need):
         raise PermissionDenied(_("你不能为这条需求关联政策"))
     return need

@@ -43,6 +43,7 @@ LINKED_STATUSES = (CollaboratorStatus.INVITED, CollaboratorStatus.REQUESTED, Col
 def need_paths(user) -> Paths:
     shared = (
         Q(state=NeedState.PUBLISHED, batch__tenures__member__user=user)
+        | Q(state=NeedState.PUBLISHED, carried_into__tenures__member__user=user)  # carried on by a handover
         | Q(owner__user=user)
         | Q(collaborator_links__member__user=user, collaborator_links__status__in=LINKED_STATUSES)
     )
@@ -93,7 +94,7 @@ def need_detail(*, user, pk) -> Need | None:
     return (
         need_visible(user)
         .select_related(
-            "enterprise", "group", "batch__city", "owner", "region", "industry", "lead", "merged_into", "created_by"
+            "enterprise", "group", "batch__city", "carried_into__city", "owner", "region", "industry", "lead", "merged_into", "created_by"
         )
         .filter(pk=pk)
         .first()

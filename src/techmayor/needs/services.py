@@ -229,9 +229,10 @@ def need_claim(*, need: Need, member, by=None, at: dt.datetime | None = None) ->
     current = Need.objects.select_for_update().get(pk=need.pk)
     if current.owner_id is not None:
         raise ApplicationError(claimed_message(current, member), field="state")
-    if not need.batch.tenures.filter(member=member).exists():
+    if not need.serves_on(member):
         raise ApplicationError(
-            gettext("%(member)s不是%(batch)s的团员，不能认领") % {"member": member, "batch": need.batch}, field="owner"
+            gettext("%(member)s不是%(batch)s的团员，不能认领") % {"member": member, "batch": need.working_batch},
+            field="owner",
         )
     at = at or clock.now()
     need = need_transition(need=need, action=NeedAction.CLAIM, by=by, at=at, owner=member, last_progress_at=at)
@@ -554,9 +555,10 @@ def _check_collaboration(need: Need, member) -> NeedCollaborator | None:
         )
     if member.pk == need.owner_id:
         raise ApplicationError(gettext("负责人不能同时作为协同人"), field="member")
-    if not need.batch.tenures.filter(member=member).exists():
+    if not need.serves_on(member):
         raise ApplicationError(
-            gettext("%(member)s不是%(batch)s的团员，不能协同") % {"member": member, "batch": need.batch}, field="member"
+            gettext("%(member)s不是%(batch)s的团员，不能协同") % {"member": member, "batch": need.working_batch},
+            field="member",
         )
     return NeedCollaborator.objects.filter(need=need, member=member).first()
 

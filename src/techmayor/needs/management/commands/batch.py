@@ -105,6 +105,8 @@ class Command(BaseCommand):
                 w(f"      理由：{item.reason}")
         if not plan.items:
             w("  （无）")
+        w("")
+        w(f"未办结需求 {plan.carried} 条转入第{plan.number}批继续办理（成绩仍计入{plan.batch}）")
         problems = plan.problems
         if problems:
             w("")
