@@ -193,8 +193,16 @@ def test_open_needs_go_on_in_the_new_batch_and_stay_credited_to_the_old(client, 
     from tests.web.conftest import account
 
     old = w["batch"]
-    published = need_create(batch=old, group=w["liyang"], enterprise=EnterpriseFactory(), title="待认领的需求",
-                            description="描述", date=DAY, members=[w["leaving"]], state=NeedState.PUBLISHED)  # fmt: skip
+    published = need_create(
+        batch=old,
+        group=w["liyang"],
+        enterprise=EnterpriseFactory(),
+        title="待认领的需求",
+        description="描述",
+        date=DAY,
+        members=[w["leaving"]],
+        state=NeedState.PUBLISHED,
+    )
     done = claimed_need(w["liyang"], w["captain"], "已办结的需求")
     for action in ("submit_completion", "approve_completion"):
         done = need_transition(need=done, action=action)

@@ -152,9 +152,7 @@ class NeedFilterSet(StrictFilterSet):
         if chosen and str(chosen).isdigit():
             # A link to an owner outside the offered batches (a member page's, an old batch's) still works.
             in_offered |= Q(pk=int(chosen)) & Q(pk__in=Tenure.objects.filter(batch__in=batches).values("member"))
-        self.filters["owner"].queryset = (
-            Member.objects.filter(in_offered, Exists(owns)).only("name").order_by("name")
-        )
+        self.filters["owner"].queryset = Member.objects.filter(in_offered, Exists(owns)).only("name").order_by("name")
 
     def _owner_batches(self, batches):
         """The batches whose members the owner filter offers: the batch chosen in the filter, else the

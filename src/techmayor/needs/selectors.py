@@ -94,7 +94,16 @@ def need_detail(*, user, pk) -> Need | None:
     return (
         need_visible(user)
         .select_related(
-            "enterprise", "group", "batch__city", "carried_into__city", "owner", "region", "industry", "lead", "merged_into", "created_by"
+            "enterprise",
+            "group",
+            "batch__city",
+            "carried_into__city",
+            "owner",
+            "region",
+            "industry",
+            "lead",
+            "merged_into",
+            "created_by",
         )
         .filter(pk=pk)
         .first()
