@@ -44,7 +44,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-import rjieba
 from opencc import OpenCC
 
 from .lexicon import PLAIN_FILLER
@@ -265,6 +264,10 @@ class Analyzer:
         self._drop_query = STOPWORDS | self.boilerplate | PLAIN_FILLER
         self.max_chars = max_chars
         self.search_mode = search_mode
+        # Imported here, not at the top: importing rjieba loads a default dictionary (0.1–0.2 s) that every
+        # command would pay at start-up through the apps that import this module.
+        import rjieba
+
         self._jieba = rjieba.Jieba()
         for word in self.user_words:
             self._jieba.add_word(word, None, None)
