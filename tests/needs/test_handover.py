@@ -126,6 +126,7 @@ def test_the_command_previews_with_dry_run_and_then_hands_over(w):
     text = out.getvalue()
     assert "离任甲负责的需求" in text and "离任甲 → 连任团长" in text
     assert "无（须用 --assign 指定）" in text and "尚不能交接" in text and "未做任何修改" in text
+    assert "未办结需求 3 条转入第15批继续办理" in text
     assert not Batch.objects.filter(number=15).exists()
     with pytest.raises(CommandError, match="没有新负责人"):
         call_command(*args, stdout=StringIO())
@@ -168,6 +169,7 @@ def test_the_handover_page_is_for_the_citys_administrators(client, w):
     assert page in client.get("/roster/groups/").content.decode()
     html = client.get(page + f"?continuing={w['captain'].pk}").content.decode()
     assert "离任甲负责的需求" in html and "没有新负责人" in html and "天目湖镇" in html
+    assert "未办结需求 3 条转入第 15 批继续办理" in html
     # Bad input is a message, not an error page; nothing changes without the check box.
     assert "格式应为" in client.get(page + "?start=2021-13-01").content.decode()
     data = {"continuing": [w["captain"].pk], f"assign-need:{w['n_jintan'].pk}": w["captain"].pk, "action": "confirm"}
