@@ -209,6 +209,8 @@ def main(argv: list[str] | None = None) -> None:
                 _gb_per_m(peak, n),
                 f"{q['rss_loaded_mb']:,.0f}",
                 f"{q['rss_mb']:,.0f}",
+                f"{q.get('private_mb', float('nan')):,.0f}",
+                f"{q.get('mapped_mb', float('nan')):,.0f}",
                 _gb_per_m(q["rss_mb"], n),
                 f"{base['rss_mb'] / n * 1e6 / 1024:.2f}" if base else "-",
                 _verdict(max(peak, q["rss_mb"]) / n * 1e6 / 1024 <= TARGETS["gb_per_m"], n),
@@ -244,13 +246,16 @@ def main(argv: list[str] | None = None) -> None:
     print()
     print(
         table(
-            f"Resident memory (MB; GB per million documents, target <= {TARGETS['gb_per_m']} for both)",
+            f"Resident memory (MB; GB per million documents, target <= {TARGETS['gb_per_m']} for both; 'index pages'"
+            " = the memory-mapped index files, page cache shared by every worker)",
             [
                 "docs",
                 "match index peak",
                 "GB per 1M",
                 "serving: loaded",
                 "after queries",
+                "of which private",
+                "index pages",
                 "GB per 1M",
                 "base GB/1M",
                 "target",

@@ -16,10 +16,12 @@ from bench.synthetic import CACHE, dev_needs, synthetic_needs, synthetic_path
 from techmayor.matching.index import iter_lines
 
 
-def rss_mb() -> float:
+def rss_mb(field: str = "VmRSS") -> float:
+    """Resident memory of this process (``RssAnon``: its private memory; ``RssFile``: the pages of
+    memory-mapped files, such as the index, which are page cache shared by every process mapping them)."""
     with open("/proc/self/status") as fh:
         for line in fh:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -75,13 +77,22 @@ def phase_query(n: int, count: int, target: str, directory: str) -> dict:
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     from techmayor.matching.ranker import Matcher
 
-    before = rss_mb()
+    before, anon, mapped = rss_mb(), rss_mb("RssAnon"), rss_mb("RssFile")
     t0 = time.perf_counter()
     m = Matcher.load(directory)
     load_s = time.perf_counter() - t0
     loaded = rss_mb() - before
     res = _time_queries(lambda t: m.search(t, target=target, k=10), latency_needs(count))
-    return {"n": n, "target": target, "load_s": load_s, "rss_loaded_mb": loaded, "rss_mb": rss_mb() - before, **res}
+    return {
+        "n": n,
+        "target": target,
+        "load_s": load_s,
+        "rss_loaded_mb": loaded,
+        "rss_mb": rss_mb() - before,
+        "private_mb": rss_mb("RssAnon") - anon,
+        "mapped_mb": rss_mb("RssFile") - mapped,
+        **res,
+    }
 
 
 def phase_baseline(n: int, count: int) -> dict:
