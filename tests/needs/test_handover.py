@@ -226,6 +226,8 @@ def test_open_needs_go_on_in_the_new_batch_and_stay_credited_to_the_old(client, 
     client.force_login(captain)
     html = client.get(f"/needs/{owned.pk}/").content.decode()
     assert 'id="carried-need"' in html and "继续办理" in html and 'id="closed-batch"' not in html
+    listed = client.get("/needs/").content.decode()
+    assert listed.count("data-carried") == len(carried) == 4  # the captain reads every need carried on
     published = Need.objects.get(pk=published.pk)
     assert not perms.need_can(leaver, "claim", published)  # left at the handover
     with pytest.raises(ApplicationError, match="不是"):
