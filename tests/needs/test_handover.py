@@ -228,6 +228,10 @@ def test_open_needs_go_on_in_the_new_batch_and_stay_credited_to_the_old(client, 
     assert 'id="carried-need"' in html and "继续办理" in html and 'id="closed-batch"' not in html
     listed = client.get("/needs/").content.decode()
     assert listed.count("data-carried") == len(carried) == 4  # the captain reads every need carried on
+    only = client.get("/needs/?carried=1")
+    assert {n.pk for n in only.context["page"].object_list} == carried
+    others = client.get("/needs/?carried=0").context["page"].object_list
+    assert others and not {n.pk for n in others} & carried
     published = Need.objects.get(pk=published.pk)
     assert not perms.need_can(leaver, "claim", published)  # left at the handover
     with pytest.raises(ApplicationError, match="不是"):

@@ -76,6 +76,9 @@ class NeedFilterSet(StrictFilterSet):
     stale = django_filters.ChoiceFilter(
         choices=YES_NO, method="filter_stale", label=_("超30天未更新"), empty_label=_("更新情况：不限")
     )
+    carried = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_carried", label=_("交接续办"), empty_label=_("交接续办：不限")
+    )
     owner = django_filters.ModelChoiceFilter(
         queryset=Member.objects.filter(live_related("owned_needs")).distinct().order_by("name"),
         label=_("负责人"),
@@ -121,6 +124,7 @@ class NeedFilterSet(StrictFilterSet):
             "urgency",
             "bottleneck",
             "stale",
+            "carried",
             "owner",
             "mine",
             "outcome",
@@ -186,6 +190,10 @@ class NeedFilterSet(StrictFilterSet):
 
     def filter_stale(self, queryset, name, value):
         return queryset.filter(stale_q()) if value == "1" else queryset.exclude(stale_q())
+
+    def filter_carried(self, queryset, name, value):
+        """Needs a handover carried on into a later batch (``Need.carried_into``), or the others."""
+        return queryset.filter(carried_into__isnull=value != "1")
 
     def filter_mine(self, queryset, name, value):
         user = self.user
