@@ -27,12 +27,14 @@ Doc ids are the achievements' external ids.  No Django imports here.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
 import shutil
 import tempfile
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -253,16 +255,17 @@ def _analyse_chunk(texts: list[tuple[str, list[str], str]], analyzer: Analyzer |
     vocabularies (the parent maps them to global ids once per distinct term)."""
     analyzer = analyzer or _WORKER_ANALYZER
     assert analyzer is not None
-    wv: dict[str, int] = {}
+    # chunk-local ids in order of first appearance, assigned in C (a missing key takes the next number)
+    wv: dict[str, int] = defaultdict(itertools.count().__next__)
     tokens: dict[str, list[int]] = {f: [] for f in WORD_FIELDS}
     lengths: dict[str, list[int]] = {f: [] for f in WORD_FIELDS}
     runs_per_doc: list[str] = []
-    wset = wv.setdefault
+    word_id = wv.__getitem__
     for title, keywords, abstract in texts:
         words, runs = analyse_record_runs(analyzer, title, keywords, abstract)
         for f in WORD_FIELDS:
             toks = words[f]
-            tokens[f].extend([wset(t, len(wv)) for t in toks])
+            tokens[f].extend(map(word_id, toks))
             lengths[f].append(len(toks))
         runs_per_doc.append("\x00".join(runs))
     n_ids = len(wv)
