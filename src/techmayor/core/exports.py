@@ -19,27 +19,43 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from techmayor.core import clock
+
+# openpyxl is imported where a workbook is written, not with this module: the apps import this module
+# when Django starts, and openpyxl (with numpy) would add a tenth of a second to every command.
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 100_000  # a sheet this long is a sign of a missing filter; Excel handles it still
 MAX_TEXT = 32_767  # Excel's limit on the characters of one cell
 
-TITLE_FONT = Font(bold=True, size=14)
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-TOTAL_BORDER = Border(top=Side(style="thin"))
+
+@cache
+def _styles():
+    """The title's font, the header's font and fill, the total row's border."""
+    from openpyxl.styles import Border, Font, PatternFill, Side
+
+    return (
+        Font(bold=True, size=14),
+        Font(bold=True),
+        PatternFill("solid", fgColor="DDEBF7"),
+        Border(top=Side(style="thin")),
+    )
+
+
+@cache
+def _illegal_characters():
+    """The characters XML cannot hold (openpyxl's own pattern)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE
+
+
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
@@ -75,10 +91,12 @@ def cell_value(value):
         return value
     # Line ends as LF: a bare CR reads back differently with and without lxml installed.
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    return ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_TEXT]
+    return _illegal_characters().sub("", text)[:MAX_TEXT]
 
 
 def _cell(ws, value, *, font=None, fill=None, border=None):
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(ws, value=cell_value(value))
     if isinstance(cell.value, str):
         cell.data_type = "s"  # never a formula, whatever the text begins with
@@ -97,6 +115,9 @@ def _cell(ws, value, *, font=None, fill=None, border=None):
 
 def _setup(ws, sheet: Sheet) -> int:
     """Widths, frozen header, print settings; returns the header's row number."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
+
     header_row = 2 if sheet.title else 1
     for i, header in enumerate(sheet.headers, start=1):
         width = sheet.widths[i - 1] if i - 1 < len(sheet.widths) else max(10, len(str(header)) * 2 + 2)
@@ -115,12 +136,15 @@ def _setup(ws, sheet: Sheet) -> int:
 
 
 def _write_sheet(ws, sheet: Sheet) -> None:
+    from openpyxl.styles import Alignment
+
+    title_font, header_font, header_fill, total_border = _styles()
     _setup(ws, sheet)
     if sheet.title:
-        title = _cell(ws, sheet.title, font=TITLE_FONT)
+        title = _cell(ws, sheet.title, font=title_font)
         title.alignment = Alignment(horizontal="center", vertical="center")
         ws.append([title])
-    ws.append([_cell(ws, h, font=HEADER_FONT, fill=HEADER_FILL) for h in sheet.headers])
+    ws.append([_cell(ws, h, font=header_font, fill=header_fill) for h in sheet.headers])
     sums: dict[int, int | float] = dict.fromkeys(sheet.totals, 0)
     for n, row in enumerate(sheet.rows):
         if n >= MAX_ROWS:
@@ -136,10 +160,12 @@ def _write_sheet(ws, sheet: Sheet) -> None:
         total[0] = "合计"
         for i, amount in sums.items():
             total[i] = round(amount, 4) if isinstance(amount, float) else amount
-        ws.append([_cell(ws, v, font=HEADER_FONT, border=TOTAL_BORDER) for v in total])
+        ws.append([_cell(ws, v, font=header_font, border=total_border) for v in total])
 
 
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
+    from openpyxl import Workbook
+
     book = Workbook(write_only=True)
     for sheet in sheets:
         _write_sheet(book.create_sheet(str(sheet.name)[:31]), sheet)
