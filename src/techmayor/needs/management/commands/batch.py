@@ -106,7 +106,7 @@ class Command(BaseCommand):
         if not plan.items:
             w("  （无）")
         w("")
-        w(f"未办结需求 {plan.carried} 条转入第{plan.number}批继续办理（成绩仍计入{plan.batch}）")
+        w(f"未办结需求 {plan.carried} 条转入第{plan.number}批继续办理（成绩仍计入采集它们的批次）")
         problems = plan.problems
         if problems:
             w("")
