@@ -182,3 +182,24 @@ def test_whole_city_readers_are_scoped_on_the_batch_column_and_members_through_a
                            (str(record_list(Visit, user=user).query), "ledger_visit")):  # fmt: skip
             direct = f'"{table}"."batch_id" IN (SELECT' in sql and f'"{table}"."id" IN (SELECT' not in sql
             assert direct == (who in ("prov_admin", "prov_leader", "admin", "leader")), (who, table)
+
+
+def test_the_ledger_member_filter_offers_the_chosen_or_active_batches_members(login, province):
+    """The member filter of the ledger's lists follows the same rule as the need list's owners."""
+    client = login(province.users.prov_admin)
+
+    def offered(query=""):
+        return {m.pk for m in client.get(f"/ledger/visits/{query}").context["filterset"].form.fields["member"].queryset}
+
+    active = Batch.objects.filter(is_active=True)
+    assert {b.city.name for b in active} == {"常州市", "无锡市", "徐州市"}
+    assert offered() == set(Tenure.objects.filter(batch__in=active).values_list("member", flat=True))
+    old = Batch.objects.filter(is_active=False).first()
+    old_members = set(Tenure.objects.filter(batch=old).values_list("member", flat=True))
+    assert offered(f"?batch={old.pk}") == old_members
+    now = offered()
+    credited = set(Visit.objects.filter(batch=old).values_list("members", flat=True))
+    gone = next(pk for pk in old_members & credited if pk not in now)  # served in the old batch only
+    response = client.get(f"/ledger/visits/?member={gone}")
+    assert gone in {m.pk for m in response.context["filterset"].form.fields["member"].queryset}
+    assert set(shown(response)) == set(Visit.objects.filter(members=gone).values_list("pk", flat=True)) != set()

@@ -13,7 +13,8 @@ from django_filters.fields import ModelChoiceField
 from techmayor.core import clock
 from techmayor.core.models import live_related
 from techmayor.matchmaking.models import MatchLevel
-from techmayor.roster.models import Batch, Group, Member, Tenure
+from techmayor.roster.filters import offered_members
+from techmayor.roster.models import Batch, Group, Member
 from techmayor.roster.selectors import visible_groups_q
 
 from .choices import CollaboratorStatus, LeadSource, LeadStatus, NeedKind, NeedState, Urgency
@@ -150,26 +151,9 @@ class NeedFilterSet(StrictFilterSet):
             .order_by("-batch__number", "id")
         )
         owns = Need.objects.filter(owner=OuterRef("pk"))
-        offered = self._owner_batches(batches)
-        in_offered = Q(pk__in=Tenure.objects.filter(batch__in=offered).values("member"))
-        chosen = (self.data or {}).get("owner")
-        if chosen and str(chosen).isdigit():
-            # A link to an owner outside the offered batches (a member page's, an old batch's) still works.
-            in_offered |= Q(pk=int(chosen)) & Q(pk__in=Tenure.objects.filter(batch__in=batches).values("member"))
-        self.filters["owner"].queryset = Member.objects.filter(in_offered, Exists(owns)).only("name").order_by("name")
-
-    def _owner_batches(self, batches):
-        """The batches whose members the owner filter offers: the batch chosen in the filter, else the
-        reader's active batches, else all of theirs. A province reads thousands of owners across its
-        cities' history; rendering them all took half the need list's time, for a choice nobody makes
-        without first choosing a batch."""
-        chosen = (self.data or {}).get("batch")
-        if chosen and str(chosen).isdigit():
-            picked = batches.filter(pk=int(chosen))
-            if picked.exists():
-                return picked
-        active = batches.filter(is_active=True)
-        return active if active.exists() else batches
+        data = self.data or {}
+        offered = offered_members(batches, chosen_batch=data.get("batch"), chosen_member=data.get("owner"))
+        self.filters["owner"].queryset = Member.objects.filter(offered, Exists(owns)).only("name").order_by("name")
 
     def filter_text(self, queryset, name, value):
         value = (value or "").strip()
