@@ -49,11 +49,13 @@ def _styles():
 
 
 @cache
-def _illegal_characters():
-    """The characters XML cannot hold (openpyxl's own pattern)."""
+def _cell_parts():
+    """openpyxl's write-only cell and its pattern of the characters XML cannot hold, imported once (they
+    are used for every cell: an import statement there would cost a look-up per cell)."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    return ILLEGAL_CHARACTERS_RE
+    return WriteOnlyCell, ILLEGAL_CHARACTERS_RE
 
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -91,13 +93,11 @@ def cell_value(value):
         return value
     # Line ends as LF: a bare CR reads back differently with and without lxml installed.
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    return _illegal_characters().sub("", text)[:MAX_TEXT]
+    return _cell_parts()[1].sub("", text)[:MAX_TEXT]
 
 
 def _cell(ws, value, *, font=None, fill=None, border=None):
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(ws, value=cell_value(value))
+    cell = _cell_parts()[0](ws, value=cell_value(value))
     if isinstance(cell.value, str):
         cell.data_type = "s"  # never a formula, whatever the text begins with
     elif isinstance(cell.value, dt.datetime):
